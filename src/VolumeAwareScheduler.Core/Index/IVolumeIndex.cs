@@ -1,0 +1,30 @@
+using VolumeAwareScheduler.Core.Model;
+
+namespace VolumeAwareScheduler.Core.Index;
+
+/// <summary>
+/// The PersistentVolumes the scheduler knows, and the question it asks of them most: which PV would the claim get
+/// on this node. Two implementations answer identically: <see cref="LinearVolumeIndex"/> scans every PV of the
+/// class as upstream's binder does; <see cref="VolumeIndex"/> looks only at the PVs whose node affinity can
+/// reach the node. One writer; any number of concurrent readers between writes.
+/// </summary>
+public interface IVolumeIndex
+{
+    int Count { get; }
+
+    /// <summary>Adds the PV or replaces the PV of the same name.</summary>
+    void Upsert(VolumeInfo volume);
+
+    bool Remove(string name);
+
+    VolumeInfo? Get(string name);
+
+    /// <summary>Every PV of a storage class, ordered by name.</summary>
+    IReadOnlyList<VolumeInfo> ListByClass(string storageClassName);
+
+    /// <summary>
+    /// FindMatchingVolume on the scheduler path (a node is given, delayed binding): the PV prebound to the claim,
+    /// else the smallest free PV of the claim's class that fits the claim and the node; null when there is none.
+    /// </summary>
+    VolumeInfo? FindMatchingVolume(ClaimInfo claim, NodeInfo node, IReadOnlySet<string>? excluded);
+}

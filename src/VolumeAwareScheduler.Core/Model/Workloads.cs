@@ -1,0 +1,76 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace VolumeAwareScheduler.Core.Model;
+
+public enum TaintEffect : byte
+{
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+public sealed record Taint(string Key, string Value, TaintEffect Effect);
+
+public enum TolerationOperator : byte
+{
+    Equal,
+    Exists,
+}
+
+/// <summary>A toleration; an empty Key with Exists tolerates every taint; a null Effect matches every effect.</summary>
+public sealed record Toleration(string Key, TolerationOperator Operator, string Value, TaintEffect? Effect)
+{
+    /// <summary>ToleratesTaint (k8s.io/api/core/v1/toleration.go).</summary>
+    public bool Tolerates(Taint taint)
+    {
+        if (Effect is { } effect && effect != taint.Effect) return false;
+        if (Key.Length > 0 && Key != taint.Key) return false;
+        return Operator switch
+        {
+            TolerationOperator.Exists => true,
+            _ => Value == taint.Value,
+        };
+    }
+}
+
+/// <summary>Resource amounts in the units the scheduler compares: millicores, bytes, pod count.</summary>
+public readonly record struct Resources(long MilliCpu, long MemoryBytes, long EphemeralStorageBytes, long Pods)
+{
+    public static Resources operator +(Resources a, Resources b) =>
+        new(a.MilliCpu + b.MilliCpu, a.MemoryBytes + b.MemoryBytes, a.EphemeralStorageBytes + b.EphemeralStorageBytes, a.Pods + b.Pods);
+
+    public static Resources operator -(Resources a, Resources b) =>
+        new(a.MilliCpu - b.MilliCpu, a.MemoryBytes - b.MemoryBytes, a.EphemeralStorageBytes - b.EphemeralStorageBytes, a.Pods - b.Pods);
+}
+
+public sealed record NodeInfo
+{
+    public required string Name { get; init; }
+    public FrozenDictionary<string, string> Labels { get; init; } = FrozenDictionary<string, string>.Empty;
+    public ImmutableArray<Taint> Taints { get; init; } = [];
+    public bool Unschedulable { get; init; }
+    public Resources Allocatable { get; init; }
+}
+
+/// <summary>One pod volume that refers to a claim: a persistentVolumeClaim source or a generic ephemeral volume.</summary>
+public sealed record PodClaimReference(string VolumeName, string ClaimName, bool IsEphemeral, bool ReadOnly);
+
+public sealed record WeightedNodeSelectorTerm(int Weight, NodeSelectorTerm Term);
+
+public sealed record PodInfo
+{
+    public required ObjectKey Key { get; init; }
+    public string Uid { get; init; } = "";
+    public string NodeName { get; init; } = "";
+    public string SchedulerName { get; init; } = "default-scheduler";
+    public int Priority { get; init; }
+    public FrozenDictionary<string, string> NodeSelector { get; init; } = FrozenDictionary<string, string>.Empty;
+    public NodeSelector? RequiredNodeAffinity { get; init; }
+    public ImmutableArray<WeightedNodeSelectorTerm> PreferredNodeAffinity { get; init; } = [];
+    public ImmutableArray<Toleration> Tolerations { get; init; } = [];
+    /// <summary>Effective requests (max of init containers and the sum of containers, plus overhead); Pods is always 1.</summary>
+    public Resources Requests { get; init; } = new(0, 0, 0, 1);
+    public ImmutableArray<PodClaimReference> Claims { get; init; } = [];
+    public bool IsDeleting { get; init; }
+}

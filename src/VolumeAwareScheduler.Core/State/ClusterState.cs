@@ -1,0 +1,99 @@
+using VolumeAwareScheduler.Core.Index;
+using VolumeAwareScheduler.Core.Model;
+
+namespace VolumeAwareScheduler.Core.State;
+
+/// <summary>
+/// Everything the decisions read: nodes, pods (for their resource use), claims, volumes (through the index),
+/// storage classes and CSI capacity. One writer mutates it between decisions; decisions only read it, and may do
+/// so from several threads at once.
+/// </summary>
+public sealed class ClusterState(IVolumeIndex volumes)
+{
+    private readonly SortedDictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, PodInfo> _pods = [];
+    private readonly Dictionary<string, Resources> _requestedByNode = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, ClaimInfo> _claims = [];
+    private readonly Dictionary<string, StorageClassInfo> _classes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CsiDriverInfo> _drivers = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<ObjectKey, CsiStorageCapacityInfo> _capacities = [];
+    private NodeInfo[]? _nodeList;
+
+    public IVolumeIndex Volumes { get; } = volumes;
+
+    /// <summary>Nodes in name order.</summary>
+    public IReadOnlyList<NodeInfo> Nodes => _nodeList ??= [.. _nodes.Values];
+
+    public IEnumerable<PodInfo> Pods => _pods.Values;
+
+    public IEnumerable<ClaimInfo> Claims => _claims.Values;
+
+    public IEnumerable<StorageClassInfo> StorageClasses => _classes.Values;
+
+    public IEnumerable<CsiStorageCapacityInfo> Capacities => _capacities.Values;
+
+    public NodeInfo? GetNode(string name) => _nodes.GetValueOrDefault(name);
+
+    public PodInfo? GetPod(ObjectKey key) => _pods.GetValueOrDefault(key);
+
+    public ClaimInfo? GetClaim(ObjectKey key) => _claims.GetValueOrDefault(key);
+
+    public StorageClassInfo? GetStorageClass(string name) => _classes.GetValueOrDefault(name);
+
+    public CsiDriverInfo? GetCsiDriver(string name) => _drivers.GetValueOrDefault(name);
+
+    /// <summary>Requests of the pods assigned to the node (pod count included).</summary>
+    public Resources RequestedOn(string nodeName) => _requestedByNode.GetValueOrDefault(nodeName);
+
+    public void UpsertNode(NodeInfo node)
+    {
+        _nodes[node.Name] = node;
+        _nodeList = null;
+    }
+
+    public bool RemoveNode(string name)
+    {
+        _nodeList = null;
+        return _nodes.Remove(name);
+    }
+
+    public void UpsertPod(PodInfo pod)
+    {
+        RemovePod(pod.Key);
+        _pods[pod.Key] = pod;
+        if (pod.NodeName.Length > 0) _requestedByNode[pod.NodeName] = RequestedOn(pod.NodeName) + pod.Requests;
+    }
+
+    public bool RemovePod(ObjectKey key)
+    {
+        if (!_pods.Remove(key, out var old)) return false;
+        if (old.NodeName.Length > 0) _requestedByNode[old.NodeName] = RequestedOn(old.NodeName) - old.Requests;
+        return true;
+    }
+
+    public void UpsertClaim(ClaimInfo claim) => _claims[claim.Key] = claim;
+
+    public bool RemoveClaim(ObjectKey key) => _claims.Remove(key);
+
+    public void UpsertStorageClass(StorageClassInfo storageClass) => _classes[storageClass.Name] = storageClass;
+
+    public bool RemoveStorageClass(string name) => _classes.Remove(name);
+
+    public void UpsertCsiDriver(CsiDriverInfo driver) => _drivers[driver.Name] = driver;
+
+    public bool RemoveCsiDriver(string name) => _drivers.Remove(name);
+
+    public void UpsertCapacity(CsiStorageCapacityInfo capacity) => _capacities[capacity.Key] = capacity;
+
+    public bool RemoveCapacity(ObjectKey key) => _capacities.Remove(key);
+
+    /// <summary>
+    /// The class a new claim without storageClassName gets from the DefaultStorageClass admission plugin:
+    /// among classes marked default, the newest, then by name (plugin/pkg/admission/storage/storageclass/setdefault).
+    /// </summary>
+    public StorageClassInfo? DefaultStorageClass() =>
+        _classes.Values.Where(c => c.IsDefault)
+            .OrderByDescending(c => c.CreationTimestamp)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+}

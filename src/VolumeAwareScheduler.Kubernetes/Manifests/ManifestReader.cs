@@ -1,0 +1,147 @@
+using k8s;
+using k8s.Models;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace VolumeAwareScheduler.Kubernetes.Manifests;
+
+/// <summary>One object read from a manifest file, with where it was found.</summary>
+public sealed record ManifestObject(int Document, int Line, string Kind, object Model)
+{
+    public string Describe()
+    {
+        var name = Model is IMetadata<V1ObjectMeta> m ? m.Metadata?.Name : null;
+        return name is null ? $"document {Document} ({Kind}, line {Line})" : $"document {Document} ({Kind} \"{name}\", line {Line})";
+    }
+}
+
+/// <summary>A manifest that cannot be read; the message is one sentence naming the file, the document and the problem.</summary>
+public sealed class ManifestException(string message) : Exception(message);
+
+/// <summary>
+/// Reads what `kubectl get ... -o yaml` writes: several YAML documents and/or `kind: List` items, typed with
+/// KubernetesClient's models. Unknown kinds are reported once each as warnings, not errors.
+/// </summary>
+public static class ManifestReader
+{
+    private static readonly Dictionary<string, Type> Kinds = new(StringComparer.Ordinal)
+    {
+        ["v1/Node"] = typeof(V1Node),
+        ["v1/PersistentVolume"] = typeof(V1PersistentVolume),
+        ["v1/PersistentVolumeClaim"] = typeof(V1PersistentVolumeClaim),
+        ["v1/Pod"] = typeof(V1Pod),
+        ["v1/Namespace"] = typeof(V1Namespace),
+        ["storage.k8s.io/v1/StorageClass"] = typeof(V1StorageClass),
+        ["storage.k8s.io/v1/CSIDriver"] = typeof(V1CSIDriver),
+        ["storage.k8s.io/v1/CSINode"] = typeof(V1CSINode),
+        ["storage.k8s.io/v1/CSIStorageCapacity"] = typeof(V1CSIStorageCapacity),
+        ["apps/v1/StatefulSet"] = typeof(V1StatefulSet),
+    };
+
+    public static (IReadOnlyList<ManifestObject> Objects, IReadOnlyList<string> Warnings) ReadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ManifestException($"{path}: cannot be read ({e.Message.TrimEnd('.')}).");
+        }
+        return Read(text, path);
+    }
+
+    public static (IReadOnlyList<ManifestObject> Objects, IReadOnlyList<string> Warnings) Read(string text, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ManifestException($"{source}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {Clean(e.InnerException?.Message ?? e.Message)}.");
+        }
+
+        var objects = new List<ManifestObject>();
+        var warnings = new List<string>();
+        var warnedKinds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < stream.Documents.Count; i++)
+        {
+            var root = stream.Documents[i].RootNode;
+            var document = i + 1;
+            if (root is YamlScalarNode { Value: null or "" or "~" or "null" }) continue; // an empty document, e.g. after a trailing ---
+            if (root is not YamlMappingNode mapping)
+                throw new ManifestException($"{source}: document {document} (line {root.Start.Line}) is not a Kubernetes object (expected a mapping with apiVersion and kind).");
+            var (apiVersion, kind) = TypeOf(mapping, source, document);
+            if (kind is "List" || kind.EndsWith("List", StringComparison.Ordinal) && mapping.Children.ContainsKey("items"))
+            {
+                if (mapping.Children.TryGetValue("items", out var items) && items is YamlSequenceNode sequence)
+                {
+                    foreach (var item in sequence.Children)
+                    {
+                        if (item is not YamlMappingNode itemMapping)
+                            throw new ManifestException($"{source}: document {document} (line {item.Start.Line}): a List item is not a Kubernetes object.");
+                        var (itemApiVersion, itemKind) = TypeOf(itemMapping, source, document);
+                        Add(itemMapping, itemApiVersion, itemKind);
+                    }
+                }
+                continue;
+            }
+            Add(mapping, apiVersion, kind);
+
+            void Add(YamlMappingNode node, string objectApiVersion, string objectKind)
+            {
+                var line = (int)node.Start.Line;
+                if (!Kinds.TryGetValue($"{objectApiVersion}/{objectKind}", out var type))
+                {
+                    if (warnedKinds.Add($"{objectApiVersion}/{objectKind}"))
+                        warnings.Add($"{source}: ignoring {objectKind} ({objectApiVersion}) objects, first at document {document}, line {line}: not used for scheduling decisions.");
+                    return;
+                }
+                objects.Add(new ManifestObject(document, line, objectKind, Deserialize(node, type, source, document, objectKind)));
+            }
+        }
+        return (objects, warnings);
+    }
+
+    private static (string ApiVersion, string Kind) TypeOf(YamlMappingNode mapping, string source, int document)
+    {
+        string? Scalar(string key) => mapping.Children.TryGetValue(key, out var node) && node is YamlScalarNode scalar ? scalar.Value : null;
+        var kind = Scalar("kind");
+        var apiVersion = Scalar("apiVersion");
+        if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(apiVersion))
+            throw new ManifestException($"{source}: document {document} (line {mapping.Start.Line}) has no {(string.IsNullOrEmpty(apiVersion) ? "apiVersion" : "kind")}.");
+        return (apiVersion, kind);
+    }
+
+    private static object Deserialize(YamlMappingNode node, Type type, string source, int document, string kind)
+    {
+        var writer = new StringWriter();
+        new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+        try
+        {
+            var method = typeof(KubernetesYaml).GetMethod(nameof(KubernetesYaml.Deserialize), [typeof(string), typeof(bool)])!.MakeGenericMethod(type);
+            return method.Invoke(null, [writer.ToString(), false])!;
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+        {
+            var inner = e.InnerException;
+            var where = inner is YamlException y ? $"line {node.Start.Line + y.Start.Line - 1}" : $"line {node.Start.Line}";
+            var innermost = Innermost(inner);
+            var problem = innermost is InvalidCastException
+                ? "a field has the wrong type (a scalar where a list or an object belongs, or the reverse)"
+                : Clean(innermost.Message);
+            throw new ManifestException($"{source}: document {document} ({kind}, {where}) cannot be read: {problem}.");
+        }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+
+    private static string Clean(string message) => message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+}

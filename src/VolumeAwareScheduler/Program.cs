@@ -1,0 +1,4 @@
+using System.CommandLine;
+using VolumeAwareScheduler.Cli;
+
+return CommandLine.Run(args);

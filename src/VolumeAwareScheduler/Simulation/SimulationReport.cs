@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+using VolumeAwareScheduler.Core.Scheduling;
+
+namespace VolumeAwareScheduler.Simulation;
+
+public sealed record ClaimVolume(
+    [property: JsonPropertyName("claim")] string Claim,
+    [property: JsonPropertyName("volume")] string Volume);
+
+public sealed record ClaimNode(
+    [property: JsonPropertyName("claim")] string Claim,
+    [property: JsonPropertyName("node")] string Node);
+
+/// <summary>One pod's outcome; serialised as one JSON line.</summary>
+public sealed record PodResult(
+    string Pod,
+    string? Node,
+    IReadOnlyList<ClaimVolume> Bindings,
+    IReadOnlyList<ClaimNode> Provisions,
+    string? Message,
+    IReadOnlyDictionary<string, string>? FailedNodes,
+    SchedulingResult Decision);
+
+/// <summary>A binding the cluster's controllers made on their own, before any scheduling.</summary>
+public sealed record ControllerBinding(string Claim, string Volume, string How);
+
+public sealed record SimulationReport(IReadOnlyList<PodResult> Pods, IReadOnlyList<ControllerBinding> ControllerBindings);
