@@ -1,0 +1,132 @@
+using VolumeAwareScheduler.Core.Binding;
+using VolumeAwareScheduler.Core.Matching;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.State;
+
+namespace VolumeAwareScheduler.Core.Scheduling;
+
+/// <summary>A candidate PV for a claim on a node, and why it was or was not taken.</summary>
+public sealed record CandidateVerdict(string Volume, bool Chosen, string Reason);
+
+/// <summary>What one claim gets on one node: "bound", "static", "provision" or "none", with the candidates weighed.</summary>
+public sealed record ClaimExplanation(
+    string Claim,
+    string Outcome,
+    string? Volume,
+    IReadOnlyList<CandidateVerdict> Candidates,
+    int OmittedCandidates);
+
+public sealed record NodeExplanation(
+    string Node,
+    bool Feasible,
+    string Plugin,
+    IReadOnlyList<string> Reasons,
+    int? Score,
+    IReadOnlyList<ClaimExplanation> Claims);
+
+public sealed record PodExplanation(
+    string Pod,
+    string? PreFilterMessage,
+    string? SelectedNode,
+    string? Message,
+    IReadOnlyList<NodeExplanation> Nodes);
+
+/// <summary>
+/// Explains one scheduling decision: per node, the verdict, every reason, the PV each claim would get, or why each
+/// candidate PV of the claim's class was not taken. Read-only; runs the same cycle as <see cref="PodScheduler"/>.
+/// </summary>
+public static class Explainer
+{
+    public const int DefaultMaxCandidates = 10;
+
+    public static PodExplanation Explain(ClusterState state, PodScheduler scheduler, PodInfo pod,
+        IReadOnlyList<NodeInfo>? nodes = null, int maxCandidates = DefaultMaxCandidates)
+    {
+        var result = scheduler.Schedule(pod, nodes);
+        var preFilterFailed = result.PreFilter.Code is not (StatusCode.Success or StatusCode.Skip);
+        var (_, claims) = scheduler.Binder.GetPodVolumeClaims(pod);
+        var explained = new List<NodeExplanation>(result.Nodes.Count);
+        foreach (var outcome in result.Nodes)
+        {
+            var perClaim = preFilterFailed ? [] : ExplainClaims(state, claims, outcome, maxCandidates);
+            explained.Add(new NodeExplanation(
+                outcome.Node.Name,
+                outcome.Status.IsSuccess,
+                outcome.Status.IsSuccess ? "" : outcome.Status.Plugin,
+                outcome.Status.Reasons,
+                outcome.Status.IsSuccess ? outcome.Score : null,
+                perClaim));
+        }
+        return new PodExplanation(
+            pod.Key.ToString(),
+            preFilterFailed ? result.PreFilter.Message : null,
+            result.Selected?.Node.Name,
+            result.FailureMessage,
+            explained);
+    }
+
+    private static List<ClaimExplanation> ExplainClaims(ClusterState state, PodVolumeClaims claims, NodeOutcome outcome, int maxCandidates)
+    {
+        var list = new List<ClaimExplanation>();
+        foreach (var claim in claims.BoundClaims)
+        {
+            var volume = state.Volumes.Get(claim.VolumeName);
+            var verdict = volume is null
+                ? new CandidateVerdict(claim.VolumeName, false, "bound to a PV that does not exist")
+                : new CandidateVerdict(volume.Name, SelectorMatching.VolumeFitsNode(volume, outcome.Node),
+                    SelectorMatching.VolumeFitsNode(volume, outcome.Node) ? "bound; reaches this node" : $"bound; node affinity {volume.NodeAffinity} does not match this node");
+            list.Add(new ClaimExplanation(claim.Key.ToString(), "bound", claim.VolumeName, [verdict], 0));
+        }
+
+        var volumes = outcome.Volumes;
+        var chosenForPod = volumes?.StaticBindings.ToDictionary(b => b.Claim.Key, b => b.Volume.Name) ?? [];
+        foreach (var claim in claims.UnboundClaimsDelayBinding)
+        {
+            chosenForPod.TryGetValue(claim.Key, out var chosen);
+            var provisioned = volumes?.DynamicProvisions.Any(c => c.Key == claim.Key) == true;
+            var outcomeName = chosen is not null ? "static" : provisioned ? "provision" : "none";
+            var otherChoices = chosenForPod.Where(p => p.Key != claim.Key).Select(p => p.Value).ToHashSet(StringComparer.Ordinal);
+            var candidates = new List<CandidateVerdict>();
+            var chosenVolume = chosen is null ? null : state.Volumes.Get(chosen);
+            var all = state.Volumes.ListByClass(claim.StorageClassName);
+            // The chosen PV first, then the closest misses: same size order as the matcher.
+            foreach (var volume in all.OrderBy(v => v.Name == chosen ? 0 : 1).ThenBy(v => Math.Abs(v.CapacityBytes - claim.RequestBytes)).ThenBy(v => v.Name, StringComparer.Ordinal))
+            {
+                if (candidates.Count >= maxCandidates) break;
+                if (volume.Name == chosen)
+                {
+                    candidates.Add(new CandidateVerdict(volume.Name, true, $"chosen: smallest fit ({volume.CapacityBytes - claim.RequestBytes} bytes unused)"));
+                    continue;
+                }
+                var rejection = VolumeMatching.Check(claim, volume, outcome.Node, otherChoices, delayBinding: true, out var boundToClaim);
+                if (rejection == VolumeRejection.None && !boundToClaim)
+                {
+                    rejection = chosenVolume is not null ? VolumeRejection.LargerThanChosen : VolumeRejection.None;
+                }
+                candidates.Add(new CandidateVerdict(volume.Name, false, Describe(rejection, claim, volume)));
+            }
+            if (chosen is null && provisioned)
+            {
+                candidates.Insert(0, new CandidateVerdict("(dynamic)", true, $"no static PV fits; class \"{claim.StorageClassName}\" can provision on this node"));
+            }
+            list.Add(new ClaimExplanation(claim.Key.ToString(), outcomeName, chosen, candidates, Math.Max(0, all.Count - candidates.Count(c => c.Volume != "(dynamic)"))));
+        }
+        return list;
+    }
+
+    private static string Describe(VolumeRejection rejection, ClaimInfo claim, VolumeInfo volume) => rejection switch
+    {
+        VolumeRejection.Excluded => "chosen for another claim of this pod",
+        VolumeRejection.ClaimedByOther => $"claimed by {volume.ClaimRef!.Key}",
+        VolumeRejection.TooSmall => $"too small: {volume.CapacityBytes} bytes < request {claim.RequestBytes}",
+        VolumeRejection.VolumeModeMismatch => $"volumeMode {volume.VolumeMode}, claim wants {claim.VolumeMode}",
+        VolumeRejection.BeingDeleted => "being deleted",
+        VolumeRejection.NodeAffinityMismatch => $"node affinity {volume.NodeAffinity} does not match this node",
+        VolumeRejection.NotAvailable => $"phase {volume.Phase}, not Available",
+        VolumeRejection.SelectorMismatch => $"labels do not match the claim's selector {claim.Selector}",
+        VolumeRejection.StorageClassMismatch => $"storage class \"{volume.StorageClassName}\"",
+        VolumeRejection.AccessModesMismatch => $"access modes {volume.AccessModes.ToShortString()} lack {claim.AccessModes.ToShortString()}",
+        VolumeRejection.LargerThanChosen => "fits, but a smaller PV was chosen",
+        _ => "fits",
+    };
+}
