@@ -1,0 +1,243 @@
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using VolumeAwareScheduler.Core.Index;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.State;
+using VolumeAwareScheduler.Kubernetes.Conversion;
+using VolumeAwareScheduler.Kubernetes.Informers;
+
+namespace VolumeAwareScheduler.Kubernetes.Cache;
+
+/// <summary>A change the cache applied, for whoever wants to react (the scheduling queue requeues on these).</summary>
+public sealed record ClusterChange(string Kind, InformerEventType Type, string Key);
+
+/// <summary>
+/// The single writer: turns informer events into Core snapshots in a <see cref="ClusterState"/> (with its incremental
+/// index) and keeps the latest API objects that writers need (for their resourceVersion). Readers take the lock for
+/// the length of one decision; the writer takes it per event. Conversion errors drop the object and are counted:
+/// the API server validated it, so they mean a field we do not understand, never a crash.
+/// </summary>
+public sealed class ClusterCache
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, V1PersistentVolume> _volumes = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, V1PersistentVolumeClaim> _claims = [];
+    private readonly Dictionary<ObjectKey, V1Pod> _pods = [];
+    private readonly List<(Func<ClusterCache, bool> Condition, TaskCompletionSource Done)> _waiters = [];
+    private readonly Channel<ClusterChange> _changes = Channel.CreateUnbounded<ClusterChange>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    public ClusterCache(IVolumeIndex? index = null)
+    {
+        State = new ClusterState(index ?? new VolumeIndex());
+        Ledger = new AssumeLedger(State);
+    }
+
+    /// <summary>Read or change only under <see cref="Read{T}"/> / <see cref="Write"/>.</summary>
+    public ClusterState State { get; }
+
+    public AssumeLedger Ledger { get; }
+
+    public long ConversionErrors { get; private set; }
+
+    public long Version { get; private set; }
+
+    /// <summary>Every applied change, in order; read by one consumer (the scheduling queue).</summary>
+    public ChannelReader<ClusterChange> Changes => _changes.Reader;
+
+    public T Read<T>(Func<ClusterState, T> read)
+    {
+        lock (_lock) return read(State);
+    }
+
+    public void Write(Action<ClusterState, AssumeLedger> write)
+    {
+        lock (_lock)
+        {
+            write(State, Ledger);
+            Version++;
+            ReleaseWaiters();
+        }
+    }
+
+    public V1PersistentVolume? GetVolumeObject(string name)
+    {
+        lock (_lock) return _volumes.GetValueOrDefault(name);
+    }
+
+    public V1PersistentVolumeClaim? GetClaimObject(ObjectKey key)
+    {
+        lock (_lock) return _claims.GetValueOrDefault(key);
+    }
+
+    public V1Pod? GetPodObject(ObjectKey key)
+    {
+        lock (_lock) return _pods.GetValueOrDefault(key);
+    }
+
+    public IReadOnlyList<V1Pod> PodObjects()
+    {
+        lock (_lock) return [.. _pods.Values];
+    }
+
+    /// <summary>Completes when <paramref name="condition"/> holds after some applied event (checked under the lock).</summary>
+    public async Task<bool> WaitForAsync(Func<ClusterCache, bool> condition, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (condition(this)) return true;
+            _waiters.Add((condition, done));
+        }
+        using var timeoutCts = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutCts.Token, cancellationToken);
+        try
+        {
+            await done.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            lock (_lock) _waiters.RemoveAll(w => w.Done == done);
+        }
+    }
+
+    /// <summary>Applies informer events until the channel completes or the token fires.</summary>
+    public async Task RunAsync(ChannelReader<InformerEvent> events, CancellationToken cancellationToken)
+    {
+        await foreach (var e in events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Apply(e);
+        }
+        _changes.Writer.TryComplete();
+    }
+
+    public void Apply(InformerEvent e)
+    {
+        lock (_lock)
+        {
+            if (e.Type == InformerEventType.Replace) ClearKind(e.Kind);
+            foreach (var obj in e.Objects)
+            {
+                var key = ApplyOne(e.Kind, e.Type == InformerEventType.Delete, obj);
+                if (key is not null) _changes.Writer.TryWrite(new ClusterChange(e.Kind, e.Type, key));
+            }
+            Version++;
+            ReleaseWaiters();
+        }
+    }
+
+    private string? ApplyOne(string kind, bool delete, IKubernetesObject<V1ObjectMeta> obj)
+    {
+        try
+        {
+            switch (obj)
+            {
+                case V1Node node:
+                    if (delete) State.RemoveNode(node.Name());
+                    else State.UpsertNode(Converter.ToNode(node));
+                    return node.Name();
+                case V1PersistentVolume pv:
+                    if (delete)
+                    {
+                        _volumes.Remove(pv.Name());
+                        State.Volumes.Remove(pv.Name());
+                    }
+                    else
+                    {
+                        _volumes[pv.Name()] = pv;
+                        State.Volumes.Upsert(Converter.ToVolume(pv));
+                    }
+                    return pv.Name();
+                case V1PersistentVolumeClaim pvc:
+                    var claimKey = new ObjectKey(pvc.Namespace() ?? "default", pvc.Name());
+                    if (delete)
+                    {
+                        _claims.Remove(claimKey);
+                        State.RemoveClaim(claimKey);
+                    }
+                    else
+                    {
+                        _claims[claimKey] = pvc;
+                        State.UpsertClaim(Converter.ToClaim(pvc));
+                    }
+                    return claimKey.ToString();
+                case V1Pod pod:
+                    var podKey = new ObjectKey(pod.Namespace() ?? "default", pod.Name());
+                    var finished = pod.Status?.Phase is "Succeeded" or "Failed";
+                    if (delete || finished)
+                    {
+                        _pods.Remove(podKey);
+                        State.RemovePod(podKey);
+                    }
+                    else
+                    {
+                        _pods[podKey] = pod;
+                        State.UpsertPod(Converter.ToPod(pod));
+                    }
+                    return podKey.ToString();
+                case V1StorageClass sc:
+                    if (delete) State.RemoveStorageClass(sc.Name());
+                    else State.UpsertStorageClass(Converter.ToStorageClass(sc));
+                    return sc.Name();
+                case V1CSIDriver driver:
+                    if (delete) State.RemoveCsiDriver(driver.Name());
+                    else State.UpsertCsiDriver(Converter.ToCsiDriver(driver));
+                    return driver.Name();
+                case V1CSIStorageCapacity capacity:
+                    var capacityKey = new ObjectKey(capacity.Namespace() ?? "default", capacity.Name());
+                    if (delete) State.RemoveCapacity(capacityKey);
+                    else State.UpsertCapacity(Converter.ToCapacity(capacity));
+                    return capacityKey.ToString();
+                default:
+                    return null;
+            }
+        }
+        catch (ConversionException)
+        {
+            ConversionErrors++;
+            return null;
+        }
+    }
+
+    /// <summary>A relist replaces everything of its kind: objects deleted while the watch was down must go.</summary>
+    private void ClearKind(string kind)
+    {
+        switch (kind)
+        {
+            case "Node":
+                foreach (var node in State.Nodes.ToList()) State.RemoveNode(node.Name);
+                break;
+            case "PersistentVolume":
+                foreach (var name in _volumes.Keys.ToList()) State.Volumes.Remove(name);
+                _volumes.Clear();
+                break;
+            case "PersistentVolumeClaim":
+                foreach (var key in _claims.Keys.ToList()) State.RemoveClaim(key);
+                _claims.Clear();
+                break;
+            case "Pod":
+                foreach (var key in _pods.Keys.ToList()) State.RemovePod(key);
+                _pods.Clear();
+                break;
+            case "StorageClass":
+                foreach (var sc in State.StorageClasses.ToList()) State.RemoveStorageClass(sc.Name);
+                break;
+            case "CSIStorageCapacity":
+                foreach (var c in State.Capacities.ToList()) State.RemoveCapacity(c.Key);
+                break;
+        }
+    }
+
+    private void ReleaseWaiters()
+    {
+        foreach (var (condition, done) in _waiters)
+        {
+            if (!done.Task.IsCompleted && condition(this)) done.TrySetResult();
+        }
+    }
+}

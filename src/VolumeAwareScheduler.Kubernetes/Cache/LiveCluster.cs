@@ -1,0 +1,84 @@
+using System.Threading.Channels;
+using k8s;
+using k8s.Models;
+using VolumeAwareScheduler.Kubernetes.Informers;
+
+namespace VolumeAwareScheduler.Kubernetes.Cache;
+
+/// <summary>
+/// The live cluster: one informer per kind the decisions read, all feeding one channel that the
+/// <see cref="ClusterCache"/> drains as the single writer. The same code runs against a real API server and
+/// against the emulator; only the client's configuration differs.
+/// </summary>
+public sealed class LiveCluster : IAsyncDisposable
+{
+    private readonly Channel<InformerEvent> _events = Channel.CreateBounded<InformerEvent>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private readonly List<Task> _synced = [];
+
+    public LiveCluster(IKubernetes client, TimeProvider time, InformerOptions? options = null)
+    {
+        Cache = new ClusterCache();
+        var w = _events.Writer;
+        Add(new Informer<V1Node, V1NodeList>("Node",
+            (c, l, ct) => client.CoreV1.ListNodeAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1PersistentVolume, V1PersistentVolumeList>("PersistentVolume",
+            (c, l, ct) => client.CoreV1.ListPersistentVolumeAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.CoreV1.WatchListPersistentVolumeAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("PersistentVolumeClaim",
+            (c, l, ct) => client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1Pod, V1PodList>("Pod",
+            (c, l, ct) => client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1StorageClass, V1StorageClassList>("StorageClass",
+            (c, l, ct) => client.StorageV1.ListStorageClassAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.StorageV1.WatchListStorageClassAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1CSIDriver, V1CSIDriverList>("CSIDriver",
+            (c, l, ct) => client.StorageV1.ListCSIDriverAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.StorageV1.WatchListCSIDriverAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1CSIStorageCapacity, V1CSIStorageCapacityList>("CSIStorageCapacity",
+            (c, l, ct) => client.StorageV1.ListCSIStorageCapacityForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.StorageV1.WatchListCSIStorageCapacityForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        _loops.Add(Cache.RunAsync(_events.Reader, _stop.Token));
+        Synced = Task.WhenAll(_synced);
+
+        void Add<T, TList>(Informer<T, TList> informer)
+            where T : class, IKubernetesObject<V1ObjectMeta>
+            where TList : IKubernetesObject<V1ListMeta>, IItems<T>
+        {
+            _loops.Add(Task.Run(() => informer.RunAsync(_stop.Token)));
+            _synced.Add(informer.Synced);
+        }
+    }
+
+    public ClusterCache Cache { get; }
+
+    /// <summary>Completes when every informer has delivered its first full list to the cache.</summary>
+    public Task Synced { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        _stop.Dispose();
+    }
+}
