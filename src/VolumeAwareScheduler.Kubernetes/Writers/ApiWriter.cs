@@ -1,0 +1,139 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using VolumeAwareScheduler.Core.Binding;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Kubernetes.Cache;
+using VolumeAwareScheduler.Kubernetes.Conversion;
+
+namespace VolumeAwareScheduler.Kubernetes.Writers;
+
+/// <summary>Why a write did not land: a conflict (our view was stale), a missing object, or a refusal.</summary>
+public sealed class WriteFailedException(string message, bool isConflict) : Exception(message)
+{
+    public bool IsConflict { get; } = isConflict;
+}
+
+/// <summary>
+/// The API writes of binding, each with a resourceVersion precondition so a stale view fails instead of
+/// overwriting (BindPodVolumes in volumebinding/binder.go, then the pod binding). A 409 is never retried
+/// blindly: the caller reverts its assumption and decides again. A 403 names the RBAC rule that is missing.
+/// </summary>
+public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvider time)
+{
+    /// <summary>Prebinds a PV to a claim: spec.claimRef (with uid) and the bound-by-controller annotation, as GetBindVolumeToClaim does.</summary>
+    public async Task BindVolumeAsync(BindingInfo binding, CancellationToken cancellationToken)
+    {
+        var pv = cache.GetVolumeObject(binding.Volume.Name) ?? throw new WriteFailedException($"persistentvolume \"{binding.Volume.Name}\" is gone", isConflict: true);
+        var updated = k8s.KubernetesJson.Deserialize<V1PersistentVolume>(k8s.KubernetesJson.Serialize(pv));
+        updated.Spec.ClaimRef = new V1ObjectReference
+        {
+            ApiVersion = "v1",
+            Kind = "PersistentVolumeClaim",
+            NamespaceProperty = binding.Claim.Key.Namespace,
+            Name = binding.Claim.Key.Name,
+            Uid = binding.Claim.Uid,
+        };
+        updated.Metadata.Annotations ??= new Dictionary<string, string>();
+        updated.Metadata.Annotations[Converter.AnnBoundByController] = "yes";
+        await Call("update", "persistentvolumes", () => client.CoreV1.ReplacePersistentVolumeAsync(updated, updated.Name(), cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts provisioning: the volume.kubernetes.io/selected-node annotation on the claim.</summary>
+    public async Task SelectNodeAsync(ClaimInfo claim, string nodeName, CancellationToken cancellationToken)
+    {
+        var pvc = cache.GetClaimObject(claim.Key) ?? throw new WriteFailedException($"persistentvolumeclaim \"{claim.Key}\" is gone", isConflict: true);
+        var updated = k8s.KubernetesJson.Deserialize<V1PersistentVolumeClaim>(k8s.KubernetesJson.Serialize(pvc));
+        updated.Metadata.Annotations ??= new Dictionary<string, string>();
+        updated.Metadata.Annotations[Converter.AnnSelectedNode] = nodeName;
+        await Call("update", "persistentvolumeclaims", () => client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(updated, updated.Name(), updated.Namespace(), cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits, by watching the cache, until every claim is fully bound; false on timeout.</summary>
+    public Task<bool> WaitForClaimsBoundAsync(IEnumerable<ObjectKey> claims, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var keys = claims.ToArray();
+        return cache.WaitForAsync(c => c.Read(s => keys.All(k => s.GetClaim(k)?.IsFullyBound == true)), timeout, time, cancellationToken);
+    }
+
+    /// <summary>Binds the pod; the Binding carries the pod's uid so a re-created pod of the same name is never bound by mistake.</summary>
+    public async Task BindPodAsync(ObjectKey pod, string uid, string nodeName, CancellationToken cancellationToken)
+    {
+        var binding = new V1Binding
+        {
+            Metadata = new V1ObjectMeta { Name = pod.Name, NamespaceProperty = pod.Namespace, Uid = uid },
+            Target = new V1ObjectReference { ApiVersion = "v1", Kind = "Node", Name = nodeName },
+        };
+        await Call("create", "pods/binding", () => client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>A core/v1 Event about the pod, as kube-scheduler records FailedScheduling and Scheduled.</summary>
+    public async Task RecordEventAsync(ObjectKey pod, string uid, string type, string reason, string message, string component, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var evt = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = pod.Name + ".", NamespaceProperty = pod.Namespace },
+            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = pod.Name, NamespaceProperty = pod.Namespace, Uid = uid },
+            Type = type,
+            Reason = reason,
+            Message = message,
+            Source = new V1EventSource { Component = component },
+            ReportingComponent = component,
+            FirstTimestamp = now,
+            LastTimestamp = now,
+            Count = 1,
+        };
+        await Call("create", "events", () => client.CoreV1.CreateNamespacedEventAsync(evt, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>PodScheduled=False, reason Unschedulable, with the FitError message (what kube-scheduler writes).</summary>
+    public async Task MarkUnschedulableAsync(ObjectKey pod, string message, CancellationToken cancellationToken)
+    {
+        var condition = new Dictionary<string, string>
+        {
+            ["type"] = "PodScheduled",
+            ["status"] = "False",
+            ["reason"] = "Unschedulable",
+            ["message"] = message,
+            ["lastTransitionTime"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var body = System.Text.Json.JsonSerializer.Serialize(new { status = new { conditions = new[] { condition } } });
+        var patch = new V1Patch(body,
+            V1Patch.PatchType.StrategicMergePatch);
+        await Call("patch", "pods/status", () => client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private static async Task Call<T>(string verb, string resource, Func<Task<T>> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw new WriteFailedException($"conflict on {verb} {resource}: {Message(e)}", isConflict: true);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new WriteFailedException($"forbidden: the service account needs RBAC verb \"{verb}\" on \"{resource}\" ({Message(e)})", isConflict: false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new WriteFailedException($"not found on {verb} {resource}: {Message(e)}", isConflict: true);
+        }
+    }
+
+    private static string Message(HttpOperationException e)
+    {
+        try
+        {
+            return k8s.KubernetesJson.Deserialize<V1Status>(e.Response.Content)?.Message ?? e.Message;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return e.Message;
+        }
+    }
+}
