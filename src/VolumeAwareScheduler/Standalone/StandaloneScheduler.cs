@@ -1,0 +1,256 @@
+using System.Threading.Channels;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using VolumeAwareScheduler.Core.Binding;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Kubernetes.Cache;
+using VolumeAwareScheduler.Kubernetes.Conversion;
+using VolumeAwareScheduler.Kubernetes.Informers;
+using VolumeAwareScheduler.Kubernetes.Queue;
+using VolumeAwareScheduler.Kubernetes.Writers;
+
+namespace VolumeAwareScheduler.Standalone;
+
+/// <summary>
+/// The secondary scheduler, shaped like kube-scheduler (pkg/scheduler/schedule_one.go): a serial scheduling cycle
+/// over the cache (filter across nodes, score, assume in the ledger), then an asynchronous binding cycle on a
+/// bounded pool (volume writes, wait for the PV controller by watching, pod binding). Failures revert the
+/// assumption and requeue; pods no node can take wait in the queue until a cluster event may cure them.
+/// </summary>
+public sealed partial class StandaloneScheduler
+{
+    public const string Component = "volume-aware-scheduler";
+
+    private readonly LiveCluster _cluster;
+    private readonly ApiWriter _writer;
+    private readonly SchedulingQueue _queue;
+    private readonly StandaloneOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly PodScheduler _scheduler;
+    private readonly SemaphoreSlim _bindingSlots;
+    private readonly List<Task> _bindings = [];
+    private readonly Channel<SchedulingProgress> _progress = Channel.CreateUnbounded<SchedulingProgress>();
+
+    public StandaloneScheduler(LiveCluster cluster, ApiWriter writer, SchedulingQueue queue, StandaloneOptions options, TimeProvider time, ILogger logger)
+    {
+        _cluster = cluster;
+        _writer = writer;
+        _queue = queue;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _scheduler = new PodScheduler(cluster.Cache.State);
+        _bindingSlots = new SemaphoreSlim(options.BindingWorkers);
+    }
+
+    /// <summary>Every outcome, in order, for observers (one reader).</summary>
+    public ChannelReader<SchedulingProgress> Progress => _progress.Reader;
+
+    /// <summary>Runs until cancelled; in-flight bindings are drained before it returns.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await _cluster.Synced.WaitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var pod in _cluster.Cache.PodObjects()) Track(pod);
+        var pump = PumpChangesAsync(cancellationToken);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var key = await _queue.PopAsync(cancellationToken).ConfigureAwait(false);
+                ScheduleOne(key, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+        Task[] inFlight;
+        lock (_bindings) inFlight = [.. _bindings];
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+        try
+        {
+            await pump.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // shutting down
+        }
+        _progress.Writer.TryComplete();
+    }
+
+    private async Task PumpChangesAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var change in _cluster.Cache.Changes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var action = change.Type == InformerEventType.Delete ? ClusterEventAction.Delete : ClusterEventAction.Add | ClusterEventAction.Update;
+            if (change.Kind == "Pod")
+            {
+                var slash = change.Key.IndexOf('/', StringComparison.Ordinal);
+                var key = new ObjectKey(change.Key[..slash], change.Key[(slash + 1)..]);
+                var pod = _cluster.Cache.GetPodObject(key);
+                if (pod is null) _queue.Remove(key);
+                else Track(pod);
+            }
+            var moved = _queue.OnClusterEvent(new ClusterEvent(change.Kind, action));
+            if (moved > 0) Log.Requeued(_logger, moved, change.Kind, change.Key);
+        }
+    }
+
+    /// <summary>A pod is ours to schedule when it names our scheduler, has no node, and is not being deleted.</summary>
+    private void Track(V1Pod pod)
+    {
+        var key = new ObjectKey(pod.Namespace() ?? "default", pod.Name());
+        var ours = pod.Spec?.SchedulerName == _options.SchedulerName;
+        if (ours && string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Metadata?.DeletionTimestamp is null
+            && pod.Status?.Phase is not ("Succeeded" or "Failed"))
+        {
+            if (_queue.StateOf(key) is null) _queue.Add(key, pod.Spec?.Priority ?? 0);
+        }
+        else
+        {
+            _queue.Remove(key);
+        }
+    }
+
+    private void ScheduleOne(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var podObject = _cluster.Cache.GetPodObject(key);
+        if (podObject is null || !string.IsNullOrEmpty(podObject.Spec?.NodeName))
+        {
+            _queue.Remove(key);
+            return;
+        }
+        PodInfo pod;
+        try
+        {
+            pod = Converter.ToPod(podObject);
+        }
+        catch (ConversionException e)
+        {
+            Log.Unconvertible(_logger, key.ToString(), e.Message);
+            _queue.Remove(key);
+            return;
+        }
+
+        SchedulingResult result = null!;
+        string? assumeError = null;
+        _cluster.Cache.Write((state, ledger) =>
+        {
+            result = _scheduler.Schedule(pod);
+            if (result.Selected is not { } selected) return;
+            var assumed = ledger.Assume(pod.Key, selected.Node.Name, selected.Volumes ?? PodVolumes.Empty);
+            if (!assumed.Succeeded)
+            {
+                assumeError = assumed.Error;
+                return;
+            }
+            state.UpsertPod(pod with { NodeName = selected.Node.Name }); // the pod's resources are taken while it binds
+        });
+
+        if (result.Selected is not { } chosen)
+        {
+            var message = result.FailureMessage ?? "no node available";
+            _queue.MarkUnschedulable(key, RequeueHints.RejectingPlugins(result));
+            Log.Unschedulable(_logger, key.ToString(), message);
+            _progress.Writer.TryWrite(new PodUnschedulable(key, _time.GetUtcNow(), message));
+            StartBackground(() => ReportUnschedulableAsync(key, pod.Uid, message, cancellationToken));
+            return;
+        }
+        if (assumeError is not null)
+        {
+            Log.AssumeFailed(_logger, key.ToString(), assumeError);
+            _queue.Retry(key);
+            return;
+        }
+        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, cancellationToken));
+    }
+
+    /// <summary>The binding cycle: PreBind (volume writes, wait for the PV controller), then Bind.</summary>
+    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes, CancellationToken cancellationToken)
+    {
+        await _bindingSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            foreach (var binding in volumes.StaticBindings) await _writer.BindVolumeAsync(binding, cancellationToken).ConfigureAwait(false);
+            foreach (var claim in volumes.DynamicProvisions) await _writer.SelectNodeAsync(claim, node, cancellationToken).ConfigureAwait(false);
+            var claims = volumes.StaticBindings.Select(b => b.Claim.Key).Concat(volumes.DynamicProvisions.Select(c => c.Key)).ToList();
+            if (claims.Count > 0 && !await _writer.WaitForClaimsBoundAsync(claims, _options.BindTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                throw new WriteFailedException($"volume binding did not complete within {_options.BindTimeout.TotalSeconds:0}s", isConflict: false);
+            }
+            await _writer.BindPodAsync(pod.Key, pod.Uid, node, cancellationToken).ConfigureAwait(false);
+            _cluster.Cache.Write((_, ledger) => ledger.Commit(pod.Key));
+            _queue.Remove(pod.Key);
+            Log.Bound(_logger, pod.Key.ToString(), node);
+            _progress.Writer.TryWrite(new PodBound(pod.Key, _time.GetUtcNow(), node, volumes, 1));
+            await _writer.RecordEventAsync(pod.Key, pod.Uid, "Normal", "Scheduled", $"Successfully assigned {pod.Key} to {node}", Component, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            // Revert: the PVs and claims as they were, the pod's resources released; then decide again.
+            _cluster.Cache.Write((state, ledger) =>
+            {
+                ledger.Revert(pod.Key);
+                if (state.GetPod(pod.Key) is { } current && current.Uid == pod.Uid) state.UpsertPod(current with { NodeName = "" });
+            });
+            if (cancellationToken.IsCancellationRequested) return;
+            Log.BindFailed(_logger, pod.Key.ToString(), node, e.Message);
+            _progress.Writer.TryWrite(new BindingFailed(pod.Key, _time.GetUtcNow(), node, e.Message));
+            _queue.Retry(pod.Key);
+        }
+        finally
+        {
+            _bindingSlots.Release();
+        }
+    }
+
+    private async Task ReportUnschedulableAsync(ObjectKey pod, string uid, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _writer.RecordEventAsync(pod, uid, "Warning", "FailedScheduling", message, Component, cancellationToken).ConfigureAwait(false);
+            await _writer.MarkUnschedulableAsync(pod, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            Log.ReportFailed(_logger, pod.ToString(), e.Message);
+        }
+    }
+
+    /// <summary>Owned background work: tracked, and awaited on shutdown (never fire-and-forget).</summary>
+    private void StartBackground(Func<Task> work)
+    {
+        var task = Task.Run(work);
+        lock (_bindings)
+        {
+            _bindings.RemoveAll(t => t.IsCompleted);
+            _bindings.Add(task);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Bound {Pod} to {Node}")]
+        public static partial void Bound(ILogger logger, string pod, string node);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "{Pod} is unschedulable: {Message}")]
+        public static partial void Unschedulable(ILogger logger, string pod, string message);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Binding {Pod} to {Node} failed, reverted and requeued: {Error}")]
+        public static partial void BindFailed(ILogger logger, string pod, string node, string error);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Assuming volumes of {Pod} failed, requeued: {Error}")]
+        public static partial void AssumeFailed(ILogger logger, string pod, string error);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "{Count} pod(s) requeued by {Kind} {Key}")]
+        public static partial void Requeued(ILogger logger, int count, string kind, string key);
+
+        [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Pod {Pod} cannot be read: {Error}")]
+        public static partial void Unconvertible(ILogger logger, string pod, string error);
+
+        [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Reporting {Pod} as unschedulable failed: {Error}")]
+        public static partial void ReportFailed(ILogger logger, string pod, string error);
+    }
+}
