@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+
+namespace VolumeAwareScheduler.ApiEmulator;
+
+/// <summary>Settings for <see cref="ApiEmulator.StartAsync"/>. Validated at start; every problem is reported at once.</summary>
+public sealed class ApiEmulatorOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 (the default) picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Run the simulated PV controller, dynamic provisioner and StatefulSet controller (default true).</summary>
+    public bool EnableControllers { get; set; } = true;
+
+    /// <summary>Clock for timestamps, watch timeouts, bookmarks and injected latency.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where logs go; none when null.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>How many recent events are retained for watches resuming from a resourceVersion (the watch cache size).</summary>
+    public int EventWindow { get; set; } = 10_000;
+
+    /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> gets a BOOKMARK (the apiserver uses about a minute).</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Events a watch client may fall behind by before its watch is closed, as the apiserver closes slow watchers.</summary>
+    public int MaxWatchBacklog { get; set; } = 100_000;
+
+    /// <summary>Create the <c>default</c> and <c>kube-system</c> namespaces at start (default true).</summary>
+    public bool CreateDefaultNamespaces { get; set; } = true;
+
+    internal void Validate()
+    {
+        var errors = new List<string>();
+        if (Port is < 0 or > 65535)
+        {
+            errors.Add($"{nameof(Port)} must be between 0 and 65535 (0 picks a free port); got {Port}.");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add($"{nameof(TimeProvider)} must not be null; use TimeProvider.System.");
+        }
+
+        if (EventWindow <= 0)
+        {
+            errors.Add($"{nameof(EventWindow)} must be positive; got {EventWindow}.");
+        }
+
+        if (BookmarkInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(BookmarkInterval)} must be positive; got {BookmarkInterval}.");
+        }
+
+        if (MaxWatchBacklog <= 0)
+        {
+            errors.Add($"{nameof(MaxWatchBacklog)} must be positive; got {MaxWatchBacklog}.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid ApiEmulatorOptions: " + string.Join(" ", errors));
+        }
+    }
+}

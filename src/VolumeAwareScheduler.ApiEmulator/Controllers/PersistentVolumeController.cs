@@ -1,0 +1,302 @@
+using System.Text.Json.Nodes;
+using VolumeAwareScheduler.ApiEmulator.Selectors;
+using VolumeAwareScheduler.ApiEmulator.Storage;
+using static VolumeAwareScheduler.ApiEmulator.Controllers.VolumeHelpers;
+
+namespace VolumeAwareScheduler.ApiEmulator.Controllers;
+
+/// <summary>
+/// The binding half of kube-controller-manager's PV controller, minimal but faithful to
+/// pkg/controller/volume/persistentvolume/pv_controller.go (syncClaim, syncUnboundClaim, syncBoundClaim,
+/// syncVolume, bind) and the matching rules of
+/// k8s.io/component-helpers/storage/volume/pv_helpers.go FindMatchingVolume.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>New claims get phase Pending; volumes without a claimRef get phase Available.</item>
+/// <item>A volume whose claimRef names an existing claim (uid, if set, equal) that is unbound or bound to it
+/// completes the bind: claim <c>spec.volumeName</c>, the bind-completed / bound-by-controller annotations, claim
+/// status (Bound, capacity, access modes) and volume phase Bound.</item>
+/// <item>Unbound claims in Immediate mode (no class, unknown class, or a class without WaitForFirstConsumer) are
+/// bound to the smallest Available volume that matches class, access modes, capacity, volume mode and selector.
+/// Delayed claims are left for the scheduler, except volumes pre-bound to them.</item>
+/// <item>A bound volume whose claim is gone becomes Released; dynamically provisioned ones with reclaim policy
+/// Delete are deleted (the deleter is simulated).</item>
+/// </list>
+/// Binding writes spec and status of each object in one update (upstream uses two); the end state is the same.
+/// </remarks>
+internal sealed class PersistentVolumeController(ControllerStore api) : IController
+{
+    public const string ControllerName = "persistentvolume-controller";
+
+    public string Name => ControllerName;
+
+    public void Handle(StoreEvent change)
+    {
+        var obj = change.Object.ToJsonObject();
+        switch (change.Object.Kind.Plural)
+        {
+            case "persistentvolumeclaims" when change.Type != StoreEventType.Deleted:
+                SyncClaim(obj);
+                break;
+            case "persistentvolumeclaims":
+                foreach (var volume in api.List("persistentvolumes").Where(v => ClaimRefMatches(Json.GetObject(v, "spec.claimRef"), obj)))
+                {
+                    SyncVolume(volume);
+                }
+
+                break;
+            case "persistentvolumes" when change.Type != StoreEventType.Deleted:
+                SyncVolume(obj);
+                break;
+            case "persistentvolumes":
+                if (Json.GetObject(obj, "spec.claimRef") is { } claimRef
+                    && api.Get("persistentvolumeclaims", Json.GetString(claimRef, "namespace"), Json.GetString(claimRef, "name") ?? "") is { } orphan)
+                {
+                    SyncClaim(orphan);
+                }
+
+                break;
+            case "storageclasses" when change.Type != StoreEventType.Deleted:
+                foreach (var claim in api.List("persistentvolumeclaims").Where(c => ClassOf(c) == Name(obj) && string.IsNullOrEmpty(Json.GetString(c, "spec.volumeName"))))
+                {
+                    SyncClaim(claim);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>pv_controller.go syncClaim → syncUnboundClaim / syncBoundClaim.</summary>
+    private void SyncClaim(JsonObject claim)
+    {
+        if (IsDeleting(claim))
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(Json.GetString(claim, "status.phase")))
+        {
+            Json.Ensure(claim, "status")["phase"] = "Pending";
+            if (api.Update("persistentvolumeclaims", claim) is not { } pending)
+            {
+                return;
+            }
+
+            claim = pending;
+        }
+
+        var volumeName = Json.GetString(claim, "spec.volumeName") ?? "";
+        if (volumeName.Length == 0)
+        {
+            // syncUnboundClaim: a volume pre-bound to this claim wins; otherwise match only in Immediate mode.
+            var volumes = api.List("persistentvolumes").Where(v => !IsDeleting(v)).ToList();
+            var volume = volumes.FirstOrDefault(v => ClaimRefMatches(Json.GetObject(v, "spec.claimRef"), claim))
+                ?? (IsDelayBinding(claim, api) ? null : FindMatchingVolume(claim, volumes));
+            if (volume is not null)
+            {
+                Bind(volume, claim);
+            }
+
+            return;
+        }
+
+        var bound = api.Get("persistentvolumes", null, volumeName);
+        if (bound is null)
+        {
+            SetClaimLostIfBound(claim);
+            return;
+        }
+
+        var claimRef = Json.GetObject(bound, "spec.claimRef");
+        if (claimRef is null || ClaimRefMatches(claimRef, claim))
+        {
+            // The user pre-bound the claim to this volume, or the bind is half done: finish it.
+            Bind(bound, claim);
+        }
+        else
+        {
+            SetClaimLostIfBound(claim);
+        }
+    }
+
+    /// <summary>pv_controller.go syncVolume.</summary>
+    private void SyncVolume(JsonObject volume)
+    {
+        if (IsDeleting(volume))
+        {
+            return;
+        }
+
+        var claimRef = Json.GetObject(volume, "spec.claimRef");
+        if (claimRef is null)
+        {
+            SetVolumePhase(volume, "Available");
+            return;
+        }
+
+        var claim = api.Get("persistentvolumeclaims", Json.GetString(claimRef, "namespace"), Json.GetString(claimRef, "name") ?? "");
+        var refUid = Json.GetString(claimRef, "uid") ?? "";
+        if (claim is not null && refUid.Length > 0 && refUid != Uid(claim))
+        {
+            // The claim was deleted and recreated: the volume's claim is gone.
+            claim = null;
+        }
+
+        if (claim is null)
+        {
+            if (refUid.Length == 0)
+            {
+                // Pre-bound to a claim that does not exist yet.
+                SetVolumePhase(volume, "Available");
+                return;
+            }
+
+            ReleaseVolume(volume);
+            return;
+        }
+
+        var claimVolume = Json.GetString(claim, "spec.volumeName") ?? "";
+        if (claimVolume.Length == 0 || claimVolume == Name(volume))
+        {
+            Bind(volume, claim);
+            return;
+        }
+
+        // The claim is bound to another volume.
+        if (Annotation(volume, AnnBoundByController) == "yes")
+        {
+            // We (or the scheduler acting like us) set the claimRef: undo it so the volume is free again.
+            Json.GetObject(volume, "spec")!.Remove("claimRef");
+            Json.GetObject(volume, "metadata.annotations")?.Remove(AnnBoundByController);
+            Json.Ensure(volume, "status")["phase"] = "Available";
+            api.Update("persistentvolumes", volume);
+        }
+        else
+        {
+            ReleaseVolume(volume);
+        }
+    }
+
+    /// <summary>pv_controller.go bind: bindVolumeToClaim, updateVolumePhase(Bound), bindClaimToVolume, updateClaimStatus(Bound).</summary>
+    private void Bind(JsonObject volume, JsonObject claim)
+    {
+        var spec = Json.Ensure(volume, "spec");
+        if (!ClaimRefMatches(spec["claimRef"] as JsonObject, claim) || string.IsNullOrEmpty(Json.GetString(spec, "claimRef.uid")))
+        {
+            spec["claimRef"] = new JsonObject
+            {
+                ["kind"] = "PersistentVolumeClaim",
+                ["namespace"] = Namespace(claim),
+                ["name"] = Name(claim),
+                ["uid"] = Uid(claim),
+                ["apiVersion"] = "v1",
+                ["resourceVersion"] = Json.GetString(claim, "metadata.resourceVersion"),
+            };
+            SetAnnotation(volume, AnnBoundByController, "yes");
+        }
+
+        Json.Ensure(volume, "status")["phase"] = "Bound";
+        if (api.Update("persistentvolumes", volume) is not { } boundVolume)
+        {
+            return;
+        }
+
+        var claimSpec = Json.Ensure(claim, "spec");
+        if (Json.GetString(claimSpec, "volumeName") != Name(boundVolume))
+        {
+            claimSpec["volumeName"] = Name(boundVolume);
+            SetAnnotation(claim, AnnBoundByController, "yes");
+        }
+
+        SetAnnotation(claim, AnnBindCompleted, "yes");
+        var status = Json.Ensure(claim, "status");
+        status["phase"] = "Bound";
+        status["accessModes"] = Json.GetArray(boundVolume, "spec.accessModes")?.DeepClone() ?? new JsonArray();
+        status["capacity"] = Json.GetObject(boundVolume, "spec.capacity")?.DeepClone() ?? new JsonObject();
+        api.Update("persistentvolumeclaims", claim);
+    }
+
+    private void ReleaseVolume(JsonObject volume)
+    {
+        var phase = Json.GetString(volume, "status.phase");
+        if (phase is "Released" or "Failed")
+        {
+            return;
+        }
+
+        if (phase == "Bound"
+            && Annotation(volume, AnnDynamicallyProvisioned) is not null
+            && (Json.GetString(volume, "spec.persistentVolumeReclaimPolicy") ?? "Delete") == "Delete")
+        {
+            // reclaimVolume → deleteVolumeOperation: a dynamically provisioned volume goes with its claim.
+            api.Delete("persistentvolumes", volume);
+            return;
+        }
+
+        SetVolumePhase(volume, phase is null or "" or "Pending" or "Available" ? "Available" : "Released");
+    }
+
+    private void SetVolumePhase(JsonObject volume, string phase)
+    {
+        if (Json.GetString(volume, "status.phase") == phase)
+        {
+            return;
+        }
+
+        Json.Ensure(volume, "status")["phase"] = phase;
+        api.Update("persistentvolumes", volume);
+    }
+
+    private void SetClaimLostIfBound(JsonObject claim)
+    {
+        if (Annotation(claim, AnnBindCompleted) is null || Json.GetString(claim, "status.phase") == "Lost")
+        {
+            return;
+        }
+
+        Json.Ensure(claim, "status")["phase"] = "Lost";
+        api.Update("persistentvolumeclaims", claim);
+    }
+
+    /// <summary>
+    /// pv_helpers.go FindMatchingVolume for an unbound claim without a node: Available volumes with equal class and
+    /// volume mode, access modes ⊇ the claim's, capacity ≥ the request and labels matching the claim's selector;
+    /// the smallest wins (ties by name).
+    /// </summary>
+    internal static JsonObject? FindMatchingVolume(JsonObject claim, IEnumerable<JsonObject> volumes)
+    {
+        var requested = RequestedBytes(claim);
+        var className = ClassOf(claim);
+        var mode = VolumeModeOf(claim);
+        var modes = AccessModes(claim);
+        if (!LabelSelector.TryFromJson(Json.GetObject(claim, "spec.selector"), out var selector, out _))
+        {
+            return null;
+        }
+
+        JsonObject? best = null;
+        var bestSize = decimal.MaxValue;
+        foreach (var volume in volumes)
+        {
+            if (Json.GetObject(volume, "spec.claimRef") is not null
+                || Json.GetString(volume, "status.phase") != "Available"
+                || ClassOf(volume) != className
+                || VolumeModeOf(volume) != mode
+                || !modes.All(AccessModes(volume).Contains)
+                || !selector.Matches(Json.StringMap(Json.GetObject(volume, "metadata.labels"))))
+            {
+                continue;
+            }
+
+            var size = CapacityBytes(volume);
+            if (size >= requested && size < bestSize)
+            {
+                best = volume;
+                bestSize = size;
+            }
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+using VolumeAwareScheduler.ApiEmulator.Faults;
+using VolumeAwareScheduler.ApiEmulator.Resources;
+using VolumeAwareScheduler.ApiEmulator.Storage;
+
+namespace VolumeAwareScheduler.ApiEmulator;
+
+/// <summary>What the HTTP handlers need, registered once as a singleton.</summary>
+internal sealed class EmulatorContext(ObjectStore store, ApiEmulatorFaults faults, ApiEmulatorOptions options, ILogger logger)
+{
+    public ObjectStore Store => store;
+
+    public ResourceRegistry Registry => store.Registry;
+
+    public ApiEmulatorFaults Faults => faults;
+
+    public ApiEmulatorOptions Options => options;
+
+    public TimeProvider Time => options.TimeProvider;
+
+    public ILogger Logger => logger;
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VolumeAwareScheduler.ApiEmulator.Resources;
+using VolumeAwareScheduler.ApiEmulator.Storage;
+
+namespace VolumeAwareScheduler.ApiEmulator.Http;
+
+/// <summary>
+/// Server-side printing (<c>Accept: application/json;as=Table;v=v1;g=meta.k8s.io</c>) in the shape of
+/// k8s.io/apimachinery/pkg/apis/meta/v1 Table, with a few columns per kind modelled on
+/// pkg/printers/internalversion/printers.go. Rows carry PartialObjectMetadata, as kubectl asks.
+/// </summary>
+internal static class TableWriter
+{
+    private static readonly Dictionary<string, (string Name, string Path)[]> Columns = new(StringComparer.Ordinal)
+    {
+        ["pods"] = [("Status", "status.phase"), ("Node", "spec.nodeName")],
+        ["nodes"] = [("Status", "status.phase")],
+        ["persistentvolumes"] = [("Capacity", "spec.capacity.storage"), ("Reclaim Policy", "spec.persistentVolumeReclaimPolicy"), ("Status", "status.phase"), ("Claim", "spec.claimRef.name"), ("StorageClass", "spec.storageClassName")],
+        ["persistentvolumeclaims"] = [("Status", "status.phase"), ("Volume", "spec.volumeName"), ("Capacity", "status.capacity.storage"), ("StorageClass", "spec.storageClassName")],
+        ["storageclasses"] = [("Provisioner", "provisioner"), ("ReclaimPolicy", "reclaimPolicy"), ("VolumeBindingMode", "volumeBindingMode")],
+        ["csistoragecapacities"] = [("StorageClassName", "storageClassName"), ("Capacity", "capacity")],
+        ["statefulsets"] = [("Replicas", "status.replicas")],
+        ["namespaces"] = [("Status", "status.phase")],
+        ["events"] = [("Type", "type"), ("Reason", "reason"), ("Message", "message")],
+    };
+
+    public static bool IsRequested(string? accept) =>
+        accept is not null && accept.Contains("as=Table", StringComparison.Ordinal);
+
+    public static byte[] Write(ResourceKind kind, ListPage page, DateTimeOffset now)
+    {
+        var extra = Columns.GetValueOrDefault(kind.Plural, []);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", "Table");
+            writer.WriteString("apiVersion", "meta.k8s.io/v1");
+            ListWriter.WriteListMeta(writer, page);
+            writer.WriteStartArray("columnDefinitions");
+            WriteColumn(writer, "Name", "name", "Name must be unique within a namespace.");
+            foreach (var (name, path) in extra)
+            {
+                WriteColumn(writer, name, "", path);
+            }
+
+            WriteColumn(writer, "Age", "", "CreationTimestamp is a timestamp representing the server time when this object was created.");
+            writer.WriteEndArray();
+            writer.WriteStartArray("rows");
+            foreach (var item in page.Items)
+            {
+                var obj = item.ToJsonObject();
+                writer.WriteStartObject();
+                writer.WriteStartArray("cells");
+                writer.WriteStringValue(item.Name);
+                foreach (var (_, path) in extra)
+                {
+                    writer.WriteStringValue(Json.GetString(obj, path) ?? "");
+                }
+
+                writer.WriteStringValue(Age(Json.GetString(obj, "metadata.creationTimestamp"), now));
+                writer.WriteEndArray();
+                writer.WritePropertyName("object");
+                new JsonObject
+                {
+                    ["kind"] = "PartialObjectMetadata",
+                    ["apiVersion"] = "meta.k8s.io/v1",
+                    ["metadata"] = obj["metadata"]?.DeepClone(),
+                }.WriteTo(writer);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Mirrors k8s.io/apimachinery/pkg/util/duration.HumanDuration.</summary>
+    internal static string Age(string? creationTimestamp, DateTimeOffset now)
+    {
+        if (!DateTimeOffset.TryParse(creationTimestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created))
+        {
+            return "<unknown>";
+        }
+
+        var d = now - created;
+        var seconds = (long)d.TotalSeconds;
+        if (seconds < -1)
+        {
+            return "<invalid>";
+        }
+
+        if (seconds < 0)
+        {
+            return "0s";
+        }
+
+        if (seconds < 60 * 2)
+        {
+            return Invariant($"{seconds}s");
+        }
+
+        var minutes = seconds / 60;
+        if (minutes < 10)
+        {
+            var s = seconds % 60;
+            return s == 0 ? Invariant($"{minutes}m") : Invariant($"{minutes}m{s}s");
+        }
+
+        if (minutes < 60 * 3)
+        {
+            return Invariant($"{minutes}m");
+        }
+
+        var hours = minutes / 60;
+        if (hours < 8)
+        {
+            var m = minutes % 60;
+            return m == 0 ? Invariant($"{hours}h") : Invariant($"{hours}h{m}m");
+        }
+
+        if (hours < 48)
+        {
+            return Invariant($"{hours}h");
+        }
+
+        if (hours < 24 * 8)
+        {
+            var h = hours % 24;
+            return h == 0 ? Invariant($"{hours / 24}d") : Invariant($"{hours / 24}d{h}h");
+        }
+
+        if (hours < 24 * 365 * 2)
+        {
+            return Invariant($"{hours / 24}d");
+        }
+
+        if (hours < 24 * 365 * 8)
+        {
+            var dy = (hours / 24) % 365;
+            return dy == 0 ? Invariant($"{hours / 24 / 365}y") : Invariant($"{hours / 24 / 365}y{dy}d");
+        }
+
+        return Invariant($"{hours / 24 / 365}y");
+    }
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    private static void WriteColumn(Utf8JsonWriter writer, string name, string format, string description)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", name);
+        writer.WriteString("type", "string");
+        writer.WriteString("format", format);
+        writer.WriteString("description", description);
+        writer.WriteNumber("priority", 0);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace VolumeAwareScheduler.ApiEmulator.Tests.Kubectl;
+
+/// <summary>
+/// Drives the emulator with the real kubectl (client-side apply, get, delete). CI installs kubectl
+/// (Debian's kubernetes-client); where /usr/bin/kubectl is absent the test still checks the emulator half:
+/// the discovery documents and requests kubectl would make.
+/// </summary>
+public sealed class KubectlTests : IAsyncLifetime
+{
+    private const string KubectlPath = "/usr/bin/kubectl";
+
+    private const string Manifest = """
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: node-1
+          labels:
+            kubernetes.io/hostname: node-1
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: local
+        provisioner: kubernetes.io/no-provisioner
+        volumeBindingMode: WaitForFirstConsumer
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          name: pv-1
+        spec:
+          capacity:
+            storage: 10Gi
+          accessModes: [ReadWriteOnce]
+          storageClassName: local
+          local:
+            path: /mnt/disks/1
+          nodeAffinity:
+            required:
+              nodeSelectorTerms:
+              - matchExpressions:
+                - {key: kubernetes.io/hostname, operator: In, values: [node-1]}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: data
+          namespace: default
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: local
+          resources:
+            requests:
+              storage: 5Gi
+        """;
+
+    private TestCluster _cluster = null!;
+    private string _workDir = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await TestCluster.StartAsync();
+        _workDir = Directory.CreateTempSubdirectory("vas-kubectl-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "manifest.yaml"), Manifest);
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "config"), $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: emulator
+              cluster:
+                server: {_cluster.Emulator.BaseAddress.ToString().TrimEnd('/')}
+            contexts:
+            - name: emulator
+              context: {"{"}cluster: emulator, user: anonymous, namespace: default{"}"}
+            users:
+            - name: anonymous
+              user: {"{}"}
+            current-context: emulator
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        Directory.Delete(_workDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Kubectl_applies_gets_and_deletes_storage_objects()
+    {
+        await AssertDiscoveryServesWhatKubectlNeedsAsync();
+        if (!File.Exists(KubectlPath))
+        {
+            // Documented: CI installs kubectl; without it only the emulator half above runs.
+            return;
+        }
+
+        var apply = await KubectlAsync("apply", "--validate=false", "-f", Path.Combine(_workDir, "manifest.yaml"));
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Contains("persistentvolume/pv-1 created", apply.Output, StringComparison.Ordinal);
+        Assert.Contains("persistentvolumeclaim/data created", apply.Output, StringComparison.Ordinal);
+        Assert.NotNull(_cluster.Emulator.Get("pv", null, "pv-1")!["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]);
+
+        // Second apply: GET + strategic merge PATCH of what changed.
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "manifest.yaml"), Manifest.Replace("storage: 10Gi", "storage: 20Gi", StringComparison.Ordinal));
+        var reapply = await KubectlAsync("apply", "--validate=false", "-f", Path.Combine(_workDir, "manifest.yaml"));
+        Assert.True(reapply.ExitCode == 0, reapply.ToString());
+        Assert.Contains("persistentvolume/pv-1 configured", reapply.Output, StringComparison.Ordinal);
+        Assert.Equal("20Gi", (string?)_cluster.Emulator.Get("pv", null, "pv-1")!["spec"]!["capacity"]!["storage"]);
+
+        var names = await KubectlAsync("get", "pv", "-o", "name");
+        Assert.True(names.ExitCode == 0, names.ToString());
+        Assert.Equal("persistentvolume/pv-1", names.Output.Trim());
+
+        var table = await KubectlAsync("get", "pvc");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("NAME", table.Output, StringComparison.Ordinal);
+        Assert.Contains("data", table.Output, StringComparison.Ordinal);
+
+        var delete = await KubectlAsync("delete", "pvc", "data");
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        Assert.Contains("persistentvolumeclaim \"data\" deleted", delete.Output, StringComparison.Ordinal);
+        Assert.Null(_cluster.Emulator.Get("pvc", "default", "data"));
+
+        var missing = await KubectlAsync("get", "pvc", "data");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("NotFound", missing.Error, StringComparison.Ordinal);
+    }
+
+    private async Task AssertDiscoveryServesWhatKubectlNeedsAsync()
+    {
+        var core = JsonNode.Parse(await _cluster.Http.GetStringAsync("api/v1"))!;
+        var pvc = core["resources"]!.AsArray().Single(r => (string?)r!["name"] == "persistentvolumeclaims")!;
+        Assert.Equal("persistentvolumeclaim", (string?)pvc["singularName"]);
+        Assert.Equal("pvc", (string?)pvc["shortNames"]![0]);
+        Assert.True((bool)pvc["namespaced"]!);
+        Assert.Contains(core["resources"]!.AsArray(), r => (string?)r!["name"] == "pods/binding");
+
+        var groups = JsonNode.Parse(await _cluster.Http.GetStringAsync("apis"))!;
+        Assert.Contains(groups["groups"]!.AsArray(), g => (string?)g!["name"] == "storage.k8s.io");
+        var storage = JsonNode.Parse(await _cluster.Http.GetStringAsync("apis/storage.k8s.io/v1"))!;
+        Assert.Contains(storage["resources"]!.AsArray(), r => (string?)r!["name"] == "storageclasses" && (string?)r["shortNames"]![0] == "sc");
+        Assert.Equal("1", (string?)JsonNode.Parse(await _cluster.Http.GetStringAsync("version"))!["major"]);
+    }
+
+    private async Task<KubectlResult> KubectlAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo(KubectlPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--kubeconfig=" + Path.Combine(_workDir, "config"));
+        start.ArgumentList.Add("--cache-dir=" + Path.Combine(_workDir, "cache"));
+        start.ArgumentList.Add("--request-timeout=10s");
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["HOME"] = _workDir;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync(TestCluster.Deadline());
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return new KubectlResult(process.ExitCode, await output, await error, string.Join(' ', args));
+    }
+
+    private sealed record KubectlResult(int ExitCode, string Output, string Error, string Command)
+    {
+        public override string ToString() => $"kubectl {Command} exited {ExitCode}\nstdout: {Output}\nstderr: {Error}";
+    }
+}
