@@ -22,6 +22,11 @@ public sealed class PodScheduler(ClusterState state)
     public SchedulingResult Schedule(PodInfo pod, IReadOnlyList<NodeInfo>? candidates = null)
     {
         var nodes = candidates ?? state.Nodes;
+        if (nodes.Count == 0)
+        {
+            // schedule_one.go schedulePod: ErrNoNodesAvailable
+            return new SchedulingResult(pod, 0, Status.Success, [], null, Reasons.NoNodesAvailable);
+        }
         var (preFilter, claims) = _binder.GetPodVolumeClaims(pod);
         if (preFilter.Code is not (StatusCode.Success or StatusCode.Skip))
         {
@@ -144,7 +149,7 @@ public sealed class PodScheduler(ClusterState state)
         }
         var parts = histogram.Select(p => $"{p.Value} {p.Key}").ToList();
         parts.Sort(StringComparer.Ordinal);
-        return $"{head} {string.Join(", ", parts)}.";
+        return parts.Count == 0 ? head : $"{head} {string.Join(", ", parts)}.";
     }
 }
 

@@ -46,6 +46,9 @@ public static class Reasons
 
     public static string Insufficient(string resource) => $"Insufficient {resource}";
 
+    /// <summary>schedule_one.go ErrNoNodesAvailable: the cluster has no node at all.</summary>
+    public const string NoNodesAvailable = "no nodes available to schedule pods";
+
     // FitError (framework/types.go)
     public static string NoNodeAvailable(int nodeCount) => $"0/{nodeCount} nodes are available";
 }

@@ -39,6 +39,16 @@ public sealed class AssumeLedger(ClusterState state)
                 return AssumeResult.Fail($"persistentvolume \"{current.Name}\" is already bound to claim {current.ClaimRef.Key}");
             if (volumes.StaticBindings.Count(b => b.Volume.Name == current.Name) > 1)
                 return AssumeResult.Fail($"persistentvolume \"{current.Name}\" was chosen for two claims of one pod");
+            // assume_cache.go Assume: the decision was taken on a version that is no longer current.
+            if (current.ResourceVersion != binding.Volume.ResourceVersion)
+                return AssumeResult.Fail($"persistentvolume \"{current.Name}\" is out of sync (changed since the decision)");
+        }
+        foreach (var claim in volumes.DynamicProvisions)
+        {
+            var current = state.GetClaim(claim.Key);
+            if (current is null) return AssumeResult.Fail($"persistentvolumeclaim \"{claim.Key}\" no longer exists");
+            if (current.ResourceVersion != claim.ResourceVersion)
+                return AssumeResult.Fail($"persistentvolumeclaim \"{claim.Key}\" is out of sync (changed since the decision)");
         }
 
         var previousVolumes = new List<VolumeInfo>();

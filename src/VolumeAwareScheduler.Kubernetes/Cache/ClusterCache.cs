@@ -25,7 +25,10 @@ public sealed class ClusterCache
     private readonly Dictionary<ObjectKey, V1PersistentVolumeClaim> _claims = [];
     private readonly Dictionary<ObjectKey, V1Pod> _pods = [];
     private readonly List<(Func<ClusterCache, bool> Condition, TaskCompletionSource Done)> _waiters = [];
-    private readonly Channel<ClusterChange> _changes = Channel.CreateUnbounded<ClusterChange>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    // Bounded, dropping the oldest: a consumer that falls behind (or a standby replica that does not schedule)
+    // must not grow memory; whoever starts consuming re-reads the full state first anyway.
+    private readonly Channel<ClusterChange> _changes = Channel.CreateBounded<ClusterChange>(
+        new BoundedChannelOptions(50_000) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
 
     public ClusterCache(IVolumeIndex? index = null)
     {

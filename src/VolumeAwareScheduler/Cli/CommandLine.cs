@@ -1,4 +1,8 @@
 using System.CommandLine;
+using System.Text.Json;
+using VolumeAwareScheduler.Configuration;
+using VolumeAwareScheduler.Extender;
+using VolumeAwareScheduler.Hosting;
 using VolumeAwareScheduler.Kubernetes.Manifests;
 using VolumeAwareScheduler.Simulation;
 
@@ -17,6 +21,9 @@ public static class CommandLine
         var root = new RootCommand("VolumeAwareScheduler: WaitForFirstConsumer volume binding for Kubernetes, as a scheduler extender, a secondary scheduler, or offline.")
         {
             SimulateCommand(stdout, stderr),
+            ServeCommand(stderr),
+            DemoCommand.Create(stdout, stderr),
+            RunCommand.Create(stdout, stderr),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -33,7 +40,8 @@ public static class CommandLine
         var cluster = new Option<string>("--cluster") { Description = "YAML dump of a cluster (several documents and/or kind: List).", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "table (for people) or json (one line per pod).", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("simulate", "Schedule the pending pods of a cluster dump offline, binding their claims as the cluster would.") { cluster, output };
+        var explain = new Option<string?>("--explain") { Description = "NAMESPACE/NAME of a pending pod: simulate the pods before it, then explain its decision per node (verdict, reasons, PV per claim, score) instead of placing it." };
+        var command = new Command("simulate", "Schedule the pending pods of a cluster dump offline, binding their claims as the cluster would.") { cluster, output, explain };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(cluster)!;
@@ -42,9 +50,67 @@ public static class CommandLine
                 var (objects, warnings) = ManifestReader.ReadFile(path);
                 foreach (var warning in warnings) stderr.WriteLine($"warning: {warning}");
                 var simulator = new Simulator();
-                var report = simulator.Run(objects, path);
+                var explainPod = parse.GetValue(explain) is { } e ? ExtenderEndpoints.ParsePodKey(e) : (Core.Model.ObjectKey?)null;
+                var report = simulator.Run(objects, path, explainPod);
+                if (explainPod is { } wanted)
+                {
+                    if (simulator.Explanation is not { } explanation)
+                    {
+                        stderr.WriteLine($"error: --explain: {wanted} is not a pending pod of {path} (or a pod before it stopped its StatefulSet).");
+                        return ExitBadInput;
+                    }
+                    if (parse.GetValue(output) == "json") stdout.WriteLine(JsonSerializer.Serialize(explanation, ExplainJsonContext.Default.PodExplanation));
+                    else ExplanationTable.Write(explanation, stdout);
+                    return ExitOk;
+                }
                 if (parse.GetValue(output) == "json") SimulationOutput.WriteJson(report, stdout);
                 else SimulationOutput.WriteTable(report, stdout, simulator.State);
+                return ExitOk;
+            }
+            catch (ManifestException e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return ExitBadInput;
+            }
+        });
+        return command;
+    }
+
+    private static Command ServeCommand(TextWriter stderr)
+    {
+        var cluster = new Option<string?>("--cluster") { Description = "YAML dump of a cluster (as for simulate), kept in memory and changed by bind. Without it the live-cluster source is not built yet: /readyz answers 503 and filter answers {\"Error\":\"cluster state not loaded\"} (HTTP 200)." };
+        var urls = new Option<string>("--urls") { Description = "Where to listen; several separated by ';'. kube-scheduler's urlPrefix is <url>/scheduler.", DefaultValueFactory = _ => ServeOptions.DefaultUrls };
+        var opsUrls = new Option<string?>("--ops-urls") { Description = "Extra listeners serving only /healthz, /readyz and /metrics (e.g. http://0.0.0.0:8889), so that kubelet and Prometheus reach them while the verbs stay on loopback." };
+        var maxBytes = new Option<long>("--max-request-bytes") { Description = "Largest request body accepted (413 above it). The default fits 5,000 full Node objects.", DefaultValueFactory = _ => ServeOptions.DefaultMaxRequestBytes };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate to serve TLS with (with --tls-key; --urls must then be https://)." };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
+        var clientCa = new Option<string?>("--client-ca") { Description = "PEM CA bundle: require client certificates issued by it." };
+        var command = new Command("serve", "Run the kube-scheduler HTTP extender: POST /scheduler/{filter,prioritize,bind}, /scheduler/explain, /healthz, /readyz, /metrics.")
+        {
+            cluster, urls, opsUrls, maxBytes, tlsCert, tlsKey, clientCa,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new ServeOptions
+            {
+                ClusterFile = parse.GetValue(cluster),
+                Urls = parse.GetValue(urls)!,
+                OpsUrls = parse.GetValue(opsUrls),
+                MaxRequestBytes = parse.GetValue(maxBytes),
+                TlsCertFile = parse.GetValue(tlsCert),
+                TlsKeyFile = parse.GetValue(tlsKey),
+                ClientCaFile = parse.GetValue(clientCa),
+            };
+            var errors = options.Validate();
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors) stderr.WriteLine($"error: {error}");
+                return ExitBadInput;
+            }
+            try
+            {
+                using var app = ExtenderHost.Build(options, stderr);
+                app.Run();
                 return ExitOk;
             }
             catch (ManifestException e)

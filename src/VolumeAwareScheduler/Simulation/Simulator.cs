@@ -36,17 +36,25 @@ public sealed class Simulator
 
     public PodScheduler Scheduler => _scheduler;
 
-    /// <summary>Runs the whole simulation. Throws <see cref="ManifestException"/> for an object that cannot be used.</summary>
-    public SimulationReport Run(IReadOnlyList<ManifestObject> objects, string source)
+    public AssumeLedger Ledger => _ledger;
+
+    /// <summary>Set by <see cref="Run"/> when it was asked to stop at a pod: that pod's explanation, before it was placed.</summary>
+    public PodExplanation? Explanation { get; private set; }
+
+    /// <summary>
+    /// Runs the whole simulation. Throws <see cref="ManifestException"/> for an object that cannot be used.
+    /// With <paramref name="explainPod"/>, stops when that pod's turn comes and records its <see cref="Explanation"/>.
+    /// </summary>
+    public SimulationReport Run(IReadOnlyList<ManifestObject> objects, string source, ObjectKey? explainPod = null)
     {
-        var workload = Load(objects, source);
-        SettleClaims();
+        var workload = LoadCluster(objects, source);
         var results = new List<PodResult>();
         foreach (var item in workload)
         {
             switch (item)
             {
                 case PodInfo pod:
+                    if (StopAt(pod, explainPod)) return Report(results);
                     results.Add(Place(pod));
                     break;
                 case StatefulSetWork sts:
@@ -57,6 +65,7 @@ public sealed class Simulator
                             if (_state.GetClaim(claim.Key) is null) AddClaim(claim);
                         }
                         SettleClaims();
+                        if (StopAt(pod, explainPod)) return Report(results);
                         var result = Place(pod);
                         results.Add(result);
                         if (result.Node is null && sts.OrderedReady) break;
@@ -64,7 +73,51 @@ public sealed class Simulator
                     break;
             }
         }
-        return new SimulationReport(results, [.. _controllerBindings.Select(b => new ControllerBinding(b.Claim.ToString(), b.Volume, b.How))]);
+        return Report(results);
+    }
+
+    private SimulationReport Report(List<PodResult> results) =>
+        new(results, [.. _controllerBindings.Select(b => new ControllerBinding(b.Claim.ToString(), b.Volume, b.How))]);
+
+    private bool StopAt(PodInfo pod, ObjectKey? explainPod)
+    {
+        if (explainPod != pod.Key) return false;
+        Explanation = Explainer.Explain(_state, _scheduler, pod);
+        return true;
+    }
+
+    /// <summary>
+    /// Loads the dump into <see cref="State"/> and lets the PV controller settle the claims, without scheduling.
+    /// Returns the work to schedule in file order: pending pods (<see cref="PodInfo"/>) and StatefulSets.
+    /// </summary>
+    public IReadOnlyList<object> LoadCluster(IReadOnlyList<ManifestObject> objects, string source)
+    {
+        var workload = Load(objects, source);
+        SettleClaims();
+        return workload;
+    }
+
+    /// <summary>
+    /// Loads the dump as a long-running state (the extender's snapshot mode): as <see cref="LoadCluster"/>, and the
+    /// StatefulSet controller's claims created up front. Returns the pending pods, StatefulSet members included.
+    /// </summary>
+    public IReadOnlyList<PodInfo> LoadPending(IReadOnlyList<ManifestObject> objects, string source)
+    {
+        var pending = new List<PodInfo>();
+        foreach (var item in Load(objects, source))
+        {
+            if (item is PodInfo pod) pending.Add(pod);
+            else if (item is StatefulSetWork sts)
+            {
+                foreach (var (member, claims) in sts.Members)
+                {
+                    foreach (var claim in claims.Where(c => _state.GetClaim(c.Key) is null)) AddClaim(claim);
+                    pending.Add(member);
+                }
+            }
+        }
+        SettleClaims();
+        return pending;
     }
 
     private readonly Dictionary<ObjectKey, bool> _claimClassUnset = [];
@@ -240,8 +293,19 @@ public sealed class Simulator
         var volumes = selected.Volumes ?? PodVolumes.Empty;
         var assumed = _ledger.Assume(pod.Key, selected.Node.Name, volumes);
         if (!assumed.Succeeded) throw new InvalidOperationException($"assume failed for {pod.Key}: {assumed.Error}");
+        var (bindings, provisions) = WriteVolumes(selected.Node, volumes);
+        _ledger.Commit(pod.Key);
+        _state.UpsertPod(pod with { NodeName = selected.Node.Name });
+        return new PodResult(pod.Key.ToString(), selected.Node.Name, bindings, provisions, null, null, result);
+    }
 
-        // The writes, as the binder would make them and the PV controller and provisioner would complete them.
+    /// <summary>
+    /// The writes of an assumed placement, as the binder would make them and the PV controller and provisioner would
+    /// complete them: static PVs bound to their claims; provisioned claims get a PV pinned to the node.
+    /// The pod itself is not bound here.
+    /// </summary>
+    public (List<ClaimVolume> Bindings, List<ClaimNode> Provisions) WriteVolumes(NodeInfo node, PodVolumes volumes)
+    {
         var bindings = new List<ClaimVolume>();
         foreach (var binding in volumes.StaticBindings)
         {
@@ -252,12 +316,10 @@ public sealed class Simulator
         foreach (var claim in volumes.DynamicProvisions)
         {
             var current = _state.GetClaim(claim.Key)!;
-            Bind(current, Provision(current, selected.Node), null);
-            provisions.Add(new ClaimNode(claim.Key.ToString(), selected.Node.Name));
+            Bind(current, Provision(current, node), null);
+            provisions.Add(new ClaimNode(claim.Key.ToString(), node.Name));
         }
-        _ledger.Commit(pod.Key);
-        _state.UpsertPod(pod with { NodeName = selected.Node.Name });
-        return new PodResult(pod.Key.ToString(), selected.Node.Name, bindings, provisions, null, null, result);
+        return (bindings, provisions);
     }
 
     private void Bind(ClaimInfo claim, VolumeInfo volume, string? how)

@@ -164,13 +164,19 @@ public sealed partial class StandaloneScheduler
             _queue.Retry(key);
             return;
         }
-        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, cancellationToken));
+        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty));
     }
 
-    /// <summary>The binding cycle: PreBind (volume writes, wait for the PV controller), then Bind.</summary>
-    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The binding cycle: PreBind (volume writes, wait for the PV controller), then Bind. Shutdown does not cancel it:
+    /// a started cycle is drained to its end (bounded by twice the bind timeout), so no binding is left half-done.
+    /// </summary>
+    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes)
     {
         await _bindingSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        using var bounded = new CancellationTokenSource(_options.BindTimeout * 2, _time);
+        var cancellationToken = bounded.Token;
+        var bound = false;
         try
         {
             foreach (var binding in volumes.StaticBindings) await _writer.BindVolumeAsync(binding, cancellationToken).ConfigureAwait(false);
@@ -185,7 +191,7 @@ public sealed partial class StandaloneScheduler
             _queue.Remove(pod.Key);
             Log.Bound(_logger, pod.Key.ToString(), node);
             _progress.Writer.TryWrite(new PodBound(pod.Key, _time.GetUtcNow(), node, volumes, 1));
-            await _writer.RecordEventAsync(pod.Key, pod.Uid, "Normal", "Scheduled", $"Successfully assigned {pod.Key} to {node}", Component, CancellationToken.None).ConfigureAwait(false);
+            bound = true;
         }
         catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
         {
@@ -195,7 +201,6 @@ public sealed partial class StandaloneScheduler
                 ledger.Revert(pod.Key);
                 if (state.GetPod(pod.Key) is { } current && current.Uid == pod.Uid) state.UpsertPod(current with { NodeName = "" });
             });
-            if (cancellationToken.IsCancellationRequested) return;
             Log.BindFailed(_logger, pod.Key.ToString(), node, e.Message);
             _progress.Writer.TryWrite(new BindingFailed(pod.Key, _time.GetUtcNow(), node, e.Message));
             _queue.Retry(pod.Key);
@@ -203,6 +208,19 @@ public sealed partial class StandaloneScheduler
         finally
         {
             _bindingSlots.Release();
+        }
+        if (bound) await ReportScheduledAsync(pod, node).ConfigureAwait(false);
+    }
+
+    private async Task ReportScheduledAsync(PodInfo pod, string node)
+    {
+        try
+        {
+            await _writer.RecordEventAsync(pod.Key, pod.Uid, "Normal", "Scheduled", $"Successfully assigned {pod.Key} to {node}", Component, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException)
+        {
+            Log.ReportFailed(_logger, pod.Key.ToString(), e.Message);
         }
     }
 

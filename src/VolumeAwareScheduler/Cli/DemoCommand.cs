@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using VolumeAwareScheduler.ApiEmulator;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Kubernetes.Manifests;
+using VolumeAwareScheduler.Standalone;
+
+namespace VolumeAwareScheduler.Cli;
+
+/// <summary>
+/// `demo`: the embedded default. Starts the API emulator in-process, loads the demo cluster, runs the standalone
+/// scheduler against it over HTTP through KubernetesClient, creates the missing volume once a pod waits for it,
+/// and tells the story as it goes.
+/// </summary>
+public static class DemoCommand
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var cluster = new Option<string>("--cluster") { Description = "The cluster to load.", DefaultValueFactory = _ => Path.Combine("examples", "demo", "cluster.yaml") };
+        var late = new Option<string>("--late-volume") { Description = "Created once a pod waits for a volume.", DefaultValueFactory = _ => Path.Combine("examples", "demo", "late-volume.yaml") };
+        var keep = new Option<bool>("--keep-running") { Description = "Leave the emulator and the scheduler running; print the kubectl line to use." };
+        var command = new Command("demo", "Run the standalone scheduler against an embedded API emulator loaded with the demo cluster.") { cluster, late, keep };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                return await RunAsync(parse.GetValue(cluster)!, parse.GetValue(late)!, parse.GetValue(keep), stdout, cancellationToken);
+            }
+            catch (ManifestException e)
+            {
+                stderr.WriteLine($"error: {e.Message}");
+                return CommandLine.ExitBadInput;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string clusterPath, string latePath, bool keepRunning, TextWriter output, CancellationToken cancellationToken)
+    {
+        var (objects, warnings) = ManifestReader.ReadFile(clusterPath);
+        var (lateObjects, _) = ManifestReader.ReadFile(latePath);
+        foreach (var warning in warnings) output.WriteLine($"warning: {warning}");
+
+        var clock = Stopwatch.StartNew();
+        string At() => $"+{clock.Elapsed.TotalSeconds,5:0.00}s";
+        await using var emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions(), cancellationToken);
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = emulator.BaseAddress.ToString() });
+        output.WriteLine($"API emulator listening on {emulator.BaseAddress} (PV controller, provisioner and StatefulSet controller simulated).");
+
+        foreach (var obj in objects) await ManifestApplier.CreateAsync(client, obj, cancellationToken);
+        output.WriteLine($"Loaded {clusterPath}: {Summary(objects)}.");
+
+        var options = new StandaloneOptions();
+        await using var runner = new StandaloneRunner(client, options, TimeProvider.System, NullLoggerFactory.Instance);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = runner.RunAsync(stop.Token);
+        output.WriteLine($"Scheduler \"{options.SchedulerName}\" running in standalone mode, through KubernetesClient over HTTP.");
+        output.WriteLine();
+
+        var expected = ExpectedPods(objects);
+        var bound = new Dictionary<ObjectKey, PodBound>();
+        var waiting = new Dictionary<ObjectKey, string>();
+        DateTimeOffset? lateCreatedAt = null;
+        var exit = CommandLine.ExitOk;
+        using (var limit = new CancellationTokenSource(Limit))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken))
+        {
+            try
+            {
+                await foreach (var progress in runner.Scheduler.Progress.ReadAllAsync(linked.Token))
+                {
+                    switch (progress)
+                    {
+                        case PodBound b:
+                            bound[b.Pod] = b;
+                            var claims = string.Join(", ", b.Volumes.StaticBindings.Select(s => $"{s.Claim.Key.Name} → {s.Volume.Name}")
+                                .Concat(b.Volumes.DynamicProvisions.Select(c => $"{c.Key.Name} → provisioned")));
+                            var cure = waiting.Remove(b.Pod) && lateCreatedAt is { } t ? $"  (requeued by the new volume; bound {(b.At - t).TotalSeconds:0.00}s after it appeared)" : "";
+                            output.WriteLine($"  {At()}  {b.Pod,-18} → {b.Node,-8} {(claims.Length > 0 ? claims : "no claims")}{cure}");
+                            break;
+                        case PodUnschedulable u when !waiting.ContainsKey(u.Pod):
+                            waiting[u.Pod] = u.Message;
+                            output.WriteLine($"  {At()}  {u.Pod,-18} pending: {u.Message}");
+                            break;
+                        case BindingFailed f:
+                            output.WriteLine($"  {At()}  {f.Pod,-18} binding to {f.Node} failed, retrying: {f.Error}");
+                            break;
+                    }
+                    if (waiting.Count > 0 && lateCreatedAt is null && bound.Count + waiting.Count >= expected)
+                    {
+                        foreach (var obj in lateObjects) await ManifestApplier.CreateAsync(client, obj, cancellationToken);
+                        lateCreatedAt = DateTimeOffset.UtcNow;
+                        output.WriteLine($"  {At()}  creating {string.Join(", ", lateObjects.Select(o => o.Describe()))} from {latePath}: the event that can cure the pending pod");
+                    }
+                    if (bound.Count >= expected) break;
+                }
+            }
+            catch (OperationCanceledException) when (limit.IsCancellationRequested)
+            {
+                output.WriteLine($"  {At()}  stopped after {Limit.TotalSeconds:0}s with {expected - bound.Count} pod(s) not placed.");
+                exit = 1;
+            }
+        }
+
+        output.WriteLine();
+        await WriteSummaryAsync(client, output, cancellationToken);
+        if (keepRunning)
+        {
+            output.WriteLine();
+            output.WriteLine("Still running. Look with Debian's kubectl (Ctrl+C to stop):");
+            output.WriteLine($"  kubectl --server {emulator.BaseAddress.ToString().TrimEnd('/')} get nodes,pv,pvc,pods -A");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C
+            }
+        }
+        await stop.CancelAsync();
+        await run;
+        return exit;
+    }
+
+    private static int ExpectedPods(IReadOnlyList<ManifestObject> objects) =>
+        objects.Sum(o => o.Model switch
+        {
+            V1Pod p when string.IsNullOrEmpty(p.Spec?.NodeName) && p.Spec?.SchedulerName == StandaloneOptions.DefaultSchedulerName => 1,
+            V1StatefulSet s when s.Spec?.Template?.Spec?.SchedulerName == StandaloneOptions.DefaultSchedulerName => s.Spec.Replicas ?? 1,
+            _ => 0,
+        });
+
+    private static string Summary(IReadOnlyList<ManifestObject> objects) =>
+        string.Join(", ", objects.GroupBy(o => o.Kind).Select(g => $"{g.Count()} {g.Key}"));
+
+    private static async Task WriteSummaryAsync(k8s.Kubernetes client, TextWriter output, CancellationToken cancellationToken)
+    {
+        var pods = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: cancellationToken);
+        var claims = (await client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(cancellationToken: cancellationToken)).Items
+            .ToDictionary(c => (c.Namespace(), c.Name()));
+        var rows = new List<string[]> { new[] { "POD", "NODE", "CLAIM", "VOLUME" } };
+        foreach (var pod in pods.Items.OrderBy(p => p.Namespace(), StringComparer.Ordinal).ThenBy(p => p.Name(), StringComparer.Ordinal))
+        {
+            var refs = (pod.Spec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null).Select(v => v.PersistentVolumeClaim.ClaimName).ToList();
+            if (refs.Count == 0) refs.Add("");
+            var first = true;
+            foreach (var claimName in refs)
+            {
+                var volume = claimName.Length == 0 ? "-" : claims.TryGetValue((pod.Namespace(), claimName), out var c) ? c.Spec.VolumeName ?? "<unbound>" : "<missing>";
+                rows.Add(first ? [$"{pod.Namespace()}/{pod.Name()}", pod.Spec.NodeName ?? "<pending>", claimName.Length == 0 ? "-" : claimName, volume] : ["", "", claimName, volume]);
+                first = false;
+            }
+        }
+        var widths = Enumerable.Range(0, 4).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+    }
+}

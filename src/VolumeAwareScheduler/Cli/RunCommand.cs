@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using Microsoft.Extensions.Logging;
+using VolumeAwareScheduler.Standalone;
+
+namespace VolumeAwareScheduler.Cli;
+
+/// <summary>
+/// `run`: the standalone secondary scheduler against a real API server (kubeconfig, in-cluster, or --server).
+/// With leader election (the default) every replica keeps a warm cache and only the leader schedules.
+/// </summary>
+public static partial class RunCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Path to a kubeconfig; default: in-cluster config, else ~/.kube/config." };
+        var server = new Option<string?>("--server") { Description = "API server URL, without credentials (e.g. the emulator printed by `demo --keep-running`)." };
+        var schedulerName = new Option<string>("--scheduler-name") { Description = "Schedule pods whose spec.schedulerName is this.", DefaultValueFactory = _ => StandaloneOptions.DefaultSchedulerName };
+        var leaderElect = new Option<bool>("--leader-elect") { Description = "Take part in leader election on a Lease; only the leader schedules.", DefaultValueFactory = _ => true };
+        var leaseNamespace = new Option<string>("--lease-namespace") { Description = "Namespace of the leader-election Lease.", DefaultValueFactory = _ => "kube-system" };
+        var leaseName = new Option<string>("--lease-name") { Description = "Name of the leader-election Lease.", DefaultValueFactory = _ => "volume-aware-scheduler" };
+        var bindTimeout = new Option<int>("--bind-timeout-seconds") { Description = "How long to wait for the PV controller to complete volume bindings.", DefaultValueFactory = _ => 30 };
+        var command = new Command("run", "Run as a secondary scheduler for pods that name it in spec.schedulerName.")
+        {
+            kubeconfig, server, schedulerName, leaderElect, leaseNamespace, leaseName, bindTimeout,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(kubeconfig) is not null && parse.GetValue(server) is not null)
+            {
+                stderr.WriteLine("error: --kubeconfig and --server cannot be used together.");
+                return CommandLine.ExitBadInput;
+            }
+            if (parse.GetValue(bindTimeout) <= 0)
+            {
+                stderr.WriteLine("error: --bind-timeout-seconds must be positive.");
+                return CommandLine.ExitBadInput;
+            }
+            KubernetesClientConfiguration config;
+            try
+            {
+                config = parse.GetValue(server) is { } url ? new KubernetesClientConfiguration { Host = url }
+                    : parse.GetValue(kubeconfig) is { } path ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+                    : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
+                    : KubernetesClientConfiguration.BuildDefaultConfig();
+            }
+            catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error: cannot build the API client configuration: {e.Message.TrimEnd('.')}.");
+                return CommandLine.ExitBadInput;
+            }
+            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }));
+            var logger = loggers.CreateLogger("VolumeAwareScheduler.Run");
+            using var client = new k8s.Kubernetes(config);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+            var options = new StandaloneOptions { SchedulerName = parse.GetValue(schedulerName)!, BindTimeout = TimeSpan.FromSeconds(parse.GetValue(bindTimeout)) };
+            await using var runner = new StandaloneRunner(client, options, TimeProvider.System, loggers);
+            Log.Starting(logger, config.Host ?? "(in-cluster)", options.SchedulerName);
+            if (!parse.GetValue(leaderElect))
+            {
+                await runner.RunAsync(stop.Token);
+                return CommandLine.ExitOk;
+            }
+
+            var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
+            var leaseLock = new LeaseLock(client, parse.GetValue(leaseNamespace)!, parse.GetValue(leaseName)!, identity);
+            var election = new LeaderElectionConfig(leaseLock)
+            {
+                LeaseDuration = TimeSpan.FromSeconds(15),
+                RenewDeadline = TimeSpan.FromSeconds(10),
+                RetryPeriod = TimeSpan.FromSeconds(2),
+            };
+            await new LeaderElectedRunner(runner, election, identity, loggers.CreateLogger<LeaderElectedRunner>()).RunAsync(stop.Token);
+            return CommandLine.ExitOk;
+        });
+        return command;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Scheduling pods with schedulerName {SchedulerName} against {Server}")]
+        public static partial void Starting(ILogger logger, string server, string schedulerName);
+    }
+}

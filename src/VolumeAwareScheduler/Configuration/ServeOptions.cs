@@ -1,0 +1,64 @@
+namespace VolumeAwareScheduler.Configuration;
+
+/// <summary>serve's options, validated at start: every problem collected, each saying how to fix it.</summary>
+public sealed class ServeOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:8888";
+
+    /// <summary>64 MiB: room for 5,000 full Node objects (about 10 KiB each with images and managedFields) in one filter request.</summary>
+    public const long DefaultMaxRequestBytes = 64L * 1024 * 1024;
+
+    public string? ClusterFile { get; init; }
+
+    public string Urls { get; init; } = DefaultUrls;
+
+    public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
+
+    /// <summary>
+    /// Extra listeners for /healthz, /readyz and /metrics only (the verbs answer 404 there): lets kubelet probe and
+    /// Prometheus scrape on the pod IP while the verbs stay on loopback, reachable only by the kube-scheduler sidecar.
+    /// </summary>
+    public string? OpsUrls { get; init; }
+
+    public string? TlsCertFile { get; init; }
+
+    public string? TlsKeyFile { get; init; }
+
+    public string? ClientCaFile { get; init; }
+
+    public bool UsesTls => TlsCertFile is not null;
+
+    public IReadOnlyList<string> OpsUrlList => OpsUrls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    /// <summary>The ports of <see cref="OpsUrls"/>.</summary>
+    public IReadOnlySet<int> OpsPorts => OpsUrlList
+        .Select(u => Uri.TryCreate(u.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri.Port : -1)
+        .Where(p => p > 0).ToHashSet();
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MaxRequestBytes <= 0) errors.Add($"--max-request-bytes must be positive (got {MaxRequestBytes}); the default is {DefaultMaxRequestBytes}.");
+        if (ClusterFile is not null && !File.Exists(ClusterFile)) errors.Add($"--cluster: file \"{ClusterFile}\" does not exist.");
+        if ((TlsCertFile is null) != (TlsKeyFile is null)) errors.Add("--tls-cert and --tls-key go together: give both PEM files, or neither.");
+        if (ClientCaFile is not null && TlsCertFile is null) errors.Add("--client-ca requires --tls-cert and --tls-key: client certificates are only asked for over TLS.");
+        foreach (var (option, file) in new[] { ("--tls-cert", TlsCertFile), ("--tls-key", TlsKeyFile), ("--client-ca", ClientCaFile) })
+        {
+            if (file is not null && !File.Exists(file)) errors.Add($"{option}: file \"{file}\" does not exist.");
+        }
+        var urls = Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0) errors.Add($"--urls is empty; for example {DefaultUrls}.");
+        foreach (var url in urls.Concat(OpsUrlList))
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"--urls: \"{url}\" is not an http:// or https:// URL.");
+                continue;
+            }
+            if (uri.Scheme == "https" && !UsesTls) errors.Add($"--urls: \"{url}\" is https but no --tls-cert/--tls-key were given.");
+            if (uri.Scheme == "http" && UsesTls && urls.Contains(url)) errors.Add($"--urls: \"{url}\" is plain http while TLS is configured; use https://.");
+            if (OpsUrlList.Contains(url) && (uri.Port <= 0 || url.EndsWith(":0", StringComparison.Ordinal))) errors.Add($"--ops-urls: \"{url}\" needs an explicit port, so that the verbs can be kept off it.");
+        }
+        return errors;
+    }
+}

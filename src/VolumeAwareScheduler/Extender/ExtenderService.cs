@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using VolumeAwareScheduler.Configuration;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Hosting;
+using VolumeAwareScheduler.Kubernetes.Conversion;
+using VolumeAwareScheduler.Telemetry;
+
+namespace VolumeAwareScheduler.Extender;
+
+/// <summary>
+/// The extender verbs between the wire and the decisions: validates and converts the request, takes the store's read
+/// lock, calls <see cref="VolumeDecisions"/>, and shapes the answer in the form it was asked (NodeNames in → NodeNames
+/// out; Nodes in → Nodes out, the passing nodes echoed as received; both in → both out, contract P4).
+/// A <c>Problem</c> is returned only for malformed input; every domain outcome is an answer.
+/// </summary>
+public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods, ExtenderMetrics metrics, ServeOptions options, ILogger<ExtenderService> logger)
+{
+    public long MaxRequestBytes => options.MaxRequestBytes;
+
+    public ExtenderFilterResult Filter(ExtenderArgs args, out string? problem)
+    {
+        using var activity = ExtenderMetrics.ActivitySource.StartActivity("extender filter");
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "ok";
+        try
+        {
+            if (!TryReadArgs(args, out var pod, out var names, out problem))
+            {
+                outcome = "bad_request";
+                return ExtenderFilterResult.Failure(problem!);
+            }
+            Tag(activity, pod!, names!.Count);
+            if (source.Store is not { } store)
+            {
+                outcome = "not_ready";
+                return ExtenderFilterResult.Failure(NotLoadedClusterSource.Reason);
+            }
+            pods.Remember(pod!);
+            var decision = store.Read((pod!, names), static (state, scheduler, a) => VolumeDecisions.Filter(state, scheduler, a.Item1, a.names));
+            if (decision.Error is { } error)
+            {
+                outcome = "error";
+                Log.FilterError(logger, pod!.Key.ToString(), error);
+                return ExtenderFilterResult.Failure(error);
+            }
+            var result = Shape(args, names, decision);
+            Log.Filtered(logger, pod!.Key.ToString(), names.Count - result.FailedNodes!.Count - result.FailedAndUnresolvableNodes!.Count, names.Count);
+            return result;
+        }
+        finally
+        {
+            metrics.RequestDone("filter", outcome, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    public List<HostPriority> Prioritize(ExtenderArgs args, out string? problem)
+    {
+        using var activity = ExtenderMetrics.ActivitySource.StartActivity("extender prioritize");
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "ok";
+        try
+        {
+            if (!TryReadArgs(args, out var pod, out var names, out problem))
+            {
+                outcome = "bad_request";
+                return [];
+            }
+            Tag(activity, pod!, names!.Count);
+            if (source.Store is not { } store)
+            {
+                // prioritize has no Error field, and kube-scheduler ignores its failures anyway: no opinion.
+                outcome = "not_ready";
+                return [.. names.Select(n => new HostPriority { Host = n, Score = 0 })];
+            }
+            pods.Remember(pod!);
+            return store.Read((pod!, names), static (state, scheduler, a) => VolumeDecisions.Prioritize(state, scheduler, a.Item1, a.names));
+        }
+        finally
+        {
+            metrics.RequestDone("prioritize", outcome, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>Checks a bind request's shape; null when it is usable.</summary>
+    public static string? ValidateBinding(ExtenderBindingArgs args)
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrEmpty(args.PodName)) missing.Add("PodName");
+        if (string.IsNullOrEmpty(args.PodNamespace)) missing.Add("PodNamespace");
+        if (string.IsNullOrEmpty(args.Node)) missing.Add("Node");
+        return missing.Count == 0 ? null : $"{string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} required";
+    }
+
+    public PodExplanation? Explain(PodInfo pod) =>
+        source.Store?.Read(pod, static (state, scheduler, pod) => Explainer.Explain(state, scheduler, pod));
+
+    /// <summary>The pod to explain by name: the latest seen in a filter, a pending pod of the snapshot, or a running one.</summary>
+    public PodInfo? FindPod(ObjectKey key) =>
+        pods.ByKey(key) ?? source.Store?.Read(key, static (state, _, key) => state.GetPod(key));
+
+    /// <summary>Decodes a v1.Pod with KubernetesClient's models and converts it at the boundary (Converter.ToPod).</summary>
+    public static bool TryConvertPod(JsonElement json, out PodInfo? pod, out string? problem)
+    {
+        pod = null;
+        problem = null;
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            problem = $"Pod must be a JSON object, not {json.ValueKind}";
+            return false;
+        }
+        try
+        {
+            var model = KubernetesJson.Deserialize<V1Pod>(json);
+            pod = Converter.ToPod(model);
+            return true;
+        }
+        catch (JsonException e)
+        {
+            problem = $"Pod is not a valid v1.Pod: {e.Message}";
+        }
+        catch (ConversionException e)
+        {
+            problem = $"Pod cannot be used: {e.Message}";
+        }
+        catch (FormatException e)
+        {
+            problem = $"Pod is not a valid v1.Pod: {e.Message}";
+        }
+        return false;
+    }
+
+    private static bool TryReadArgs(ExtenderArgs args, out PodInfo? pod, out List<string>? names, out string? problem)
+    {
+        names = null;
+        pod = null;
+        if (args.Pod is not { } podJson || podJson.ValueKind == JsonValueKind.Null)
+        {
+            problem = "Pod is required";
+            return false;
+        }
+        if (!TryConvertPod(podJson, out pod, out problem)) return false;
+        if (args.NodeNames is null && args.Nodes is null)
+        {
+            problem = "one of Nodes or NodeNames is required";
+            return false;
+        }
+        if (args.NodeNames is { } given)
+        {
+            if (given.Any(string.IsNullOrEmpty))
+            {
+                problem = "NodeNames must not contain null or empty names";
+                return false;
+            }
+            names = given;
+        }
+        else
+        {
+            names = new List<string>(args.Nodes!.Items?.Count ?? 0);
+            foreach (var (item, i) in (args.Nodes!.Items ?? []).Select((n, i) => (n, i)))
+            {
+                if (item?.Name is not { Length: > 0 } name)
+                {
+                    problem = $"Nodes.items[{i}].metadata.name is required";
+                    return false;
+                }
+                names.Add(name);
+            }
+        }
+        return true;
+    }
+
+    private ExtenderFilterResult Shape(ExtenderArgs args, List<string> names, FilterDecision decision)
+    {
+        var failed = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var unresolvable = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var passed = new HashSet<string>(StringComparer.Ordinal);
+        if (decision.PassThrough)
+        {
+            passed.UnionWith(names);
+            metrics.Decisions("no_claims", names.Count);
+        }
+        else
+        {
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var verdict in decision.Nodes)
+            {
+                switch (verdict.Status.Code)
+                {
+                    case StatusCode.Success:
+                        passed.Add(verdict.Name);
+                        counts["feasible"] = counts.GetValueOrDefault("feasible") + 1;
+                        continue;
+                    case StatusCode.UnschedulableAndUnresolvable:
+                        unresolvable[verdict.Name] = verdict.Status.Message;
+                        break;
+                    default:
+                        failed[verdict.Name] = verdict.Status.Message;
+                        break;
+                }
+                foreach (var reason in verdict.Status.Reasons)
+                {
+                    var code = VolumeDecisions.ReasonCode(reason);
+                    counts[code] = counts.GetValueOrDefault(code) + 1;
+                }
+            }
+            foreach (var (code, count) in counts) metrics.Decisions(code, count);
+        }
+        var result = new ExtenderFilterResult { FailedNodes = failed, FailedAndUnresolvableNodes = unresolvable };
+        if (args.NodeNames is not null) result.NodeNames = [.. names.Where(passed.Contains)];
+        if (args.Nodes is not null)
+        {
+            result.Nodes = new ExtenderNodeList { Items = [.. (args.Nodes.Items ?? []).Where(n => passed.Contains(n.Name!))] };
+        }
+        return result;
+    }
+
+    private static void Tag(Activity? activity, PodInfo pod, int nodes)
+    {
+        if (activity is null) return;
+        activity.SetTag("k8s.namespace.name", pod.Key.Namespace);
+        activity.SetTag("k8s.pod.name", pod.Key.Name);
+        activity.SetTag("vas.nodes", nodes);
+    }
+}

@@ -1,0 +1,68 @@
+using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Core.State;
+
+namespace VolumeAwareScheduler.Hosting;
+
+/// <summary>
+/// The state the extender decides on, with its assume ledger, behind one reader-writer lock. Filter, prioritize and
+/// explain read under the read lock, so they never see a half-applied write; every change (assume, the bind's writes,
+/// commit, revert, and later the informers' events) runs under the write lock, in short synchronous sections.
+/// Nothing awaits while holding the lock: I/O (the live binding writer) happens between sections.
+/// </summary>
+public sealed class ClusterStore : IDisposable
+{
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly ClusterState _state;
+    private readonly PodScheduler _scheduler;
+    private readonly AssumeLedger _ledger;
+    private int _volumeCount;
+    private int _nodeCount;
+
+    public ClusterStore(ClusterState state, PodScheduler scheduler, AssumeLedger ledger)
+    {
+        _state = state;
+        _scheduler = scheduler;
+        _ledger = ledger;
+        Refresh();
+    }
+
+    /// <summary>PVs in the index after the last write (read without the lock, for metrics).</summary>
+    public int VolumeCount => Volatile.Read(ref _volumeCount);
+
+    public int NodeCount => Volatile.Read(ref _nodeCount);
+
+    public T Read<TArg, T>(TArg arg, Func<ClusterState, PodScheduler, TArg, T> read)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return read(_state, _scheduler, arg);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public T Write<TArg, T>(TArg arg, Func<ClusterState, PodScheduler, AssumeLedger, TArg, T> write)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            return write(_state, _scheduler, _ledger, arg);
+        }
+        finally
+        {
+            Refresh();
+            _lock.ExitWriteLock();
+        }
+    }
+
+    private void Refresh()
+    {
+        Volatile.Write(ref _volumeCount, _state.Volumes.Count);
+        Volatile.Write(ref _nodeCount, _state.Nodes.Count);
+    }
+
+    public void Dispose() => _lock.Dispose();
+}

@@ -1,0 +1,29 @@
+using VolumeAwareScheduler.Tests.Simulation;
+
+namespace VolumeAwareScheduler.Tests.Demo;
+
+/// <summary>The README's first command, end to end: emulator, standalone scheduler, the late volume, the summary.</summary>
+public sealed class DemoCommandTests
+{
+    private static string Example(string file) => Path.Combine(AppContext.BaseDirectory, "examples", "demo", file);
+
+    [Fact]
+    public void Demo_tells_the_story_and_places_every_pod_on_its_volumes_node()
+    {
+        var (exit, stdout, stderr) = SimulateGoldenTests.Run("demo", "--cluster", Example("cluster.yaml"), "--late-volume", Example("late-volume.yaml"));
+
+        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
+        var lines = stdout.Split('\n');
+        // The pod pinned to the GPU node gets that node's large disk; the StatefulSet's small claims take the small disks.
+        Assert.Contains(lines, l => l.Contains("default/trainer", StringComparison.Ordinal) && l.Contains("→ node-b1", StringComparison.Ordinal) && l.Contains("trainer-data → ssd-node-b1-1", StringComparison.Ordinal));
+        // The archiver waits, with kube-scheduler's message, until the late volume appears, then lands on its node.
+        Assert.Contains(lines, l => l.Contains("default/archiver", StringComparison.Ordinal) && l.Contains("pending: 0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind.", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("default/archiver", StringComparison.Ordinal) && l.Contains("archive-data → hdd-node-a2-0", StringComparison.Ordinal) && l.Contains("requeued by the new volume", StringComparison.Ordinal));
+        // Summary: every pod placed, every claim bound, no volume twice.
+        var summary = lines.SkipWhile(l => !l.StartsWith("POD ", StringComparison.Ordinal)).Skip(1).Where(l => l.Length > 0).ToList();
+        Assert.Equal(5, summary.Count);
+        Assert.DoesNotContain(summary, l => l.Contains("<pending>", StringComparison.Ordinal) || l.Contains("<unbound>", StringComparison.Ordinal));
+        var volumes = summary.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).ToList();
+        Assert.Equal(volumes.Count, volumes.Distinct().Count());
+    }
+}

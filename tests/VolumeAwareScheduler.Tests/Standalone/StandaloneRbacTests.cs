@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using VolumeAwareScheduler.ApiEmulator;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Standalone;
+
+namespace VolumeAwareScheduler.Tests.Standalone;
+
+/// <summary>
+/// deploy/standalone/rbac.yaml grants exactly what the standalone scheduler uses: every request the code makes
+/// against the emulator (leader election, informers, static binding, provisioning, an unschedulable pod) is
+/// recorded as (group, resource, verb) and compared with the rules, both ways.
+/// </summary>
+public sealed class StandaloneRbacTests
+{
+    [Fact]
+    public async Task Rbac_rules_cover_every_api_call_and_nothing_more()
+    {
+        var granted = GrantedByManifest(Path.Combine(RepositoryRoot(), "deploy", "standalone", "rbac.yaml"));
+        var recorder = new RecordingHandler();
+        await using var emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions());
+        using var admin = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = emulator.BaseAddress.ToString() });
+        using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = emulator.BaseAddress.ToString() }, recorder);
+
+        await admin.CoreV1.CreateNodeAsync(Objects.Node("node-1"));
+        await admin.StorageV1.CreateStorageClassAsync(Objects.LocalClass());
+        await admin.StorageV1.CreateStorageClassAsync(new V1StorageClass { Metadata = new V1ObjectMeta { Name = "dynamic" }, Provisioner = "csi.example.com", VolumeBindingMode = "WaitForFirstConsumer" });
+        await admin.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-1", "node-1"));
+        await admin.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("static"), "default");
+        await admin.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("provisioned", storageClass: "dynamic"), "default");
+        await admin.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("never", "1Ti"), "default");
+
+        // Leader election as `run` does it.
+        using var elector = new LeaderElector(new LeaderElectionConfig(new LeaseLock(client, "kube-system", "volume-aware-scheduler", "test"))
+        {
+            LeaseDuration = TimeSpan.FromSeconds(15), RenewDeadline = TimeSpan.FromSeconds(10), RetryPeriod = TimeSpan.FromSeconds(2),
+        });
+        var leading = new TaskCompletionSource();
+        elector.OnStartedLeading += () => leading.TrySetResult();
+        using var stopElection = new CancellationTokenSource();
+        var election = elector.RunUntilLeadershipLostAsync(stopElection.Token);
+        await leading.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        await using (var runner = new StandaloneRunner(client, new StandaloneOptions(), TimeProvider.System, NullLoggerFactory.Instance))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = runner.RunAsync(stop.Token);
+            await admin.CoreV1.CreateNamespacedPodAsync(Objects.Pod("a", "static"), "default");
+            await admin.CoreV1.CreateNamespacedPodAsync(Objects.Pod("b", "provisioned"), "default");
+            await admin.CoreV1.CreateNamespacedPodAsync(Objects.Pod("c", "never"), "default");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                await foreach (var p in runner.Scheduler.Progress.ReadAllAsync(timeout.Token))
+                {
+                    if (p is PodBound or PodUnschedulable) seen.Add(p.Pod.Name);
+                    if (seen.SetEquals(["a", "b", "c"])) break;
+                }
+            }
+            // The unschedulable report (event + status patch) is written in the background: wait for the event.
+            await emulator.WaitForAsync("pods", "default", "c", p => p["status"]?["conditions"]?.AsArray().Any(c => c?["reason"]?.GetValue<string>() == "Unschedulable") == true,
+                new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+            await stop.CancelAsync();
+            await run;
+        }
+        await stopElection.CancelAsync();
+        try { await election; } catch (OperationCanceledException) { }
+
+        var used = recorder.Calls.ToHashSet();
+        Assert.Empty(used.Except(granted).Select(c => $"missing grant: {c}"));
+        Assert.Empty(granted.Except(used).Select(c => $"unused grant: {c}"));
+    }
+
+    private static HashSet<string> GrantedByManifest(string path)
+    {
+        var granted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var obj in KubernetesYaml.LoadAllFromString(File.ReadAllText(path)))
+        {
+            var rules = obj switch
+            {
+                V1ClusterRole cr => cr.Rules,
+                V1Role r => r.Rules,
+                _ => null,
+            };
+            foreach (var rule in rules ?? [])
+            foreach (var group in rule.ApiGroups)
+            foreach (var resource in rule.Resources)
+            foreach (var verb in rule.Verbs)
+                granted.Add($"{group}/{resource}:{verb}");
+        }
+        return granted;
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VolumeAwareScheduler.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    /// <summary>Records each request as "group/resource:verb" the way the API server's authorizer sees it.</summary>
+    private sealed class RecordingHandler : DelegatingHandler
+    {
+        public ConcurrentBag<string> Calls { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Calls.Add(Describe(request));
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        private static string Describe(HttpRequestMessage request)
+        {
+            var segments = request.RequestUri!.AbsolutePath.Trim('/').Split('/');
+            var (group, rest) = segments[0] == "api" ? ("", segments[2..]) : (segments[1], segments[3..]);
+            if (rest.Length >= 2 && rest[0] == "namespaces") rest = rest[2..];
+            var resource = rest[0] + (rest.Length >= 3 ? "/" + rest[2] : "");
+            var isItem = rest.Length >= 2;
+            var query = request.RequestUri.Query;
+            var verb = request.Method.Method switch
+            {
+                "GET" when query.Contains("watch=true", StringComparison.Ordinal) => "watch",
+                "GET" => isItem ? "get" : "list",
+                "POST" => "create",
+                "PUT" => "update",
+                "PATCH" => "patch",
+                "DELETE" => "delete",
+                var m => m,
+            };
+            return $"{group}/{resource}:{verb}";
+        }
+    }
+}
