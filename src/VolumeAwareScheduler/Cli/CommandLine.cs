@@ -78,7 +78,9 @@ public static class CommandLine
 
     private static Command ServeCommand(TextWriter stderr)
     {
-        var cluster = new Option<string?>("--cluster") { Description = "YAML dump of a cluster (as for simulate), kept in memory and changed by bind. Without it the live-cluster source is not built yet: /readyz answers 503 and filter answers {\"Error\":\"cluster state not loaded\"} (HTTP 200)." };
+        var cluster = new Option<string?>("--cluster") { Description = "YAML dump of a cluster (as for simulate), kept in memory and changed by bind. Without it, state comes from the API server of --server, --kubeconfig or the in-cluster config; with none of these /readyz answers 503 and filter answers {\"Error\":\"cluster state not loaded\"} (HTTP 200)." };
+        var server = new Option<string?>("--server") { Description = "Live mode: API server URL without credentials (e.g. the emulator of `demo --keep-running`)." };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Live mode: path to a kubeconfig." };
         var urls = new Option<string>("--urls") { Description = "Where to listen; several separated by ';'. kube-scheduler's urlPrefix is <url>/scheduler.", DefaultValueFactory = _ => ServeOptions.DefaultUrls };
         var opsUrls = new Option<string?>("--ops-urls") { Description = "Extra listeners serving only /healthz, /readyz and /metrics (e.g. http://0.0.0.0:8889), so that kubelet and Prometheus reach them while the verbs stay on loopback." };
         var maxBytes = new Option<long>("--max-request-bytes") { Description = "Largest request body accepted (413 above it). The default fits 5,000 full Node objects.", DefaultValueFactory = _ => ServeOptions.DefaultMaxRequestBytes };
@@ -87,13 +89,15 @@ public static class CommandLine
         var clientCa = new Option<string?>("--client-ca") { Description = "PEM CA bundle: require client certificates issued by it." };
         var command = new Command("serve", "Run the kube-scheduler HTTP extender: POST /scheduler/{filter,prioritize,bind}, /scheduler/explain, /healthz, /readyz, /metrics.")
         {
-            cluster, urls, opsUrls, maxBytes, tlsCert, tlsKey, clientCa,
+            cluster, server, kubeconfig, urls, opsUrls, maxBytes, tlsCert, tlsKey, clientCa,
         };
         command.SetAction(parse =>
         {
             var options = new ServeOptions
             {
                 ClusterFile = parse.GetValue(cluster),
+                Server = parse.GetValue(server),
+                Kubeconfig = parse.GetValue(kubeconfig),
                 Urls = parse.GetValue(urls)!,
                 OpsUrls = parse.GetValue(opsUrls),
                 MaxRequestBytes = parse.GetValue(maxBytes),
@@ -116,6 +120,11 @@ public static class CommandLine
             catch (ManifestException e)
             {
                 stderr.WriteLine($"error: {e.Message}");
+                return ExitBadInput;
+            }
+            catch (k8s.Exceptions.KubeConfigException e)
+            {
+                stderr.WriteLine($"error: cannot build the API client configuration: {e.Message.TrimEnd('.')}.");
                 return ExitBadInput;
             }
         });

@@ -10,6 +10,18 @@ public sealed class ServeOptions
 
     public string? ClusterFile { get; init; }
 
+    /// <summary>Live mode: the API server URL (no credentials), e.g. the emulator's.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>Live mode: a kubeconfig file.</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>How long bind waits for the PV controller to complete volume bindings (live mode).</summary>
+    public TimeSpan BindTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>True when the state comes from an API server rather than a file.</summary>
+    public bool IsLive => ClusterFile is null && (Server is not null || Kubeconfig is not null || k8s.KubernetesClientConfiguration.IsInCluster());
+
     public string Urls { get; init; } = DefaultUrls;
 
     public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
@@ -40,6 +52,9 @@ public sealed class ServeOptions
         var errors = new List<string>();
         if (MaxRequestBytes <= 0) errors.Add($"--max-request-bytes must be positive (got {MaxRequestBytes}); the default is {DefaultMaxRequestBytes}.");
         if (ClusterFile is not null && !File.Exists(ClusterFile)) errors.Add($"--cluster: file \"{ClusterFile}\" does not exist.");
+        if (ClusterFile is not null && (Server is not null || Kubeconfig is not null)) errors.Add("--cluster reads a snapshot; --server and --kubeconfig read a live cluster: give one source.");
+        if (Server is not null && Kubeconfig is not null) errors.Add("--server and --kubeconfig cannot be used together: give one.");
+        if (Kubeconfig is not null && !File.Exists(Kubeconfig)) errors.Add($"--kubeconfig: file \"{Kubeconfig}\" does not exist.");
         if ((TlsCertFile is null) != (TlsKeyFile is null)) errors.Add("--tls-cert and --tls-key go together: give both PEM files, or neither.");
         if (ClientCaFile is not null && TlsCertFile is null) errors.Add("--client-ca requires --tls-cert and --tls-key: client certificates are only asked for over TLS.");
         foreach (var (option, file) in new[] { ("--tls-cert", TlsCertFile), ("--tls-key", TlsKeyFile), ("--client-ca", ClientCaFile) })

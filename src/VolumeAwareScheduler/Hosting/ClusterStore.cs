@@ -1,5 +1,6 @@
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.State;
+using VolumeAwareScheduler.Kubernetes.Cache;
 
 namespace VolumeAwareScheduler.Hosting;
 
@@ -15,6 +16,7 @@ public sealed class ClusterStore : IDisposable
     private readonly ClusterState _state;
     private readonly PodScheduler _scheduler;
     private readonly AssumeLedger _ledger;
+    private readonly ClusterCache? _cache;
     private int _volumeCount;
     private int _nodeCount;
 
@@ -26,6 +28,16 @@ public sealed class ClusterStore : IDisposable
         Refresh();
     }
 
+    /// <summary>
+    /// Over the live cluster's cache: reads and writes take the cache's lock, the one its informer events are applied
+    /// under, so a decision never sees half an event and an event never lands inside a decision.
+    /// </summary>
+    public ClusterStore(ClusterCache cache)
+        : this(cache.State, new PodScheduler(cache.State), cache.Ledger)
+    {
+        _cache = cache;
+    }
+
     /// <summary>PVs in the index after the last write (read without the lock, for metrics).</summary>
     public int VolumeCount => Volatile.Read(ref _volumeCount);
 
@@ -33,6 +45,7 @@ public sealed class ClusterStore : IDisposable
 
     public T Read<TArg, T>(TArg arg, Func<ClusterState, PodScheduler, TArg, T> read)
     {
+        if (_cache is not null) return _cache.Read(state => read(state, _scheduler, arg));
         _lock.EnterReadLock();
         try
         {
@@ -46,6 +59,13 @@ public sealed class ClusterStore : IDisposable
 
     public T Write<TArg, T>(TArg arg, Func<ClusterState, PodScheduler, AssumeLedger, TArg, T> write)
     {
+        if (_cache is not null)
+        {
+            T result = default!;
+            _cache.Write((state, ledger) => result = write(state, _scheduler, ledger, arg));
+            Refresh();
+            return result;
+        }
         _lock.EnterWriteLock();
         try
         {

@@ -20,8 +20,20 @@ public static class ExtenderHost
     public static WebApplication Build(ServeOptions options, TextWriter? warnings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var snapshot = options.ClusterFile is null ? null : SnapshotClusterSource.Load(options.ClusterFile, warnings);
-        IClusterStateSource source = snapshot is null ? new NotLoadedClusterSource() : snapshot;
-        IBindingWriter writer = snapshot is null ? new UnavailableBindingWriter() : new InMemoryBindingWriter(snapshot);
+        k8s.Kubernetes? client = null;
+        LiveClusterSource? live = null;
+        if (snapshot is null && options.IsLive)
+        {
+            var config = options.Server is { } server ? new k8s.KubernetesClientConfiguration { Host = server }
+                : options.Kubeconfig is { } path ? k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+                : k8s.KubernetesClientConfiguration.InClusterConfig();
+            client = new k8s.Kubernetes(config);
+            live = new LiveClusterSource(client, TimeProvider.System);
+        }
+        IClusterStateSource source = snapshot ?? (IClusterStateSource?)live ?? new NotLoadedClusterSource();
+        IBindingWriter writer = snapshot is not null ? new InMemoryBindingWriter(snapshot)
+            : live is not null ? new ApiBindingWriter(live.Writer, options.BindTimeout)
+            : new UnavailableBindingWriter();
         var pods = new PodRegistry();
         snapshot?.Seed(pods);
 
@@ -60,6 +72,14 @@ public static class ExtenderHost
         if (snapshot is not null) Log.StateLoaded(logger, snapshot.Path, snapshot.Store!.NodeCount, snapshot.Store.VolumeCount, snapshot.PendingPods.Count);
         else Log.ServingWithoutState(logger);
         if (snapshot is not null) app.Lifetime.ApplicationStopped.Register(snapshot.Dispose);
+        if (live is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(() =>
+            {
+                live.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                client!.Dispose();
+            });
+        }
         return app;
     }
 }

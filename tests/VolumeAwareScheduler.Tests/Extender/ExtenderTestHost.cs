@@ -24,9 +24,11 @@ internal sealed class ExtenderTestHost : IAsyncDisposable
 
     public IClusterStateSource Source => App.Services.GetRequiredService<IClusterStateSource>();
 
-    public static async Task<ExtenderTestHost> StartAsync(string? clusterFile, long? maxRequestBytes = null)
+    public static Task<ExtenderTestHost> StartAsync(string? clusterFile, long? maxRequestBytes = null) =>
+        StartAsync(new ServeOptions { ClusterFile = clusterFile, MaxRequestBytes = maxRequestBytes ?? ServeOptions.DefaultMaxRequestBytes });
+
+    public static async Task<ExtenderTestHost> StartAsync(ServeOptions options)
     {
-        var options = new ServeOptions { ClusterFile = clusterFile, MaxRequestBytes = maxRequestBytes ?? ServeOptions.DefaultMaxRequestBytes };
         var app = ExtenderHost.Build(options, configure: builder =>
         {
             builder.WebHost.UseTestServer();
