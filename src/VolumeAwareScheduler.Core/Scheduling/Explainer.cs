@@ -84,7 +84,9 @@ public static class Explainer
         {
             chosenForPod.TryGetValue(claim.Key, out var chosen);
             var provisioned = volumes?.DynamicProvisions.Any(c => c.Key == claim.Key) == true;
-            var outcomeName = chosen is not null ? "static" : provisioned ? "provision" : "none";
+            // A node another filter rejected never reached volume binding: say so, and still show how its PVs would fare.
+            var rejectedEarlier = !outcome.Status.IsSuccess && outcome.Status.Plugin != VolumeBinder.PluginName;
+            var outcomeName = chosen is not null ? "static" : provisioned ? "provision" : rejectedEarlier ? $"not evaluated (node rejected by {outcome.Status.Plugin})" : "none";
             var otherChoices = chosenForPod.Where(p => p.Key != claim.Key).Select(p => p.Value).ToHashSet(StringComparer.Ordinal);
             var candidates = new List<CandidateVerdict>();
             var chosenVolume = chosen is null ? null : state.Volumes.Get(chosen);
@@ -95,7 +97,7 @@ public static class Explainer
                 if (candidates.Count >= maxCandidates) break;
                 if (volume.Name == chosen)
                 {
-                    candidates.Add(new CandidateVerdict(volume.Name, true, $"chosen: smallest fit ({volume.CapacityBytes - claim.RequestBytes} bytes unused)"));
+                    candidates.Add(new CandidateVerdict(volume.Name, true, $"chosen: smallest fit ({ByteSize.Format(volume.CapacityBytes)} for {ByteSize.Format(claim.RequestBytes)}, {ByteSize.Format(volume.CapacityBytes - claim.RequestBytes)} unused)"));
                     continue;
                 }
                 var rejection = VolumeMatching.Check(claim, volume, outcome.Node, otherChoices, delayBinding: true, out var boundToClaim);
@@ -118,7 +120,7 @@ public static class Explainer
     {
         VolumeRejection.Excluded => "chosen for another claim of this pod",
         VolumeRejection.ClaimedByOther => $"claimed by {volume.ClaimRef!.Key}",
-        VolumeRejection.TooSmall => $"too small: {volume.CapacityBytes} bytes < request {claim.RequestBytes}",
+        VolumeRejection.TooSmall => $"too small: {ByteSize.Format(volume.CapacityBytes)} < request {ByteSize.Format(claim.RequestBytes)}",
         VolumeRejection.VolumeModeMismatch => $"volumeMode {volume.VolumeMode}, claim wants {claim.VolumeMode}",
         VolumeRejection.BeingDeleted => "being deleted",
         VolumeRejection.NodeAffinityMismatch => $"node affinity {volume.NodeAffinity} does not match this node",

@@ -47,19 +47,8 @@ public static class Quantities
         }
     }
 
-    /// <summary>Human form of a byte count for reports: the largest binary unit that divides evenly, e.g. "5Gi".</summary>
-    public static string FormatBytes(long bytes)
-    {
-        string[] units = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-        var unit = 0;
-        var value = bytes;
-        while (unit < units.Length - 1 && value != 0 && value % 1024 == 0)
-        {
-            value /= 1024;
-            unit++;
-        }
-        return value.ToString(CultureInfo.InvariantCulture) + units[unit];
-    }
+    /// <summary>Human form of a byte count for reports, e.g. "5Gi".</summary>
+    public static string FormatBytes(long bytes) => VolumeAwareScheduler.Core.Model.ByteSize.Format(bytes);
 }
 
 /// <summary>A Kubernetes object that cannot be turned into a scheduling snapshot; the message names the field.</summary>
