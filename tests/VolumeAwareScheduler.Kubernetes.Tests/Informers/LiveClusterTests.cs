@@ -1,3 +1,4 @@
+using VolumeAwareScheduler.Testing.Kubernetes;
 using k8s;
 using VolumeAwareScheduler.ApiEmulator;
 using VolumeAwareScheduler.Kubernetes.Cache;

@@ -1,8 +1,8 @@
+using VolumeAwareScheduler.Testing.Kubernetes;
 using k8s;
 using VolumeAwareScheduler.ApiEmulator;
 using VolumeAwareScheduler.Configuration;
 using VolumeAwareScheduler.Hosting;
-using VolumeAwareScheduler.Tests.Standalone;
 
 namespace VolumeAwareScheduler.Tests.Extender;
 

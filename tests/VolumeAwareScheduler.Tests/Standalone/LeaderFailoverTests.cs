@@ -1,3 +1,4 @@
+using VolumeAwareScheduler.Testing.Kubernetes;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;

@@ -1,3 +1,4 @@
+using VolumeAwareScheduler.Testing.Kubernetes;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using VolumeAwareScheduler.ApiEmulator;

@@ -1,3 +1,4 @@
+using VolumeAwareScheduler.Testing.Kubernetes;
 using System.Collections.Concurrent;
 using k8s;
 using k8s.LeaderElection;

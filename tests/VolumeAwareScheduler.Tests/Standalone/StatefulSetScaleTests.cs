@@ -1,3 +1,4 @@
+using VolumeAwareScheduler.Testing.Kubernetes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;

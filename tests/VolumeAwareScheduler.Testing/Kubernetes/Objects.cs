@@ -1,9 +1,9 @@
 using k8s.Models;
 
-namespace VolumeAwareScheduler.Kubernetes.Tests;
+namespace VolumeAwareScheduler.Testing.Kubernetes;
 
-/// <summary>Small V1 object factories for live-mode tests.</summary>
-internal static class Objects
+/// <summary>Small V1 object factories for tests that go through the API (emulator, KubernetesClient).</summary>
+public static class Objects
 {
     public static V1Node Node(string name, string zone = "zone-a") => new()
     {
