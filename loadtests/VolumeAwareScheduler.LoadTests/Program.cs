@@ -1,0 +1,3 @@
+using VolumeAwareScheduler.LoadTests.Harness;
+
+return ScenarioRegistry.Run(args, Console.Out, Console.Error);
