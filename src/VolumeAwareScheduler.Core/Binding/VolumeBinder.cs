@@ -204,10 +204,9 @@ public sealed class VolumeBinder(ClusterState state)
         if (!claim.HasStorageRequest) return true;
         var driver = state.GetCsiDriver(storageClass.Provisioner);
         if (driver is null || !driver.StorageCapacity) return true;
-        foreach (var capacity in state.Capacities)
+        foreach (var capacity in state.CapacitiesFor(storageClass.Name, node))
         {
-            if (capacity.StorageClassName == storageClass.Name
-                && capacity.LimitBytes is { } limit && limit >= claim.RequestBytes
+            if (capacity.LimitBytes is { } limit && limit >= claim.RequestBytes
                 && capacity.NodeTopology is { } topology && SelectorMatching.Matches(topology, node.Labels))
             {
                 return true;
@@ -220,9 +219,9 @@ public sealed class VolumeBinder(ClusterState state)
     public long AvailableCapacity(StorageClassInfo storageClass, NodeInfo node)
     {
         long best = 0;
-        foreach (var capacity in state.Capacities)
+        foreach (var capacity in state.CapacitiesFor(storageClass.Name, node))
         {
-            if (capacity.StorageClassName == storageClass.Name && capacity.LimitBytes is { } limit && limit > best
+            if (capacity.LimitBytes is { } limit && limit > best
                 && capacity.NodeTopology is { } topology && SelectorMatching.Matches(topology, node.Labels))
             {
                 best = limit;

@@ -17,6 +17,10 @@ public sealed class ClusterState(IVolumeIndex volumes)
     private readonly Dictionary<string, StorageClassInfo> _classes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CsiDriverInfo> _drivers = new(StringComparer.Ordinal);
     private readonly SortedDictionary<ObjectKey, CsiStorageCapacityInfo> _capacities = [];
+    // CSIStorageCapacity by (class, first matchLabels pair) so a node finds the capacities it can see through its own
+    // labels; capacities whose nodeTopology has no matchLabels are kept per class and evaluated.
+    private readonly Dictionary<(string Class, string Key, string Value), List<CsiStorageCapacityInfo>> _capacitiesByLabel = [];
+    private readonly Dictionary<string, List<CsiStorageCapacityInfo>> _capacitiesUnindexed = new(StringComparer.Ordinal);
     private NodeInfo[]? _nodeList;
 
     public IVolumeIndex Volumes { get; } = volumes;
@@ -83,9 +87,60 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public bool RemoveCsiDriver(string name) => _drivers.Remove(name);
 
-    public void UpsertCapacity(CsiStorageCapacityInfo capacity) => _capacities[capacity.Key] = capacity;
+    public void UpsertCapacity(CsiStorageCapacityInfo capacity)
+    {
+        RemoveCapacity(capacity.Key);
+        _capacities[capacity.Key] = capacity;
+        if (CapacityBucket(capacity) is { } bucket) bucket.Add(capacity);
+    }
 
-    public bool RemoveCapacity(ObjectKey key) => _capacities.Remove(key);
+    public bool RemoveCapacity(ObjectKey key)
+    {
+        if (!_capacities.Remove(key, out var old)) return false;
+        CapacityBucket(old)?.Remove(old);
+        return true;
+    }
+
+    /// <summary>
+    /// The CSIStorageCapacity objects of a class that may be visible from the node (a superset: callers still match
+    /// nodeTopology). Objects without nodeTopology are visible from no node and never returned.
+    /// </summary>
+    public IEnumerable<CsiStorageCapacityInfo> CapacitiesFor(string storageClassName, NodeInfo node)
+    {
+        foreach (var (key, value) in node.Labels)
+        {
+            if (_capacitiesByLabel.TryGetValue((storageClassName, key, value), out var list))
+            {
+                foreach (var capacity in list) yield return capacity;
+            }
+        }
+        if (_capacitiesUnindexed.TryGetValue(storageClassName, out var others))
+        {
+            foreach (var capacity in others) yield return capacity;
+        }
+    }
+
+    private List<CsiStorageCapacityInfo>? CapacityBucket(CsiStorageCapacityInfo capacity)
+    {
+        if (capacity.NodeTopology is not { } topology) return null;
+        List<CsiStorageCapacityInfo>? bucket;
+        if (topology.MatchLabels.Count > 0)
+        {
+            var (key, value) = topology.MatchLabels.OrderBy(p => p.Key, StringComparer.Ordinal).First();
+            if (!_capacitiesByLabel.TryGetValue((capacity.StorageClassName, key, value), out bucket))
+            {
+                bucket = [];
+                _capacitiesByLabel[(capacity.StorageClassName, key, value)] = bucket;
+            }
+            return bucket;
+        }
+        if (!_capacitiesUnindexed.TryGetValue(capacity.StorageClassName, out bucket))
+        {
+            bucket = [];
+            _capacitiesUnindexed[capacity.StorageClassName] = bucket;
+        }
+        return bucket;
+    }
 
     /// <summary>
     /// The class a new claim without storageClassName gets from the DefaultStorageClass admission plugin:

@@ -68,6 +68,10 @@ public sealed class StandaloneRbacTests
             await stop.CancelAsync();
             await run;
         }
+        // Renewing the lease (an update) happens every retry period: make sure the run included one.
+        var acquired = emulator.Get("leases", "kube-system", "volume-aware-scheduler")!["spec"]!["renewTime"]!.ToJsonString();
+        await emulator.WaitForAsync("leases", "kube-system", "volume-aware-scheduler", l => l["spec"]?["renewTime"]?.ToJsonString() != acquired,
+            new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
         await stopElection.CancelAsync();
         try { await election; } catch (OperationCanceledException) { }
 
