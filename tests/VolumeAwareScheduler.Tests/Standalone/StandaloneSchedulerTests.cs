@@ -130,4 +130,19 @@ public sealed class StandaloneSchedulerTests : IAsyncLifetime
         var notOurs = await _client.CoreV1.ReadNamespacedPodAsync("not-ours", "default");
         Assert.Null(notOurs.Spec.NodeName);
     }
+    [Fact]
+    public async Task A_conflict_on_the_volume_write_reverts_and_the_pod_is_decided_again()
+    {
+        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-c", "node-1"));
+        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("contended"), "default");
+        _emulator.Faults.InjectConflicts("persistentvolumes", 1); // our view is stale once: 409 on the claimRef update
+
+        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("retry", "contended"), "default");
+
+        var failed = await Next<BindingFailed>(new ObjectKey("default", "retry"));
+        Assert.Contains("conflict", failed.Error, StringComparison.Ordinal);
+        var bound = await Next<PodBound>(new ObjectKey("default", "retry"));
+        Assert.Equal("node-1", bound.Node);
+        Assert.Equal("pv-c", (await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("contended", "default")).Spec.VolumeName);
+    }
 }
