@@ -27,7 +27,10 @@ public sealed class PodScheduler(ClusterState state)
             // schedule_one.go schedulePod: ErrNoNodesAvailable
             return new SchedulingResult(pod, 0, Status.Success, [], null, Reasons.NoNodesAvailable);
         }
+        // PreFilter in kube-scheduler's order: VolumeRestrictions runs before VolumeBinding.
+        var restricted = VolumeRestrictions.PreFilter(state, pod);
         var (preFilter, claims) = _binder.GetPodVolumeClaims(pod);
+        if (!restricted.IsSuccess) preFilter = restricted;
         if (preFilter.Code is not (StatusCode.Success or StatusCode.Skip))
         {
             var rejected = nodes.Select(n => new NodeOutcome(n, preFilter, null)).ToArray();
@@ -74,8 +77,8 @@ public sealed class PodScheduler(ClusterState state)
 
     /// <summary>
     /// Scores feasible nodes. The order, documented in the README: (1) least unused capacity of the chosen static PVs
-    /// (cluster-wide best fit), (2) most CSIStorageCapacity left for claims to provision, (3) least requested cpu and
-    /// memory; ties by node name. Scores on the extender's 0–10 scale come from the dense rank in that order.
+    /// (cluster-wide best fit), (2) most CSIStorageCapacity left for claims to provision, (3) the pod's preferred node
+    /// affinity (sum of matching weights), (4) least requested cpu and memory; ties by node name. Scores on the extender's 0–10 scale come from the dense rank in that order.
     /// </summary>
     public void Score(PodInfo pod, NodeOutcome[] outcomes)
     {
@@ -94,6 +97,7 @@ public sealed class PodScheduler(ClusterState state)
             }
             outcome.UnusedBytes = unused;
             outcome.ProvisionCapacityBytes = provisionCapacity;
+            outcome.PreferredAffinity = PreferredAffinity(pod, outcome.Node);
             outcome.LeastRequested = LeastRequested(pod, outcome.Node, state.RequestedOn(outcome.Node.Name));
             feasible.Add(outcome);
         }
@@ -106,6 +110,20 @@ public sealed class PodScheduler(ClusterState state)
         {
             feasible[i].Score = worst == 0 ? MaxExtenderScore : (int)Math.Round(MaxExtenderScore * (double)(worst - ranks[i]) / worst, MidpointRounding.AwayFromZero);
         }
+    }
+
+    /// <summary>
+    /// nodeaffinity Score: the sum of the weights of the pod's preferred terms the node matches
+    /// (PreferredSchedulingTerms.Score; empty terms and zero weights count for nothing).
+    /// </summary>
+    public static long PreferredAffinity(PodInfo pod, NodeInfo node)
+    {
+        long sum = 0;
+        foreach (var preferred in pod.PreferredNodeAffinity)
+        {
+            if (preferred.Weight != 0 && Matching.SelectorMatching.Matches(preferred.Term, node.Labels, node.Name)) sum += preferred.Weight;
+        }
+        return sum;
     }
 
     /// <summary>noderesources LeastAllocated over cpu and memory, 0–100, with the pod's own requests added.</summary>
@@ -123,6 +141,8 @@ public sealed class PodScheduler(ClusterState state)
         var c = a.UnusedBytes.CompareTo(b.UnusedBytes);
         if (c != 0) return c;
         c = b.ProvisionCapacityBytes.CompareTo(a.ProvisionCapacityBytes);
+        if (c != 0) return c;
+        c = b.PreferredAffinity.CompareTo(a.PreferredAffinity);
         if (c != 0) return c;
         return b.LeastRequested.CompareTo(a.LeastRequested);
     }
@@ -161,6 +181,7 @@ public sealed class NodeOutcome(NodeInfo node, Status status, PodVolumes? volume
     public PodVolumes? Volumes { get; } = volumes;
     public long UnusedBytes { get; internal set; }
     public long ProvisionCapacityBytes { get; internal set; }
+    public long PreferredAffinity { get; internal set; }
     public long LeastRequested { get; internal set; }
     /// <summary>0–10, set for feasible nodes.</summary>
     public int Score { get; internal set; }

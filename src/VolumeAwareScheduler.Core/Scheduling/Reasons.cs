@@ -36,6 +36,9 @@ public static class Reasons
     public static string EphemeralClaimNotOwned(string claimNamespace, string claimName, string podNamespace, string podName) =>
         $"PVC {claimNamespace}/{claimName} was not created for pod {podNamespace}/{podName} (pod is not owner)";
 
+    // VolumeRestrictions PreFilter (volumerestrictions/volume_restrictions.go)
+    public const string ReadWriteOncePodConflict = "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode";
+
     // Other filter plugins
     public const string NodeNameMismatch = "node(s) didn't match the requested node name";
     public const string NodeUnschedulable = "node(s) were unschedulable";

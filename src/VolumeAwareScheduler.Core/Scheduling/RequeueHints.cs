@@ -32,6 +32,7 @@ public static class RequeueHints
             new("CSIDriver", ClusterEventAction.Add | ClusterEventAction.Update),
             new("CSIStorageCapacity", ClusterEventAction.Add | ClusterEventAction.Update),
         ],
+        ["VolumeRestrictions"] = [new("Pod", ClusterEventAction.Delete | ClusterEventAction.Update), new("PersistentVolumeClaim", ClusterEventAction.Add | ClusterEventAction.Update)],
         ["NodeAffinity"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
         ["NodeName"] = [new("Node", ClusterEventAction.Add)],
         ["NodeUnschedulable"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using VolumeAwareScheduler.Core.Index;
+using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Core.State;
+using static VolumeAwareScheduler.Testing.Make;
+
+namespace VolumeAwareScheduler.Core.Tests.Scheduling;
+
+/// <summary>VolumeRestrictions' ReadWriteOncePod conflict (volume_restrictions.go) and preferred node affinity in scoring.</summary>
+public class RestrictionsAndPreferencesTests
+{
+    private static ClusterState Cluster()
+    {
+        var state = new ClusterState(new VolumeIndex());
+        state.UpsertStorageClass(StorageClass("local").WaitForFirstConsumer());
+        state.UpsertNode(Node("node-a").WithLabel("disk", "ssd"));
+        state.UpsertNode(Node("node-b").WithLabel("disk", "hdd"));
+        return state;
+    }
+
+    [Fact]
+    public void ReadWriteOncePod_claim_in_use_by_a_scheduled_pod_rejects_the_pod_everywhere()
+    {
+        var state = Cluster();
+        state.Volumes.Upsert(Volume("pv").WithCapacity("10Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod).OnNode("node-a").ClaimedBy("ns", "solo", "u").Phase(VolumePhase.Bound));
+        state.UpsertClaim(Claim("ns", "solo").WithUid("u").Requesting("1Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod).BoundTo("pv"));
+        state.UpsertPod(Pod("ns", "owner").WithClaim("solo").OnNode("node-a"));
+
+        var result = new PodScheduler(state).Schedule(Pod("ns", "second").WithClaim("solo"));
+
+        Assert.Null(result.Selected);
+        Assert.Equal("0/2 nodes are available: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.", result.FailureMessage);
+        Assert.Contains("VolumeRestrictions", RequeueHints.RejectingPlugins(result));
+        Assert.True(RequeueHints.MayCure(RequeueHints.RejectingPlugins(result), new ClusterEvent("Pod", ClusterEventAction.Delete)));
+    }
+
+    [Fact]
+    public void ReadWriteOncePod_claim_not_in_use_is_no_restriction()
+    {
+        var state = Cluster();
+        state.Volumes.Upsert(Volume("pv").WithCapacity("10Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod).OnNode("node-a"));
+        state.UpsertClaim(Claim("ns", "solo").Requesting("1Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod));
+        state.UpsertPod(Pod("ns", "unscheduled").WithClaim("solo")); // not on a node: does not count
+
+        var result = new PodScheduler(state).Schedule(Pod("ns", "first").WithClaim("solo"));
+
+        Assert.Equal("node-a", result.Selected?.Node.Name);
+    }
+
+    [Fact]
+    public void Preferred_node_affinity_breaks_ties_that_volumes_leave()
+    {
+        var state = Cluster();
+        var preferHdd = new WeightedNodeSelectorTerm(50, new NodeSelectorTerm([new SelectorRequirement("disk", SelectorOperator.In, ["hdd"])], []));
+        PodInfo pod = Pod("ns", "p");
+        pod = pod with { PreferredNodeAffinity = ImmutableArray.Create(preferHdd) };
+
+        var result = new PodScheduler(state).Schedule(pod);
+
+        Assert.Equal("node-b", result.Selected?.Node.Name); // node-a would win the name tie-break
+        Assert.Equal(50, result.Selected!.PreferredAffinity);
+        Assert.Equal(0, result.Nodes.Single(n => n.Node.Name == "node-a").PreferredAffinity);
+    }
+}
