@@ -22,6 +22,21 @@ public sealed class WriteFailedException(string message, bool isConflict) : Exce
 /// </summary>
 public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvider time)
 {
+    /// <summary>
+    /// BindPodVolumes then the pod binding, as kube-scheduler's PreBind and Bind do: static PVs get their claimRef,
+    /// claims to provision the selected-node annotation; the PV controller's completion is awaited by watching; then
+    /// the pod's Binding. Throws <see cref="WriteFailedException"/> (conflict, refusal, or the bind timeout).
+    /// </summary>
+    public async Task BindPodAndVolumesAsync(PodInfo pod, string nodeName, PodVolumes volumes, TimeSpan bindTimeout, CancellationToken cancellationToken)
+    {
+        foreach (var binding in volumes.StaticBindings) await BindVolumeAsync(binding, cancellationToken).ConfigureAwait(false);
+        foreach (var claim in volumes.DynamicProvisions) await SelectNodeAsync(claim, nodeName, cancellationToken).ConfigureAwait(false);
+        var claims = volumes.StaticBindings.Select(b => b.Claim.Key).Concat(volumes.DynamicProvisions.Select(c => c.Key)).ToList();
+        if (claims.Count > 0 && !await WaitForClaimsBoundAsync(claims, bindTimeout, cancellationToken).ConfigureAwait(false))
+            throw new WriteFailedException($"volume binding did not complete within {bindTimeout.TotalSeconds:0}s", isConflict: false);
+        await BindPodAsync(pod.Key, pod.Uid, nodeName, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Prebinds a PV to a claim: spec.claimRef (with uid) and the bound-by-controller annotation, as GetBindVolumeToClaim does.</summary>
     public async Task BindVolumeAsync(BindingInfo binding, CancellationToken cancellationToken)
     {

@@ -14,12 +14,7 @@ public sealed class ApiBindingWriter(ApiWriter writer, TimeSpan bindTimeout) : I
     {
         try
         {
-            foreach (var binding in plan.Volumes.StaticBindings) await writer.BindVolumeAsync(binding, cancellationToken).ConfigureAwait(false);
-            foreach (var claim in plan.Volumes.DynamicProvisions) await writer.SelectNodeAsync(claim, plan.Node.Name, cancellationToken).ConfigureAwait(false);
-            var claims = plan.Volumes.StaticBindings.Select(b => b.Claim.Key).Concat(plan.Volumes.DynamicProvisions.Select(c => c.Key)).ToList();
-            if (claims.Count > 0 && !await writer.WaitForClaimsBoundAsync(claims, bindTimeout, cancellationToken).ConfigureAwait(false))
-                return BindWriteResult.Fail($"volume binding did not complete within {bindTimeout.TotalSeconds:0}s");
-            await writer.BindPodAsync(plan.Pod.Key, plan.Pod.Uid, plan.Node.Name, cancellationToken).ConfigureAwait(false);
+            await writer.BindPodAndVolumesAsync(plan.Pod, plan.Node.Name, plan.Volumes, bindTimeout, cancellationToken).ConfigureAwait(false);
             return BindWriteResult.Ok;
         }
         catch (WriteFailedException e)

@@ -179,14 +179,7 @@ public sealed partial class StandaloneScheduler
         var bound = false;
         try
         {
-            foreach (var binding in volumes.StaticBindings) await _writer.BindVolumeAsync(binding, cancellationToken).ConfigureAwait(false);
-            foreach (var claim in volumes.DynamicProvisions) await _writer.SelectNodeAsync(claim, node, cancellationToken).ConfigureAwait(false);
-            var claims = volumes.StaticBindings.Select(b => b.Claim.Key).Concat(volumes.DynamicProvisions.Select(c => c.Key)).ToList();
-            if (claims.Count > 0 && !await _writer.WaitForClaimsBoundAsync(claims, _options.BindTimeout, cancellationToken).ConfigureAwait(false))
-            {
-                throw new WriteFailedException($"volume binding did not complete within {_options.BindTimeout.TotalSeconds:0}s", isConflict: false);
-            }
-            await _writer.BindPodAsync(pod.Key, pod.Uid, node, cancellationToken).ConfigureAwait(false);
+            await _writer.BindPodAndVolumesAsync(pod, node, volumes, _options.BindTimeout, cancellationToken).ConfigureAwait(false);
             _cluster.Cache.Write((_, ledger) => ledger.Commit(pod.Key));
             _queue.Remove(pod.Key);
             Log.Bound(_logger, pod.Key.ToString(), node);
