@@ -119,10 +119,22 @@ public sealed class ClusterCache
         _changes.Writer.TryComplete();
     }
 
+    /// <summary>An event kind that carries nothing: when the cache applies it, everything queued before it is applied.</summary>
+    public const string BarrierKind = "Barrier";
+
+    /// <summary>How many barriers have been applied.</summary>
+    public long BarriersApplied { get; private set; }
+
     public void Apply(InformerEvent e)
     {
         lock (_lock)
         {
+            if (e.Kind == BarrierKind)
+            {
+                BarriersApplied++;
+                ReleaseWaiters();
+                return;
+            }
             if (e.Type == InformerEventType.Replace) ClearKind(e.Kind);
             foreach (var obj in e.Objects)
             {

@@ -51,7 +51,7 @@ public sealed class LiveCluster : IAsyncDisposable
             (rv, t, e, ct) => client.StorageV1.WatchListCSIStorageCapacityForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
             w, time, options));
         _loops.Add(Cache.RunAsync(_events.Reader, _stop.Token));
-        Synced = Task.WhenAll(_synced);
+        Synced = WhenAppliedAsync(time);
 
         void Add<T, TList>(Informer<T, TList> informer)
             where T : class, IKubernetesObject<V1ObjectMeta>
@@ -64,8 +64,16 @@ public sealed class LiveCluster : IAsyncDisposable
 
     public ClusterCache Cache { get; }
 
-    /// <summary>Completes when every informer has delivered its first full list to the cache.</summary>
+    /// <summary>Completes when every informer's first full list has been applied by the cache.</summary>
     public Task Synced { get; }
+
+    private async Task WhenAppliedAsync(TimeProvider time)
+    {
+        await Task.WhenAll(_synced).ConfigureAwait(false);
+        // The lists are in the channel; a barrier behind them completes once the cache has applied them all.
+        await _events.Writer.WriteAsync(new InformerEvent(ClusterCache.BarrierKind, InformerEventType.Upsert, []), _stop.Token).ConfigureAwait(false);
+        await Cache.WaitForAsync(c => c.BarriersApplied > 0, Timeout.InfiniteTimeSpan, time, _stop.Token).ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
