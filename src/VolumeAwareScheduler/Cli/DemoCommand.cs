@@ -157,7 +157,6 @@ public static class DemoCommand
                 first = false;
             }
         }
-        var widths = Enumerable.Range(0, 4).Select(i => rows.Max(r => r[i].Length)).ToArray();
-        foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+        TextTable.Write(rows, output);
     }
 }

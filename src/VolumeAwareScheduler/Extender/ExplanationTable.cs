@@ -17,8 +17,7 @@ public static class ExplanationTable
         {
             rows.Add([n.Node, n.Feasible ? "feasible" : $"rejected ({n.Plugin})", n.Score?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", n.Reasons.Count == 0 ? "-" : string.Join(", ", n.Reasons)]);
         }
-        var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        Cli.TextTable.Write(rows, output);
 
         foreach (var n in explanation.Nodes.Where(n => n.Claims.Count > 0))
         {

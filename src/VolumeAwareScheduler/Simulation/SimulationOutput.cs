@@ -80,8 +80,7 @@ public static class SimulationOutput
                 first = false;
             }
         }
-        var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows) output.WriteLine(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        Cli.TextTable.Write(rows, output);
 
         var pending = report.Pods.Where(p => p.Node is null).ToList();
         output.WriteLine();
