@@ -17,10 +17,12 @@ public sealed class LiveCluster : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly List<Task> _synced = [];
+    private readonly TimeProvider _time;
 
     public LiveCluster(IKubernetes client, TimeProvider time, InformerOptions? options = null)
     {
         Cache = new ClusterCache();
+        _time = time;
         var w = _events.Writer;
         Add(new Informer<V1Node, V1NodeList>("Node",
             (c, l, ct) => client.CoreV1.ListNodeAsync(continueParameter: c, limit: l, cancellationToken: ct),
@@ -73,6 +75,39 @@ public sealed class LiveCluster : IAsyncDisposable
         // The lists are in the channel; a barrier behind them completes once the cache has applied them all.
         await _events.Writer.WriteAsync(new InformerEvent(ClusterCache.BarrierKind, InformerEventType.Upsert, []), _stop.Token).ConfigureAwait(false);
         await Cache.WaitForAsync(c => c.BarriersApplied > 0, Timeout.InfiniteTimeSpan, time, _stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Liveness: null while every informer loop and the cache loop run and, once synced, the cache applies a barrier
+    /// queued behind whatever the informers delivered within <paramref name="timeout"/>; otherwise what is wrong.
+    /// Before the first sync only the loops are checked (the sync barrier must be the first one applied).
+    /// </summary>
+    public async Task<string?> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_stop.IsCancellationRequested) return "stopped";
+        if (_loops.Exists(t => t.IsCompleted)) return "an informer or the cache loop has stopped";
+        if (!Synced.IsCompletedSuccessfully) return null;
+        var before = Cache.BarriersApplied;
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            // Off the caller's thread: a wedged cache may hold its lock, and waiting for it must not block a request thread.
+            var applied = await Task.Run(async () =>
+            {
+                await _events.Writer.WriteAsync(new InformerEvent(ClusterCache.BarrierKind, InformerEventType.Upsert, []), linked.Token).ConfigureAwait(false);
+                return await Cache.WaitForAsync(c => c.BarriersApplied > before, timeout, _time, linked.Token).ConfigureAwait(false);
+            }, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+            return applied ? null : $"the cache did not apply informer events within {timeout.TotalSeconds:0.#} s";
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return $"the cache did not apply informer events within {timeout.TotalSeconds:0.#} s";
+        }
+        catch (ChannelClosedException)
+        {
+            return "stopped";
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
 
@@ -20,11 +21,27 @@ public enum QueueState : byte
     Unschedulable,
 }
 
+/// <summary>The cluster event that moved a pod out of the unschedulable set, and when the queue saw it.</summary>
+public readonly record struct CuringEvent(ClusterEvent Event, DateTimeOffset At);
+
+/// <summary>A pod handed to the scheduling cycle: its attempt count (this one included) and what requeued it, if an event did.</summary>
+public readonly record struct QueuedPod(ObjectKey Pod, int Attempts, CuringEvent? Cure);
+
+/// <summary>How many pods wait where (upstream's scheduler_pending_pods by queue).</summary>
+public readonly record struct QueueDepths(int Active, int Backoff, int Unschedulable, int InFlight);
+
 /// <summary>
 /// kube-scheduler's scheduling queue (pkg/scheduler/backend/queue/scheduling_queue.go), on TimeProvider:
-/// an active queue ordered by priority then arrival; a backoff queue (per-pod exponential backoff); and an
-/// unschedulable set whose pods return when a cluster event that can cure their rejection happens
-/// (<see cref="RequeueHints"/>), or after <see cref="QueueOptions.UnschedulableFlush"/> at the latest.
+/// <list type="bullet">
+/// <item>an active queue ordered by priority, then arrival: a prioritized channel, so a pop is one
+/// <c>ReadAsync</c>;</item>
+/// <item>a backoff queue: a heap by the time each pod's backoff ends (initial × 2^(attempts−1), capped), with one
+/// timer armed for the earliest;</item>
+/// <item>an unschedulable set whose pods move on when a cluster event that can cure their rejection happens
+/// (<see cref="RequeueHints"/>), or after <see cref="QueueOptions.UnschedulableFlush"/> at the latest.</item>
+/// </list>
+/// The dictionary of entries is the truth; channel and heap items carry the generation of the entry they were queued
+/// for, and an item whose pod was updated, moved or deleted since (another generation) is skipped when it comes out.
 /// </summary>
 public sealed class SchedulingQueue : IDisposable
 {
@@ -32,15 +49,18 @@ public sealed class SchedulingQueue : IDisposable
     private readonly TimeProvider _time;
     private readonly QueueOptions _options;
     private readonly Dictionary<ObjectKey, Entry> _entries = [];
-    private readonly SortedSet<Entry> _active = new(ActiveOrder.Instance);
+    private readonly Channel<Queued> _active = Channel.CreateUnboundedPrioritized(
+        new UnboundedPrioritizedChannelOptions<Queued> { Comparer = ActiveOrder.Instance, SingleReader = true });
+    private readonly PriorityQueue<Queued, DateTimeOffset> _backoff = new();
+    private readonly ITimer _backoffTimer;
     private readonly ITimer _flushTimer;
-    private TaskCompletionSource _activeChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _sequence;
+    private long _generation;
 
     public SchedulingQueue(TimeProvider time, QueueOptions? options = null)
     {
         _time = time;
         _options = options ?? new QueueOptions();
+        _backoffTimer = time.CreateTimer(_ => FlushBackoff(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var period = _options.UnschedulableFlush / 2;
         _flushTimer = time.CreateTimer(_ => FlushUnschedulable(), null, period, period);
     }
@@ -55,15 +75,39 @@ public sealed class SchedulingQueue : IDisposable
         lock (_lock) return _entries.TryGetValue(pod, out var e) ? e.State : null;
     }
 
-    /// <summary>A pending pod appeared or changed: it goes to the active queue unless it is being scheduled.</summary>
+    /// <summary>Pods per sub-queue, counted now.</summary>
+    public QueueDepths Depths()
+    {
+        int active = 0, backoff = 0, unschedulable = 0, inFlight = 0;
+        lock (_lock)
+        {
+            foreach (var entry in _entries.Values)
+            {
+                switch (entry.State)
+                {
+                    case QueueState.Active: active++; break;
+                    case QueueState.Backoff: backoff++; break;
+                    case QueueState.Unschedulable: unschedulable++; break;
+                    case QueueState.InFlight: inFlight++; break;
+                }
+            }
+        }
+        return new QueueDepths(active, backoff, unschedulable, inFlight);
+    }
+
+    /// <summary>
+    /// A pending pod appeared or changed: it goes to the active queue unless it is being scheduled or backing off.
+    /// A changed priority reorders a pod already active (its old place goes stale).
+    /// </summary>
     public void Add(ObjectKey pod, int priority)
     {
         lock (_lock)
         {
             if (_entries.TryGetValue(pod, out var existing))
             {
+                var reordered = existing.Priority != priority;
                 existing.Priority = priority;
-                if (existing.State is QueueState.Unschedulable) Activate(existing);
+                if (existing.State is QueueState.Unschedulable || (reordered && existing.State is QueueState.Active)) Activate(existing);
                 return;
             }
             var entry = new Entry(pod) { Priority = priority };
@@ -72,36 +116,28 @@ public sealed class SchedulingQueue : IDisposable
         }
     }
 
-    /// <summary>The pod was bound or deleted: forget it.</summary>
+    /// <summary>The pod was bound or deleted: forget it (whatever is still queued for it goes stale).</summary>
     public void Remove(ObjectKey pod)
     {
-        lock (_lock)
-        {
-            if (!_entries.Remove(pod, out var entry)) return;
-            _active.Remove(entry);
-            entry.Timer?.Dispose();
-        }
+        lock (_lock) _entries.Remove(pod);
     }
 
     /// <summary>Waits for the next pod of the active queue and marks it in flight.</summary>
-    public async Task<ObjectKey> PopAsync(CancellationToken cancellationToken)
+    public async Task<QueuedPod> PopAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            Task changed;
+            var item = await _active.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             lock (_lock)
             {
-                if (_active.Min is { } next)
-                {
-                    _active.Remove(next);
-                    next.State = QueueState.InFlight;
-                    next.Attempts++;
-                    next.LastAttempt = _time.GetUtcNow();
-                    return next.Pod;
-                }
-                changed = _activeChanged.Task;
+                if (!IsCurrent(item, QueueState.Active, out var entry)) continue;
+                entry.State = QueueState.InFlight;
+                entry.Generation = ++_generation;
+                entry.Attempts++;
+                entry.LastAttempt = _time.GetUtcNow();
+                entry.EventsWhileInFlight?.Clear();
+                return new QueuedPod(entry.Pod, entry.Attempts, entry.Cure);
             }
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -112,14 +148,19 @@ public sealed class SchedulingQueue : IDisposable
         {
             if (!_entries.TryGetValue(pod, out var entry)) return;
             entry.State = QueueState.Unschedulable;
+            entry.Generation = ++_generation;
             entry.RejectingPlugins = rejectingPlugins;
             entry.UnschedulableSince = _time.GetUtcNow();
-            if (entry.EventWhileInFlight)
+            entry.Cure = null;
+            // A curing event that arrived while the pod was being decided is not lost (upstream's in-flight events).
+            foreach (var seen in entry.EventsWhileInFlight ?? [])
             {
-                // A curing event arrived while the pod was being decided: do not lose it.
-                entry.EventWhileInFlight = false;
+                if (!RequeueHints.MayCure(rejectingPlugins, seen.Event)) continue;
+                entry.Cure = seen;
                 Backoff(entry);
+                break;
             }
+            entry.EventsWhileInFlight?.Clear();
         }
     }
 
@@ -138,14 +179,18 @@ public sealed class SchedulingQueue : IDisposable
         var moved = 0;
         lock (_lock)
         {
+            var now = _time.GetUtcNow();
             foreach (var entry in _entries.Values)
             {
                 if (entry.State == QueueState.InFlight)
                 {
-                    entry.EventWhileInFlight = true;
+                    // Kept once per kind and action (the first), so a long binding cycle does not accumulate them.
+                    entry.EventsWhileInFlight ??= [];
+                    if (!entry.EventsWhileInFlight.Exists(e => e.Event == evt)) entry.EventsWhileInFlight.Add(new CuringEvent(evt, now));
                     continue;
                 }
                 if (entry.State != QueueState.Unschedulable || !RequeueHints.MayCure(entry.RejectingPlugins, evt)) continue;
+                entry.Cure = new CuringEvent(evt, now);
                 Backoff(entry);
                 moved++;
             }
@@ -161,25 +206,41 @@ public sealed class SchedulingQueue : IDisposable
         return TimeSpan.FromTicks(Math.Min(ticks, _options.MaxBackoff.Ticks));
     }
 
+    /// <summary>Under the lock: to the backoff heap until the pod's backoff has passed, or straight to active.</summary>
     private void Backoff(Entry entry)
     {
-        var wait = BackoffFor(Math.Max(1, entry.Attempts));
-        var readyAt = entry.LastAttempt + wait;
-        var remaining = readyAt - _time.GetUtcNow();
-        if (remaining <= TimeSpan.Zero)
+        var readyAt = entry.LastAttempt + BackoffFor(Math.Max(1, entry.Attempts));
+        if (readyAt <= _time.GetUtcNow())
         {
             Activate(entry);
             return;
         }
         entry.State = QueueState.Backoff;
-        entry.Timer?.Dispose();
-        entry.Timer = _time.CreateTimer(_ =>
+        entry.Generation = ++_generation;
+        _backoff.Enqueue(new Queued(entry.Pod, entry.Generation, entry.Priority), readyAt);
+        if (_backoff.TryPeek(out _, out var earliest) && earliest == readyAt) ArmBackoffTimer();
+    }
+
+    private void FlushBackoff()
+    {
+        lock (_lock)
         {
-            lock (_lock)
+            var now = _time.GetUtcNow();
+            while (_backoff.TryPeek(out var item, out var readyAt) && readyAt <= now)
             {
-                if (_entries.TryGetValue(entry.Pod, out var current) && current == entry && entry.State == QueueState.Backoff) Activate(entry);
+                _backoff.Dequeue();
+                if (IsCurrent(item, QueueState.Backoff, out var entry)) Activate(entry);
             }
-        }, null, remaining, Timeout.InfiniteTimeSpan);
+            ArmBackoffTimer();
+        }
+    }
+
+    private void ArmBackoffTimer()
+    {
+        var due = _backoff.TryPeek(out _, out var readyAt)
+            ? TimeSpan.FromTicks(Math.Max(0, (readyAt - _time.GetUtcNow()).Ticks))
+            : Timeout.InfiniteTimeSpan;
+        _backoffTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     private void FlushUnschedulable()
@@ -194,49 +255,49 @@ public sealed class SchedulingQueue : IDisposable
         }
     }
 
+    /// <summary>Under the lock: a new generation in the active channel; whatever was queued for the pod before goes stale.</summary>
     private void Activate(Entry entry)
     {
-        entry.Timer?.Dispose();
-        entry.Timer = null;
         entry.State = QueueState.Active;
-        entry.Sequence = _sequence++;
-        _active.Add(entry);
-        var changed = _activeChanged;
-        _activeChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        changed.TrySetResult();
+        entry.Generation = ++_generation;
+        _active.Writer.TryWrite(new Queued(entry.Pod, entry.Generation, entry.Priority)); // unbounded: always accepted
     }
+
+    private bool IsCurrent(Queued item, QueueState state, out Entry entry) =>
+        _entries.TryGetValue(item.Pod, out entry!) && entry.Generation == item.Generation && entry.State == state;
 
     public void Dispose()
     {
         _flushTimer.Dispose();
-        lock (_lock)
-        {
-            foreach (var entry in _entries.Values) entry.Timer?.Dispose();
-        }
+        _backoffTimer.Dispose();
     }
+
+    /// <summary>What the channel and the heap hold. The generation is global and increasing, so it also orders arrivals.</summary>
+    private readonly record struct Queued(ObjectKey Pod, long Generation, int Priority);
 
     private sealed class Entry(ObjectKey pod)
     {
         public ObjectKey Pod { get; } = pod;
         public int Priority { get; set; }
-        public long Sequence { get; set; }
+        public long Generation { get; set; }
         public int Attempts { get; set; }
         public QueueState State { get; set; }
         public DateTimeOffset LastAttempt { get; set; }
         public DateTimeOffset UnschedulableSince { get; set; }
         public IReadOnlySet<string> RejectingPlugins { get; set; } = new HashSet<string>();
-        public bool EventWhileInFlight { get; set; }
-        public ITimer? Timer { get; set; }
+        public CuringEvent? Cure { get; set; }
+        public List<CuringEvent>? EventsWhileInFlight { get; set; }
     }
 
-    private sealed class ActiveOrder : IComparer<Entry>
+    /// <summary>Priority descending, then arrival (generation) ascending.</summary>
+    private sealed class ActiveOrder : IComparer<Queued>
     {
         public static readonly ActiveOrder Instance = new();
 
-        public int Compare(Entry? x, Entry? y)
+        public int Compare(Queued x, Queued y)
         {
-            var c = y!.Priority.CompareTo(x!.Priority);
-            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
+            var c = y.Priority.CompareTo(x.Priority);
+            return c != 0 ? c : x.Generation.CompareTo(y.Generation);
         }
     }
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VolumeAwareScheduler.Standalone;
 
@@ -23,9 +25,14 @@ public static partial class RunCommand
         var leaseNamespace = new Option<string>("--lease-namespace") { Description = "Namespace of the leader-election Lease.", DefaultValueFactory = _ => "kube-system" };
         var leaseName = new Option<string>("--lease-name") { Description = "Name of the leader-election Lease.", DefaultValueFactory = _ => "volume-aware-scheduler" };
         var bindTimeout = new Option<int>("--bind-timeout-seconds") { Description = "How long to wait for the PV controller to complete volume bindings.", DefaultValueFactory = _ => 30 };
+        var metricsAddress = new Option<string>("--metrics-address")
+        {
+            Description = $"HOST:PORT of the plain-HTTP listener for /healthz, /readyz and /metrics (Prometheus); \"off\" disables it. Default {StandaloneOps.DefaultAddress}.",
+            DefaultValueFactory = _ => StandaloneOps.DefaultAddress,
+        };
         var command = new Command("run", "Run as a secondary scheduler for pods that name it in spec.schedulerName.")
         {
-            kubeconfig, server, schedulerName, leaderElect, leaseNamespace, leaseName, bindTimeout,
+            kubeconfig, server, schedulerName, leaderElect, leaseNamespace, leaseName, bindTimeout, metricsAddress,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,6 +44,12 @@ public static partial class RunCommand
             if (parse.GetValue(bindTimeout) <= 0)
             {
                 stderr.WriteLine("error: --bind-timeout-seconds must be positive.");
+                return CommandLine.ExitBadInput;
+            }
+            var opsAddress = StandaloneOps.IsDisabled(parse.GetValue(metricsAddress)) ? null : parse.GetValue(metricsAddress)!;
+            if (opsAddress is not null && StandaloneOps.Validate(opsAddress) is { } addressError)
+            {
+                stderr.WriteLine($"error: {addressError}");
                 return CommandLine.ExitBadInput;
             }
             KubernetesClientConfiguration config;
@@ -52,7 +65,8 @@ public static partial class RunCommand
                 stderr.WriteLine($"error: cannot build the API client configuration: {e.Message.TrimEnd('.')}.");
                 return CommandLine.ExitBadInput;
             }
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }));
+            static void Console(ILoggingBuilder logging) => logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+            using var loggers = LoggerFactory.Create(Console);
             var logger = loggers.CreateLogger("VolumeAwareScheduler.Run");
             using var client = new k8s.Kubernetes(config);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -62,24 +76,44 @@ public static partial class RunCommand
                 stop.Cancel();
             });
             var options = new StandaloneOptions { SchedulerName = parse.GetValue(schedulerName)!, BindTimeout = TimeSpan.FromSeconds(parse.GetValue(bindTimeout)) };
-            await using var runner = new StandaloneRunner(client, options, TimeProvider.System, loggers);
-            Log.Starting(logger, config.Host ?? "(in-cluster)", options.SchedulerName);
-            if (!parse.GetValue(leaderElect))
+            await using var ops = opsAddress is null ? null : StandaloneOps.Build(opsAddress, b => Console(b.Logging.ClearProviders()));
+            await using var runner = new StandaloneRunner(client, options, TimeProvider.System, loggers, meterFactory: ops?.Services.GetRequiredService<IMeterFactory>());
+            if (ops is not null)
             {
-                await runner.RunAsync(stop.Token);
+                try
+                {
+                    await ops.MapStandaloneOps(runner).StartAsync(stop.Token);
+                }
+                catch (IOException e)
+                {
+                    stderr.WriteLine($"error: cannot listen on --metrics-address {opsAddress}: {e.Message.TrimEnd('.')}.");
+                    return CommandLine.ExitBadInput;
+                }
+                Log.OpsListening(logger, string.Join(", ", ops.Urls));
+            }
+            Log.Starting(logger, config.Host ?? "(in-cluster)", options.SchedulerName);
+            try
+            {
+                if (!parse.GetValue(leaderElect))
+                {
+                    await runner.RunAsync(stop.Token);
+                    return CommandLine.ExitOk;
+                }
+                var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
+                var leaseLock = new LeaseLock(client, parse.GetValue(leaseNamespace)!, parse.GetValue(leaseName)!, identity);
+                var election = new LeaderElectionConfig(leaseLock)
+                {
+                    LeaseDuration = TimeSpan.FromSeconds(15),
+                    RenewDeadline = TimeSpan.FromSeconds(10),
+                    RetryPeriod = TimeSpan.FromSeconds(2),
+                };
+                await new LeaderElectedRunner(runner, election, identity, loggers.CreateLogger<LeaderElectedRunner>()).RunAsync(stop.Token);
                 return CommandLine.ExitOk;
             }
-
-            var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
-            var leaseLock = new LeaseLock(client, parse.GetValue(leaseNamespace)!, parse.GetValue(leaseName)!, identity);
-            var election = new LeaderElectionConfig(leaseLock)
+            finally
             {
-                LeaseDuration = TimeSpan.FromSeconds(15),
-                RenewDeadline = TimeSpan.FromSeconds(10),
-                RetryPeriod = TimeSpan.FromSeconds(2),
-            };
-            await new LeaderElectedRunner(runner, election, identity, loggers.CreateLogger<LeaderElectedRunner>()).RunAsync(stop.Token);
-            return CommandLine.ExitOk;
+                if (ops is not null) await ops.StopAsync(CancellationToken.None);
+            }
         });
         return command;
     }
@@ -88,5 +122,8 @@ public static partial class RunCommand
     {
         [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Scheduling pods with schedulerName {SchedulerName} against {Server}")]
         public static partial void Starting(ILogger logger, string server, string schedulerName);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Health and metrics on {Urls} (/healthz, /readyz, /metrics)")]
+        public static partial void OpsListening(ILogger logger, string urls);
     }
 }

@@ -1,31 +1,52 @@
+using System.Diagnostics.Metrics;
 using k8s;
 using Microsoft.Extensions.Logging;
 using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Informers;
 using VolumeAwareScheduler.Kubernetes.Queue;
 using VolumeAwareScheduler.Kubernetes.Writers;
+using VolumeAwareScheduler.Telemetry;
 
 namespace VolumeAwareScheduler.Standalone;
 
-/// <summary>Composition of the standalone scheduler: informers + cache, queue, writer, scheduling loop.</summary>
+/// <summary>Composition of the standalone scheduler: informers + cache, queue, writer, scheduling loop, metrics.</summary>
 public sealed class StandaloneRunner : IAsyncDisposable
 {
     private readonly SchedulingQueue _queue;
+    private int _scheduling;
 
+    /// <param name="meterFactory">Where the scheduler's instruments come from; none are recorded without one.</param>
     public StandaloneRunner(IKubernetes client, StandaloneOptions options, TimeProvider time, ILoggerFactory loggers,
-        QueueOptions? queueOptions = null, InformerOptions? informerOptions = null)
+        QueueOptions? queueOptions = null, InformerOptions? informerOptions = null, IMeterFactory? meterFactory = null)
     {
         Cluster = new LiveCluster(client, time, informerOptions);
         _queue = new SchedulingQueue(time, queueOptions);
         var writer = new ApiWriter(client, Cluster.Cache, time);
-        Scheduler = new StandaloneScheduler(Cluster, writer, _queue, options, time, loggers.CreateLogger<StandaloneScheduler>());
+        Metrics = meterFactory is null ? null : new SchedulerMetrics(meterFactory, _queue, () => IsScheduling);
+        Scheduler = new StandaloneScheduler(Cluster, writer, _queue, options, time, loggers.CreateLogger<StandaloneScheduler>(), Metrics);
     }
 
     public LiveCluster Cluster { get; }
 
     public StandaloneScheduler Scheduler { get; }
 
-    public Task RunAsync(CancellationToken cancellationToken) => Scheduler.RunAsync(cancellationToken);
+    public SchedulerMetrics? Metrics { get; }
+
+    /// <summary>True while the scheduling loop runs: always without leader election, only on the leader with it.</summary>
+    public bool IsScheduling => Volatile.Read(ref _scheduling) > 0;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _scheduling);
+        try
+        {
+            await Scheduler.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _scheduling);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

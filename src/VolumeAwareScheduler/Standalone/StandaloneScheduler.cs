@@ -9,6 +9,7 @@ using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Informers;
 using VolumeAwareScheduler.Kubernetes.Queue;
 using VolumeAwareScheduler.Kubernetes.Writers;
+using VolumeAwareScheduler.Telemetry;
 
 namespace VolumeAwareScheduler.Standalone;
 
@@ -28,13 +29,16 @@ public sealed partial class StandaloneScheduler
     private readonly StandaloneOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SchedulerMetrics? _metrics;
     private readonly PodScheduler _scheduler;
     private readonly SemaphoreSlim _bindingSlots;
     private readonly List<Task> _bindings = [];
     private readonly Channel<SchedulingProgress> _progress = Channel.CreateUnbounded<SchedulingProgress>();
 
-    public StandaloneScheduler(LiveCluster cluster, ApiWriter writer, SchedulingQueue queue, StandaloneOptions options, TimeProvider time, ILogger logger)
+    public StandaloneScheduler(LiveCluster cluster, ApiWriter writer, SchedulingQueue queue, StandaloneOptions options, TimeProvider time, ILogger logger,
+        SchedulerMetrics? metrics = null)
     {
+        _metrics = metrics;
         _cluster = cluster;
         _writer = writer;
         _queue = queue;
@@ -58,8 +62,8 @@ public sealed partial class StandaloneScheduler
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var key = await _queue.PopAsync(cancellationToken).ConfigureAwait(false);
-                ScheduleOne(key, cancellationToken);
+                var queued = await _queue.PopAsync(cancellationToken).ConfigureAwait(false);
+                ScheduleOne(queued, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -114,8 +118,10 @@ public sealed partial class StandaloneScheduler
         }
     }
 
-    private void ScheduleOne(ObjectKey key, CancellationToken cancellationToken)
+    private void ScheduleOne(QueuedPod queued, CancellationToken cancellationToken)
     {
+        var key = queued.Pod;
+        var started = _time.GetTimestamp();
         var podObject = _cluster.Cache.GetPodObject(key);
         if (podObject is null || !string.IsNullOrEmpty(podObject.Spec?.NodeName))
         {
@@ -131,6 +137,7 @@ public sealed partial class StandaloneScheduler
         {
             Log.Unconvertible(_logger, key.ToString(), e.Message);
             _queue.Remove(key);
+            CycleDone("error", started, attemptDone: true);
             return;
         }
 
@@ -153,6 +160,7 @@ public sealed partial class StandaloneScheduler
         {
             var message = result.FailureMessage ?? "no node available";
             _queue.MarkUnschedulable(key, RequeueHints.RejectingPlugins(result));
+            CycleDone("unschedulable", started, attemptDone: true);
             Log.Unschedulable(_logger, key.ToString(), message);
             _progress.Writer.TryWrite(new PodUnschedulable(key, _time.GetUtcNow(), message));
             StartBackground(() => ReportUnschedulableAsync(key, pod.Uid, message, cancellationToken));
@@ -162,18 +170,28 @@ public sealed partial class StandaloneScheduler
         {
             Log.AssumeFailed(_logger, key.ToString(), assumeError);
             _queue.Retry(key);
+            CycleDone("error", started, attemptDone: true);
             return;
         }
-        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty));
+        CycleDone("scheduled", started, attemptDone: false); // the attempt ends with the binding cycle
+        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, queued));
+    }
+
+    private void CycleDone(string result, long started, bool attemptDone)
+    {
+        if (_metrics is null) return;
+        _metrics.Cycle(result, _time.GetElapsedTime(started));
+        if (attemptDone) _metrics.Attempt(result);
     }
 
     /// <summary>
     /// The binding cycle: PreBind (volume writes, wait for the PV controller), then Bind. Shutdown does not cancel it:
     /// a started cycle is drained to its end (bounded by twice the bind timeout), so no binding is left half-done.
     /// </summary>
-    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes)
+    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes, QueuedPod queued)
     {
         await _bindingSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        var started = _time.GetTimestamp();
         using var bounded = new CancellationTokenSource(_options.BindTimeout * 2, _time);
         var cancellationToken = bounded.Token;
         var bound = false;
@@ -183,7 +201,14 @@ public sealed partial class StandaloneScheduler
             _cluster.Cache.Write((_, ledger) => ledger.Commit(pod.Key));
             _queue.Remove(pod.Key);
             Log.Bound(_logger, pod.Key.ToString(), node);
-            _progress.Writer.TryWrite(new PodBound(pod.Key, _time.GetUtcNow(), node, volumes, 1));
+            var boundAt = _time.GetUtcNow();
+            if (_metrics is not null)
+            {
+                _metrics.Binding("bound", _time.GetElapsedTime(started));
+                _metrics.Attempt("scheduled");
+                if (queued.Cure is { } cure) _metrics.EventToBinding(cure.Event.Kind, boundAt - cure.At);
+            }
+            _progress.Writer.TryWrite(new PodBound(pod.Key, boundAt, node, volumes, queued.Attempts, queued.Cure));
             bound = true;
         }
         catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
@@ -194,6 +219,11 @@ public sealed partial class StandaloneScheduler
                 ledger.Revert(pod.Key);
                 if (state.GetPod(pod.Key) is { } current && current.Uid == pod.Uid) state.UpsertPod(current with { NodeName = "" });
             });
+            if (_metrics is not null)
+            {
+                _metrics.Binding("error", _time.GetElapsedTime(started));
+                _metrics.Attempt("error");
+            }
             Log.BindFailed(_logger, pod.Key.ToString(), node, e.Message);
             _progress.Writer.TryWrite(new BindingFailed(pod.Key, _time.GetUtcNow(), node, e.Message));
             _queue.Retry(pod.Key);

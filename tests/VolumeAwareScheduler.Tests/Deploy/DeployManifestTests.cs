@@ -1,3 +1,4 @@
+using VolumeAwareScheduler.Standalone;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
@@ -7,6 +8,8 @@ namespace VolumeAwareScheduler.Tests.Deploy;
 /// <summary>
 /// scheduler-config/ and deploy/extender/: the fields that decide whether kube-scheduler starts, hands pods to the
 /// extender and lets it bind them. kube-scheduler decodes its config strictly, so unknown keys are checked too.
+/// deploy/standalone/: probes and the metrics Service on the port `run` listens on by default (its RBAC is checked
+/// against recorded API calls in StandaloneRbacTests).
 /// </summary>
 public sealed class DeployManifestTests
 {
@@ -107,6 +110,58 @@ public sealed class DeployManifestTests
         Assert.Equal(["volume-aware-scheduler"], List(leaseUpdate["resourceNames"]));
         Assert.All(documents.Where(d => d.ContainsKey("subjects")), binding =>
             Assert.All(List(binding["subjects"]).Select(Map), s => Assert.Equal("volume-aware-scheduler", s["name"])));
+    }
+
+    private static readonly string StandaloneDir = Path.Combine(AppContext.BaseDirectory, "deploy", "standalone");
+
+    private static Dictionary<string, object> StandaloneDocument(string file, string kind) =>
+        LoadAll(Path.Combine(StandaloneDir, file)).Select(Map).Single(d => (string)d["kind"] == kind);
+
+    private static Dictionary<string, object> StandalonePodTemplate() =>
+        Map(Map(StandaloneDocument("deployment.yaml", "Deployment")["spec"])["template"]);
+
+    [Fact]
+    public void Standalone_deployment_listens_and_probes_on_the_apps_default_metrics_address()
+    {
+        var container = Map(List(Map(StandalonePodTemplate()["spec"])["containers"]).Single());
+        var args = List(container["args"]).Cast<string>().ToList();
+        var defaultPort = StandaloneOps.DefaultAddress.Split(':')[^1];
+
+        Assert.Equal("run", args[0]);
+        Assert.Equal(StandaloneOps.DefaultAddress, args[args.IndexOf("--metrics-address") + 1]);
+        var port = Map(List(container["ports"]).Single());
+        Assert.Equal(("metrics", defaultPort), ((string)port["name"], (string)port["containerPort"]));
+        var liveness = Map(Map(container["livenessProbe"])["httpGet"]);
+        var readiness = Map(Map(container["readinessProbe"])["httpGet"]);
+        Assert.Equal(("/healthz", "metrics"), ((string)liveness["path"], (string)liveness["port"]));
+        Assert.Equal(("/readyz", "metrics"), ((string)readiness["path"], (string)readiness["port"]));
+    }
+
+    [Fact]
+    public void Standalone_metrics_Service_and_PodDisruptionBudget_select_the_deployments_pods()
+    {
+        var labels = Map(Map(StandalonePodTemplate()["metadata"])["labels"]);
+        var service = StandaloneDocument("service.yaml", "Service");
+        var pdb = StandaloneDocument("deployment.yaml", "PodDisruptionBudget");
+
+        Assert.Equal("ClusterIP", Map(service["spec"])["type"]);
+        Assert.NotEmpty(Map(Map(service["spec"])["selector"]));
+        Assert.All(Map(Map(service["spec"])["selector"]), p => Assert.Equal(labels[p.Key], p.Value));
+        var port = Map(List(Map(service["spec"])["ports"]).Single());
+        Assert.Equal(("metrics", "metrics"), ((string)port["name"], (string)port["targetPort"]));
+        Assert.All(Map(Map(Map(pdb["spec"])["selector"])["matchLabels"]), p => Assert.Equal(labels[p.Key], p.Value));
+        Assert.Equal("1", Map(pdb["spec"])["minAvailable"]);
+        Assert.Equal("kube-system", Map(service["metadata"])["namespace"]);
+    }
+
+    [Fact]
+    public void Standalone_kustomization_applies_every_manifest_but_the_example_workload()
+    {
+        var kustomization = Map(LoadAll(Path.Combine(StandaloneDir, "kustomization.yaml")).Single());
+        var manifests = Directory.GetFiles(StandaloneDir, "*.yaml").Select(Path.GetFileName)
+            .Where(f => f is not ("kustomization.yaml" or "example-workload.yaml")).Order(StringComparer.Ordinal);
+
+        Assert.Equal(manifests, List(kustomization["resources"]).Cast<string>().Order(StringComparer.Ordinal));
     }
 
     private static bool Allows(List<Dictionary<string, object>> rules, string resource, string verb) =>
