@@ -18,6 +18,7 @@ public static class ScenarioRegistry
     public static IReadOnlyList<Scenario> All { get; } =
     [
         new IndexScenario(),
+        new ExtenderScenario(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

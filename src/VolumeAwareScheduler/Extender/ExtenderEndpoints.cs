@@ -39,24 +39,52 @@ public static class ExtenderEndpoints
         return endpoints;
     }
 
-    internal static async Task<Results<GoJsonResult<ExtenderFilterResult>, ProblemHttpResult>> Filter(
+    /// <summary>
+    /// The NodeNames form (what kube-scheduler sends with nodeCacheCapable) goes the slim way (<see cref="ArgsReader"/>,
+    /// <see cref="FilterReply"/>); any other body is decoded as <see cref="ExtenderArgs"/> from the same buffer.
+    /// </summary>
+    internal static async Task<Results<PooledJson, GoJsonResult<ExtenderFilterResult>, ProblemHttpResult>> Filter(
         HttpRequest request, ExtenderService service, ILogger<ExtenderService> logger, CancellationToken cancellationToken)
     {
-        var (args, problem) = await RequestReader.ReadAsync(request, ExtenderJsonContext.Wire.ExtenderArgs, service.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        var (reader, problem) = await ArgsReader.ReadAsync(request, service.MaxRequestBytes, service.NodeNames, cancellationToken).ConfigureAwait(false);
         if (problem is not null) return Bad(logger, "filter", problem);
-        var result = service.Filter(args!, out var invalid);
-        if (invalid is not null) return Bad(logger, "filter", RequestReader.BadRequest(invalid));
-        return new GoJsonResult<ExtenderFilterResult>(result, ExtenderJsonContext.Wire.ExtenderFilterResult);
+        using (reader)
+        {
+            string? invalid;
+            if (reader!.IsFastForm)
+            {
+                var reply = service.FilterNames(reader.Pod, reader.Names, out invalid);
+                if (invalid is not null) return Bad(logger, "filter", RequestReader.BadRequest(invalid));
+                return reply!;
+            }
+            var (args, malformed) = reader.Deserialize();
+            if (malformed is not null) return Bad(logger, "filter", malformed);
+            var result = service.Filter(args!, out invalid);
+            if (invalid is not null) return Bad(logger, "filter", RequestReader.BadRequest(invalid));
+            return new GoJsonResult<ExtenderFilterResult>(result, ExtenderJsonContext.Wire.ExtenderFilterResult);
+        }
     }
 
-    internal static async Task<Results<GoJsonResult<List<HostPriority>>, ProblemHttpResult>> Prioritize(
+    internal static async Task<Results<PooledJson, GoJsonResult<List<HostPriority>>, ProblemHttpResult>> Prioritize(
         HttpRequest request, ExtenderService service, ILogger<ExtenderService> logger, CancellationToken cancellationToken)
     {
-        var (args, problem) = await RequestReader.ReadAsync(request, ExtenderJsonContext.Wire.ExtenderArgs, service.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        var (reader, problem) = await ArgsReader.ReadAsync(request, service.MaxRequestBytes, service.NodeNames, cancellationToken).ConfigureAwait(false);
         if (problem is not null) return Bad(logger, "prioritize", problem);
-        var result = service.Prioritize(args!, out var invalid);
-        if (invalid is not null) return Bad(logger, "prioritize", RequestReader.BadRequest(invalid));
-        return new GoJsonResult<List<HostPriority>>(result, ExtenderJsonContext.Wire.ListHostPriority);
+        using (reader)
+        {
+            string? invalid;
+            if (reader!.IsFastForm)
+            {
+                var reply = service.PrioritizeNames(reader.Pod, reader.Names, out invalid);
+                if (invalid is not null) return Bad(logger, "prioritize", RequestReader.BadRequest(invalid));
+                return reply!;
+            }
+            var (args, malformed) = reader.Deserialize();
+            if (malformed is not null) return Bad(logger, "prioritize", malformed);
+            var result = service.Prioritize(args!, out invalid);
+            if (invalid is not null) return Bad(logger, "prioritize", RequestReader.BadRequest(invalid));
+            return new GoJsonResult<List<HostPriority>>(result, ExtenderJsonContext.Wire.ListHostPriority);
+        }
     }
 
     internal static async Task<Results<GoJsonResult<ExtenderBindingResult>, ProblemHttpResult>> Bind(

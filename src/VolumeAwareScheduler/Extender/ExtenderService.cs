@@ -20,7 +20,126 @@ namespace VolumeAwareScheduler.Extender;
 /// </summary>
 public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods, ExtenderMetrics metrics, ServeOptions options, ILogger<ExtenderService> logger)
 {
+    /// <summary>Decisions running now: above one, each runs on one core (the others are busy with the other requests).</summary>
+    private int _decisionsInFlight;
+
     public long MaxRequestBytes => options.MaxRequestBytes;
+
+    /// <summary>The node names seen in requests, shared between requests.</summary>
+    public NodeNameTable NodeNames { get; } = new();
+
+    /// <summary>
+    /// Filter for the NodeNames form, from the request's Pod JSON and its names (<see cref="ArgsReader"/>): the reply is
+    /// written straight into a pooled buffer (<see cref="FilterReply"/>). Same answers as <see cref="Filter"/>.
+    /// </summary>
+    public PooledJson? FilterNames(ReadOnlyMemory<byte> podJson, ArraySegment<string> names, out string? problem)
+    {
+        using var activity = ExtenderMetrics.ActivitySource.StartActivity("extender filter");
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "ok";
+        try
+        {
+            if (!TryConvertPod(podJson, out var pod, out problem))
+            {
+                outcome = "bad_request";
+                return null;
+            }
+            Tag(activity, pod!, names.Count);
+            if (source.Store is not { } store)
+            {
+                outcome = "not_ready";
+                return FilterReply.Serialize(ExtenderFilterResult.Failure(NotLoadedClusterSource.Reason), ExtenderJsonContext.Wire.ExtenderFilterResult);
+            }
+            pods.Remember(pod!);
+            using var decision = Decide(store, pod!, names);
+            if (decision.Error is { } error)
+            {
+                outcome = "error";
+                Log.FilterError(logger, pod!.Key.ToString(), error);
+                return FilterReply.Serialize(ExtenderFilterResult.Failure(error), ExtenderJsonContext.Wire.ExtenderFilterResult);
+            }
+            var reply = FilterReply.Write(names, decision, metrics);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var passed = 0;
+                foreach (var verdict in decision.Verdicts) passed += verdict.Status.IsSuccess ? 1 : 0;
+                Log.Filtered(logger, pod!.Key.ToString(), decision.PassThrough ? names.Count : passed, names.Count);
+            }
+            return reply;
+        }
+        finally
+        {
+            metrics.RequestDone("filter", outcome, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>Prioritize for the NodeNames form (see <see cref="FilterNames"/>); same answers as <see cref="Prioritize"/>.</summary>
+    public PooledJson? PrioritizeNames(ReadOnlyMemory<byte> podJson, ArraySegment<string> names, out string? problem)
+    {
+        using var activity = ExtenderMetrics.ActivitySource.StartActivity("extender prioritize");
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "ok";
+        try
+        {
+            if (!TryConvertPod(podJson, out var pod, out problem))
+            {
+                outcome = "bad_request";
+                return null;
+            }
+            Tag(activity, pod!, names.Count);
+            List<HostPriority> scores;
+            if (source.Store is not { } store)
+            {
+                outcome = "not_ready";
+                scores = [.. names.Select(n => new HostPriority { Host = n, Score = 0 })];
+            }
+            else
+            {
+                pods.Remember(pod!);
+                scores = Rank(store, pod!, names);
+            }
+            return FilterReply.Serialize(scores, ExtenderJsonContext.Wire.ListHostPriority);
+        }
+        finally
+        {
+            metrics.RequestDone("prioritize", outcome, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>The decision under the store's read lock; parallel over the nodes only while it is the only one running.</summary>
+    private FilterDecision Decide(ClusterStore store, PodInfo pod, IReadOnlyList<string> names)
+    {
+        var parallel = Interlocked.Increment(ref _decisionsInFlight) == 1;
+        try
+        {
+            return store.Read((pod, names, parallel), static (state, scheduler, a) => VolumeDecisions.Filter(state, scheduler, a.pod, a.names, a.parallel));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _decisionsInFlight);
+        }
+    }
+
+    /// <summary>Prioritize's decision under the store's read lock, parallel as <see cref="Decide"/> is.</summary>
+    private List<HostPriority> Rank(ClusterStore store, PodInfo pod, IReadOnlyList<string> names)
+    {
+        var parallel = Interlocked.Increment(ref _decisionsInFlight) == 1;
+        try
+        {
+            return store.Read((pod, names, parallel), static (state, scheduler, a) => VolumeDecisions.Prioritize(state, scheduler, a.pod, a.names, a.parallel));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _decisionsInFlight);
+        }
+    }
+
+    /// <summary>Converts the Pod's JSON text (a JSON object) at the boundary, as <see cref="TryConvertPod(JsonElement, out PodInfo?, out string?)"/>.</summary>
+    public static bool TryConvertPod(ReadOnlyMemory<byte> podJson, out PodInfo? pod, out string? problem)
+    {
+        using var document = JsonDocument.Parse(podJson, new JsonDocumentOptions { MaxDepth = 256 });
+        return TryConvertPod(document.RootElement, out pod, out problem);
+    }
 
     public ExtenderFilterResult Filter(ExtenderArgs args, out string? problem)
     {
@@ -41,7 +160,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
                 return ExtenderFilterResult.Failure(NotLoadedClusterSource.Reason);
             }
             pods.Remember(pod!);
-            var decision = store.Read((pod!, names), static (state, scheduler, a) => VolumeDecisions.Filter(state, scheduler, a.Item1, a.names));
+            using var decision = Decide(store, pod!, names);
             if (decision.Error is { } error)
             {
                 outcome = "error";
@@ -78,7 +197,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
                 return [.. names.Select(n => new HostPriority { Host = n, Score = 0 })];
             }
             pods.Remember(pod!);
-            return store.Read((pod!, names), static (state, scheduler, a) => VolumeDecisions.Prioritize(state, scheduler, a.Item1, a.names));
+            return Rank(store, pod!, names);
         }
         finally
         {
@@ -187,7 +306,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         else
         {
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var verdict in decision.Nodes)
+            foreach (var verdict in decision.Verdicts)
             {
                 switch (verdict.Status.Code)
                 {

@@ -36,7 +36,7 @@ internal static class RequestReader
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
-    private static ProblemHttpResult TooLarge(long? size, long maxBytes) => TypedResults.Problem(
+    internal static ProblemHttpResult TooLarge(long? size, long maxBytes) => TypedResults.Problem(
         $"the body{(size is { } s ? $" ({s} bytes)" : "")} is larger than the limit of {maxBytes} bytes; raise it with --max-request-bytes",
         statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
 }
@@ -50,12 +50,5 @@ public sealed class GoJsonResult<T>(T value, JsonTypeInfo<T> typeInfo) : IResult
 
     public int? StatusCode => StatusCodes.Status200OK;
 
-    public async Task ExecuteAsync(HttpContext httpContext)
-    {
-        var bytes = GoJson.Serialize(value, typeInfo);
-        httpContext.Response.StatusCode = StatusCodes.Status200OK;
-        httpContext.Response.ContentType = "application/json";
-        httpContext.Response.ContentLength = bytes.Length;
-        await httpContext.Response.Body.WriteAsync(bytes, httpContext.RequestAborted).ConfigureAwait(false);
-    }
+    public Task ExecuteAsync(HttpContext httpContext) => FilterReply.Serialize(value, typeInfo).ExecuteAsync(httpContext);
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
@@ -6,13 +8,49 @@ using VolumeAwareScheduler.Core.State;
 namespace VolumeAwareScheduler.Extender;
 
 /// <summary>One node's verdict in an extender call: its VolumeBinding status and the volumes it would get.</summary>
-public sealed record NodeVerdict(string Name, Status Status, PodVolumes? Volumes);
+public readonly record struct NodeVerdict(string Name, Status Status, PodVolumes? Volumes);
 
-/// <summary>The extender's filter decision: pass-through (pod without claims), or a verdict per node.</summary>
-public sealed record FilterDecision(bool PassThrough, IReadOnlyList<NodeVerdict> Nodes)
+/// <summary>
+/// The extender's filter decision: pass-through (pod without claims), or a verdict per node, in a pooled array that
+/// <see cref="Dispose"/> returns (a filter over 5,000 nodes allocates no verdict objects).
+/// </summary>
+public sealed class FilterDecision : IDisposable
 {
+    private NodeVerdict[]? _verdicts;
+
+    public FilterDecision(bool passThrough, NodeVerdict[] verdicts, int count, bool pooled)
+    {
+        PassThrough = passThrough;
+        _verdicts = verdicts;
+        Count = count;
+        Pooled = pooled;
+        for (var i = 0; i < count; i++)
+        {
+            if (verdicts[i].Status.Code != StatusCode.Error) continue;
+            Error = verdicts[i].Status.Message;
+            break;
+        }
+    }
+
+    public bool PassThrough { get; }
+
+    public int Count { get; }
+
+    private bool Pooled { get; }
+
+    /// <summary>The verdicts, in the order of the names asked about.</summary>
+    public ReadOnlySpan<NodeVerdict> Verdicts => _verdicts.AsSpan(0, Count);
+
+    public IReadOnlyList<NodeVerdict> Nodes => new ArraySegment<NodeVerdict>(_verdicts ?? [], 0, Count);
+
     /// <summary>The first node error (a Status with code Error), which makes the whole call a scheduling error.</summary>
-    public string? Error => Nodes.FirstOrDefault(n => n.Status.Code == StatusCode.Error)?.Status.Message;
+    public string? Error { get; }
+
+    public void Dispose()
+    {
+        if (Pooled && _verdicts is { } verdicts) ArrayPool<NodeVerdict>.Shared.Return(verdicts, clearArray: true);
+        _verdicts = null;
+    }
 }
 
 /// <summary>
@@ -37,39 +75,61 @@ public static class VolumeDecisions
     public const string UnknownNodeReason = "node(s) unknown to the volume-aware-scheduler extender";
 
     private const int ParallelThreshold = 256;
+    private const int MaxSharedRejections = 256;
+
+    private static readonly Status UnknownNode = Status.Unresolvable(VolumeBinder.PluginName, UnknownNodeReason);
+
+    /// <summary>Rejections by their reasons: most nodes of a cycle are rejected the same way, so they share one Status.</summary>
+    private static readonly ConcurrentDictionary<string, Status> SharedRejections = new(StringComparer.Ordinal);
 
     /// <summary>Filter over the given nodes. A pod without claims passes through untouched: no index look-up at all.</summary>
-    public static FilterDecision Filter(ClusterState state, PodScheduler scheduler, PodInfo pod, IReadOnlyList<string> nodeNames)
+    /// <param name="parallel">Spread the nodes over the cores (above a few hundred nodes); false when other requests keep them busy.</param>
+    public static FilterDecision Filter(ClusterState state, PodScheduler scheduler, PodInfo pod, IReadOnlyList<string> nodeNames, bool parallel = true)
     {
         var (preFilter, claims) = scheduler.Binder.GetPodVolumeClaims(pod);
-        if (preFilter.Code == StatusCode.Skip) return new FilterDecision(true, []);
-        var verdicts = new NodeVerdict[nodeNames.Count];
+        if (preFilter.Code == StatusCode.Skip) return new FilterDecision(true, [], 0, pooled: false);
+        var count = nodeNames.Count;
+        var verdicts = ArrayPool<NodeVerdict>.Shared.Rent(Math.Max(1, count));
         if (!preFilter.IsSuccess)
         {
             // A PreFilter rejection (missing, lost or unowned claim; unbound immediate claim) holds for every node.
-            for (var i = 0; i < verdicts.Length; i++) verdicts[i] = new NodeVerdict(nodeNames[i], preFilter, null);
-            return new FilterDecision(false, verdicts);
+            for (var i = 0; i < count; i++) verdicts[i] = new NodeVerdict(nodeNames[i], preFilter, null);
+            return new FilterDecision(false, verdicts, count, pooled: true);
         }
-        if (nodeNames.Count >= ParallelThreshold)
+        if (parallel && count >= ParallelThreshold)
         {
-            Parallel.For(0, nodeNames.Count, i => verdicts[i] = FilterNode(state, scheduler.Binder, claims, nodeNames[i]));
+            // Ranges rather than single nodes: one delegate call per chunk, not per node.
+            var binder = scheduler.Binder;
+            Parallel.ForEach(Partitioner.Create(0, count, Math.Max(ParallelThreshold / 2, count / (Environment.ProcessorCount * 4))), range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++) verdicts[i] = FilterNode(state, binder, claims, nodeNames[i]);
+            });
         }
         else
         {
-            for (var i = 0; i < verdicts.Length; i++) verdicts[i] = FilterNode(state, scheduler.Binder, claims, nodeNames[i]);
+            for (var i = 0; i < count; i++) verdicts[i] = FilterNode(state, scheduler.Binder, claims, nodeNames[i]);
         }
-        return new FilterDecision(false, verdicts);
+        return new FilterDecision(false, verdicts, count, pooled: true);
     }
 
     /// <summary>VolumeBinding's Filter for one node (volume_binding.go Filter: FindPodVolumes → ConflictReasons).</summary>
     public static NodeVerdict FilterNode(ClusterState state, VolumeBinder binder, PodVolumeClaims claims, string nodeName)
     {
-        if (state.GetNode(nodeName) is not { } node) return new NodeVerdict(nodeName, Status.Unresolvable(VolumeBinder.PluginName, UnknownNodeReason), null);
+        if (state.GetNode(nodeName) is not { } node) return new NodeVerdict(nodeName, UnknownNode, null);
         if (!claims.HasClaims) return new NodeVerdict(nodeName, Status.Success, PodVolumes.Empty);
         var found = binder.FindPodVolumes(claims, node);
         if (found.Error is not null) return new NodeVerdict(nodeName, Status.Error(VolumeBinder.PluginName, found.Error), null);
-        if (!found.IsFeasible) return new NodeVerdict(nodeName, new Status(StatusCode.UnschedulableAndUnresolvable, [.. found.Reasons], VolumeBinder.PluginName), null);
+        if (!found.IsFeasible) return new NodeVerdict(nodeName, Rejection(found.Reasons), null);
         return new NodeVerdict(nodeName, Status.Success, found.Volumes);
+    }
+
+    /// <summary>The UnschedulableAndUnresolvable status for these reasons, shared between nodes and requests.</summary>
+    private static Status Rejection(IReadOnlyList<string> reasons)
+    {
+        var key = reasons.Count == 1 ? reasons[0] : string.Join('\n', reasons);
+        if (SharedRejections.TryGetValue(key, out var shared)) return shared;
+        var status = new Status(StatusCode.UnschedulableAndUnresolvable, [.. reasons], VolumeBinder.PluginName);
+        return SharedRejections.Count < MaxSharedRejections ? SharedRejections.GetOrAdd(key, status) : status;
     }
 
     /// <summary>
@@ -77,24 +137,29 @@ public static class VolumeDecisions
     /// 0 for the others. A pod without claims gets 0 everywhere: the only thing left to rank would be requested cpu and
     /// memory, which kube-scheduler's NodeResourcesFit already scores, and counting it twice would skew its choice.
     /// </summary>
-    public static List<HostPriority> Prioritize(ClusterState state, PodScheduler scheduler, PodInfo pod, IReadOnlyList<string> nodeNames)
+    /// <param name="parallel">As for <see cref="Filter"/>: the per-node filtering is spread over the cores.</param>
+    public static List<HostPriority> Prioritize(ClusterState state, PodScheduler scheduler, PodInfo pod, IReadOnlyList<string> nodeNames, bool parallel = true)
     {
         var scores = new List<HostPriority>(nodeNames.Count);
-        var (preFilter, claims) = scheduler.Binder.GetPodVolumeClaims(pod);
+        var (preFilter, _) = scheduler.Binder.GetPodVolumeClaims(pod);
         if (!preFilter.IsSuccess)
         {
             foreach (var name in nodeNames) scores.Add(new HostPriority { Host = name, Score = 0 });
             return scores;
         }
         var outcomes = new List<NodeOutcome>(nodeNames.Count);
-        foreach (var name in nodeNames)
+        using (var decision = Filter(state, scheduler, pod, nodeNames, parallel))
         {
-            var verdict = FilterNode(state, scheduler.Binder, claims, name);
-            if (verdict.Status.IsSuccess) outcomes.Add(new NodeOutcome(state.GetNode(name)!, verdict.Status, verdict.Volumes));
+            foreach (var verdict in decision.Verdicts)
+            {
+                if (verdict.Status.IsSuccess) outcomes.Add(new NodeOutcome(state.GetNode(verdict.Name)!, verdict.Status, verdict.Volumes));
+            }
         }
         var array = outcomes.ToArray();
         scheduler.Score(pod, array);
-        var byName = array.ToDictionary(o => o.Node.Name, o => o.Score, StringComparer.Ordinal);
+        // A name given twice (kube-scheduler does not, but the wire allows it) has the same score both times.
+        var byName = new Dictionary<string, int>(array.Length, StringComparer.Ordinal);
+        foreach (var outcome in array) byName[outcome.Node.Name] = outcome.Score;
         foreach (var name in nodeNames)
         {
             var score = byName.GetValueOrDefault(name);

@@ -116,7 +116,7 @@ public sealed class ExtenderBindingResult
 [JsonSerializable(typeof(ExtenderBindingArgs))]
 [JsonSerializable(typeof(ExtenderBindingResult))]
 [JsonSerializable(typeof(JsonElement))]
-internal sealed partial class ExtenderJsonContext : JsonSerializerContext
+public sealed partial class ExtenderJsonContext : JsonSerializerContext
 {
     /// <summary>
     /// The context used on the wire: the relaxed encoder writes '"' as \" and leaves non-ASCII text alone, as Go does;

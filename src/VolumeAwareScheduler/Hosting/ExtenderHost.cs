@@ -17,9 +17,12 @@ public static class ExtenderHost
     /// <see cref="Kubernetes.Manifests.ManifestException"/> for an unusable file). <paramref name="configure"/> lets tests
     /// swap the server (TestServer) or add services.
     /// </summary>
-    public static WebApplication Build(ServeOptions options, TextWriter? warnings = null, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(ServeOptions options, TextWriter? warnings = null, Action<WebApplicationBuilder>? configure = null) =>
+        Build(options, options.ClusterFile is null ? null : SnapshotClusterSource.Load(options.ClusterFile, warnings), configure);
+
+    /// <summary>The same app over a snapshot already loaded (<see cref="ServeOptions.ClusterFile"/> is not read).</summary>
+    public static WebApplication Build(ServeOptions options, SnapshotClusterSource? snapshot, Action<WebApplicationBuilder>? configure = null)
     {
-        var snapshot = options.ClusterFile is null ? null : SnapshotClusterSource.Load(options.ClusterFile, warnings);
         k8s.Kubernetes? client = null;
         LiveClusterSource? live = null;
         if (snapshot is null && options.IsLive)

@@ -63,6 +63,13 @@ public sealed class SnapshotClusterSource : IClusterStateSource, IDisposable
         return new SnapshotClusterSource(simulator, new ClusterStore(simulator.State, simulator.Scheduler, simulator.Ledger), pending, path);
     }
 
+    /// <summary>
+    /// A state built in memory rather than read from a file (the load tests' generated clusters): the same source as
+    /// serve --cluster, over <paramref name="simulator"/>'s state as the caller filled it.
+    /// </summary>
+    public static SnapshotClusterSource FromSimulator(Simulator simulator, IReadOnlyList<PodInfo> pending, string description) =>
+        new(simulator, new ClusterStore(simulator.State, simulator.Scheduler, simulator.Ledger), pending, description);
+
     public void Seed(PodRegistry registry)
     {
         foreach (var pod in PendingPods) registry.Remember(pod);
