@@ -182,6 +182,41 @@ public sealed class ApiEmulator : IAsyncDisposable
         throw new ObjectDisposedException(nameof(ApiEmulator));
     }
 
+    /// <summary>
+    /// Every change of a kind (in one namespace, or all when null) from now on, in resourceVersion order, observed
+    /// in-process at the moment the store commits it (no HTTP, no faults): for observers that time what happens,
+    /// such as load tests. The object is parsed only when <see cref="ApiEmulatorChange.Object"/> is read. The feed
+    /// is never dropped, so the reader must keep up; it ends when the token is cancelled or the emulator stops. The
+    /// subscription is made synchronously by the first <c>MoveNextAsync</c>, before it waits.
+    /// </summary>
+    public async IAsyncEnumerable<ApiEmulatorChange> WatchAsync(string resource, string? @namespace,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var kind = Resolve(resource);
+        var ns = kind.Namespaced ? @namespace : null;
+        using var subscription = _store.Subscribe(kind, ns, fromResourceVersion: _store.CurrentResourceVersion, droppable: false, out _);
+        var reader = subscription.Events;
+        while (true)
+        {
+            try
+            {
+                if (!await reader.WaitToReadAsync(cancellationToken))
+                {
+                    yield break;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+
+            while (reader.TryRead(out var change))
+            {
+                yield return new ApiEmulatorChange(StoreEvent.WireName(change.Type), change.Object);
+            }
+        }
+    }
+
     /// <summary>Stops the controllers, ends open watches, and stops the server.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -19,6 +19,8 @@ public static class ScenarioRegistry
     [
         new IndexScenario(),
         new ExtenderScenario(),
+        new E2eScenario(),
+        new MemoryScenario(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

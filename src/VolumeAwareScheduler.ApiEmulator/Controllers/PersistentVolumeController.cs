@@ -29,18 +29,36 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
 {
     public const string ControllerName = "persistentvolume-controller";
 
+    // The volumes whose claimRef names a claim (namespace, name), kept from the PV events this loop has seen, like
+    // the controller's informer index: a claim's sync looks up its pre-bound volumes instead of reading every PV.
+    // An entry may be stale (the PV changed since): candidates are re-read and checked. A PV missing from it has an
+    // event still to come, whose SyncVolume completes the same bind.
+    private readonly Dictionary<(string Namespace, string Name), SortedSet<string>> _volumesByClaim = [];
+    private readonly Dictionary<string, (string Namespace, string Name)> _claimOfVolume = new(StringComparer.Ordinal);
+
     public string Name => ControllerName;
 
     public void Handle(StoreEvent change)
     {
+        var plural = change.Object.Kind.Plural;
+        if (plural is not ("persistentvolumeclaims" or "persistentvolumes" or "storageclasses"))
+        {
+            return;
+        }
+
         var obj = change.Object.ToJsonObject();
-        switch (change.Object.Kind.Plural)
+        if (plural == "persistentvolumes")
+        {
+            IndexVolume(change.Object.Name, change.Type == StoreEventType.Deleted ? null : Json.GetObject(obj, "spec.claimRef"));
+        }
+
+        switch (plural)
         {
             case "persistentvolumeclaims" when change.Type != StoreEventType.Deleted:
                 SyncClaim(obj);
                 break;
             case "persistentvolumeclaims":
-                foreach (var volume in api.List("persistentvolumes").Where(v => ClaimRefMatches(Json.GetObject(v, "spec.claimRef"), obj)))
+                foreach (var volume in VolumesNaming(obj))
                 {
                     SyncVolume(volume);
                 }
@@ -90,9 +108,8 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
         if (volumeName.Length == 0)
         {
             // syncUnboundClaim: a volume pre-bound to this claim wins; otherwise match only in Immediate mode.
-            var volumes = api.List("persistentvolumes").Where(v => !IsDeleting(v)).ToList();
-            var volume = volumes.FirstOrDefault(v => ClaimRefMatches(Json.GetObject(v, "spec.claimRef"), claim))
-                ?? (IsDelayBinding(claim, api) ? null : FindMatchingVolume(claim, volumes));
+            var volume = VolumesNaming(claim).FirstOrDefault(v => !IsDeleting(v))
+                ?? (IsDelayBinding(claim, api) ? null : FindMatchingVolume(claim, api.List("persistentvolumes").Where(v => !IsDeleting(v))));
             if (volume is not null)
             {
                 Bind(volume, claim);
@@ -118,6 +135,53 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
         {
             SetClaimLostIfBound(claim);
         }
+    }
+
+    /// <summary>The volumes whose claimRef names <paramref name="claim"/> now (re-read from the store), in name order.</summary>
+    private List<JsonObject> VolumesNaming(JsonObject claim)
+    {
+        if (!_volumesByClaim.TryGetValue((Namespace(claim), Name(claim)), out var names))
+        {
+            return [];
+        }
+
+        var volumes = new List<JsonObject>(names.Count);
+        foreach (var name in names)
+        {
+            if (api.Get("persistentvolumes", null, name) is { } volume && ClaimRefMatches(Json.GetObject(volume, "spec.claimRef"), claim))
+            {
+                volumes.Add(volume);
+            }
+        }
+
+        return volumes;
+    }
+
+    private void IndexVolume(string volumeName, JsonObject? claimRef)
+    {
+        if (_claimOfVolume.Remove(volumeName, out var previous) && _volumesByClaim.TryGetValue(previous, out var previousSet))
+        {
+            previousSet.Remove(volumeName);
+            if (previousSet.Count == 0)
+            {
+                _volumesByClaim.Remove(previous);
+            }
+        }
+
+        if (claimRef is null)
+        {
+            return;
+        }
+
+        var claim = (Json.GetString(claimRef, "namespace") ?? "", Json.GetString(claimRef, "name") ?? "");
+        _claimOfVolume[volumeName] = claim;
+        if (!_volumesByClaim.TryGetValue(claim, out var set))
+        {
+            set = new SortedSet<string>(StringComparer.Ordinal);
+            _volumesByClaim[claim] = set;
+        }
+
+        set.Add(volumeName);
     }
 
     /// <summary>pv_controller.go syncVolume.</summary>

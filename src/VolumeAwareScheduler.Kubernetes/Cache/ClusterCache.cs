@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using k8s;
 using k8s.Models;
@@ -14,16 +15,20 @@ public sealed record ClusterChange(string Kind, InformerEventType Type, string K
 
 /// <summary>
 /// The single writer: turns informer events into Core snapshots in a <see cref="ClusterState"/> (with its incremental
-/// index) and keeps the latest API objects that writers need (for their resourceVersion). Readers take the lock for
+/// index) and keeps the latest API objects that writers need (for their resourceVersion; PVs and claims as JSON). Readers take the lock for
 /// the length of one decision; the writer takes it per event. Conversion errors drop the object and are counted:
 /// the API server validated it, so they mean a field we do not understand, never a crash.
 /// </summary>
 public sealed class ClusterCache
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, V1PersistentVolume> _volumes = new(StringComparer.Ordinal);
-    private readonly Dictionary<ObjectKey, V1PersistentVolumeClaim> _claims = [];
-    private readonly Dictionary<ObjectKey, V1Pod> _pods = [];
+    // The latest API objects, written under the lock (with the state) but read without it: the writers and the
+    // scheduling loop look them up on every pod and binding, and must not queue behind a scheduling cycle for that.
+    // PVs and claims, which only the writers read (to update them), are kept as their JSON: a third of the size of
+    // the object graph, and they are the bulk of a large cluster (the memory load test: 100,000 of each).
+    private readonly ConcurrentDictionary<string, byte[]> _volumes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ObjectKey, byte[]> _claims = new();
+    private readonly ConcurrentDictionary<ObjectKey, V1Pod> _pods = new();
     private readonly List<(Func<ClusterCache, bool> Condition, TaskCompletionSource Done)> _waiters = [];
     // Bounded, dropping the oldest: a consumer that falls behind (or a standby replica that does not schedule)
     // must not grow memory; whoever starts consuming re-reads the full state first anyway.
@@ -63,20 +68,21 @@ public sealed class ClusterCache
         }
     }
 
-    public V1PersistentVolume? GetVolumeObject(string name)
+    /// <summary>The latest PV as the API served it (managed fields dropped): a fresh copy, the caller's to change.</summary>
+    public V1PersistentVolume? GetVolumeObject(string name) => _volumes.TryGetValue(name, out var json) ? FromJson<V1PersistentVolume>(json) : null;
+
+    /// <summary>The latest claim as the API served it (managed fields dropped): a fresh copy, the caller's to change.</summary>
+    public V1PersistentVolumeClaim? GetClaimObject(ObjectKey key) => _claims.TryGetValue(key, out var json) ? FromJson<V1PersistentVolumeClaim>(json) : null;
+
+    private static byte[] ToJson<T>(T obj) => System.Text.Encoding.UTF8.GetBytes(KubernetesJson.Serialize(obj));
+
+    private static T FromJson<T>(byte[] json)
     {
-        lock (_lock) return _volumes.GetValueOrDefault(name);
+        using var stream = new MemoryStream(json, writable: false);
+        return KubernetesJson.Deserialize<T>(stream);
     }
 
-    public V1PersistentVolumeClaim? GetClaimObject(ObjectKey key)
-    {
-        lock (_lock) return _claims.GetValueOrDefault(key);
-    }
-
-    public V1Pod? GetPodObject(ObjectKey key)
-    {
-        lock (_lock) return _pods.GetValueOrDefault(key);
-    }
+    public V1Pod? GetPodObject(ObjectKey key) => _pods.GetValueOrDefault(key);
 
     public IReadOnlyList<V1Pod> PodObjects()
     {
@@ -135,7 +141,7 @@ public sealed class ClusterCache
                 ReleaseWaiters();
                 return;
             }
-            if (e.Type == InformerEventType.Replace) ClearKind(e.Kind);
+            if (e.Type == InformerEventType.Replace) ClearKind(e.Kind, e.Objects);
             foreach (var obj in e.Objects)
             {
                 var key = ApplyOne(e.Kind, e.Type == InformerEventType.Delete, obj);
@@ -159,12 +165,12 @@ public sealed class ClusterCache
                 case V1PersistentVolume pv:
                     if (delete)
                     {
-                        _volumes.Remove(pv.Name());
+                        _volumes.TryRemove(pv.Name(), out _);
                         State.Volumes.Remove(pv.Name());
                     }
                     else
                     {
-                        _volumes[pv.Name()] = pv;
+                        _volumes[pv.Name()] = ToJson(pv);
                         State.Volumes.Upsert(Converter.ToVolume(pv));
                     }
                     return pv.Name();
@@ -172,12 +178,12 @@ public sealed class ClusterCache
                     var claimKey = new ObjectKey(pvc.Namespace() ?? "default", pvc.Name());
                     if (delete)
                     {
-                        _claims.Remove(claimKey);
+                        _claims.TryRemove(claimKey, out _);
                         State.RemoveClaim(claimKey);
                     }
                     else
                     {
-                        _claims[claimKey] = pvc;
+                        _claims[claimKey] = ToJson(pvc);
                         State.UpsertClaim(Converter.ToClaim(pvc));
                     }
                     return claimKey.ToString();
@@ -186,7 +192,7 @@ public sealed class ClusterCache
                     var finished = pod.Status?.Phase is "Succeeded" or "Failed";
                     if (delete || finished)
                     {
-                        _pods.Remove(podKey);
+                        _pods.TryRemove(podKey, out _);
                         State.RemovePod(podKey);
                     }
                     else
@@ -219,25 +225,39 @@ public sealed class ClusterCache
         }
     }
 
-    /// <summary>A relist replaces everything of its kind: objects deleted while the watch was down must go.</summary>
-    private void ClearKind(string kind)
+    /// <summary>
+    /// A relist replaces everything of its kind: objects deleted while the watch was down must go. The API objects
+    /// are read without the lock, so only those absent from the new list are removed (the others are overwritten):
+    /// a reader never misses an object that exists on both sides of the relist.
+    /// </summary>
+    private void ClearKind(string kind, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> incoming)
     {
+        var kept = incoming.Select(o => (o.Namespace() ?? "default", o.Name())).ToHashSet();
         switch (kind)
         {
             case "Node":
                 foreach (var node in State.Nodes.ToList()) State.RemoveNode(node.Name);
                 break;
             case "PersistentVolume":
-                foreach (var name in _volumes.Keys.ToList()) State.Volumes.Remove(name);
-                _volumes.Clear();
+                foreach (var name in _volumes.Keys.ToList())
+                {
+                    State.Volumes.Remove(name);
+                    if (!kept.Contains(("default", name))) _volumes.TryRemove(name, out _);
+                }
                 break;
             case "PersistentVolumeClaim":
-                foreach (var key in _claims.Keys.ToList()) State.RemoveClaim(key);
-                _claims.Clear();
+                foreach (var key in _claims.Keys.ToList())
+                {
+                    State.RemoveClaim(key);
+                    if (!kept.Contains((key.Namespace, key.Name))) _claims.TryRemove(key, out _);
+                }
                 break;
             case "Pod":
-                foreach (var key in _pods.Keys.ToList()) State.RemovePod(key);
-                _pods.Clear();
+                foreach (var key in _pods.Keys.ToList())
+                {
+                    State.RemovePod(key);
+                    if (!kept.Contains((key.Namespace, key.Name))) _pods.TryRemove(key, out _);
+                }
                 break;
             case "StorageClass":
                 foreach (var sc in State.StorageClasses.ToList()) State.RemoveStorageClass(sc.Name);

@@ -110,7 +110,7 @@ public sealed class Informer<T, TList>(
         do
         {
             var page = await list(continueToken, _options.PageSize, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.Items ?? []) items.Add(item);
+            foreach (var item in page.Items ?? []) items.Add(InformerTransforms.StripManagedFields(item));
             continueToken = page.Metadata?.ContinueProperty;
             resourceVersion = page.Metadata?.ResourceVersion ?? "0";
         }
@@ -131,6 +131,7 @@ public sealed class Informer<T, TList>(
             {
                 watchdog.Pet();
                 if (item?.Metadata?.ResourceVersion is { Length: > 0 } version) resourceVersion = version;
+                if (item is not null) InformerTransforms.StripManagedFields(item);
                 switch (type)
                 {
                     case WatchEventType.Added:

@@ -40,8 +40,8 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
     /// <summary>Prebinds a PV to a claim: spec.claimRef (with uid) and the bound-by-controller annotation, as GetBindVolumeToClaim does.</summary>
     public async Task BindVolumeAsync(BindingInfo binding, CancellationToken cancellationToken)
     {
-        var pv = cache.GetVolumeObject(binding.Volume.Name) ?? throw new WriteFailedException($"persistentvolume \"{binding.Volume.Name}\" is gone", isConflict: true);
-        var updated = k8s.KubernetesJson.Deserialize<V1PersistentVolume>(k8s.KubernetesJson.Serialize(pv));
+        // A fresh copy from the cache, ours to change.
+        var updated = cache.GetVolumeObject(binding.Volume.Name) ?? throw new WriteFailedException($"persistentvolume \"{binding.Volume.Name}\" is gone", isConflict: true);
         updated.Spec.ClaimRef = new V1ObjectReference
         {
             ApiVersion = "v1",
@@ -58,8 +58,8 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
     /// <summary>Starts provisioning: the volume.kubernetes.io/selected-node annotation on the claim.</summary>
     public async Task SelectNodeAsync(ClaimInfo claim, string nodeName, CancellationToken cancellationToken)
     {
-        var pvc = cache.GetClaimObject(claim.Key) ?? throw new WriteFailedException($"persistentvolumeclaim \"{claim.Key}\" is gone", isConflict: true);
-        var updated = k8s.KubernetesJson.Deserialize<V1PersistentVolumeClaim>(k8s.KubernetesJson.Serialize(pvc));
+        // A fresh copy from the cache, ours to change.
+        var updated = cache.GetClaimObject(claim.Key) ?? throw new WriteFailedException($"persistentvolumeclaim \"{claim.Key}\" is gone", isConflict: true);
         updated.Metadata.Annotations ??= new Dictionary<string, string>();
         updated.Metadata.Annotations[Converter.AnnSelectedNode] = nodeName;
         await Call("update", "persistentvolumeclaims", () => client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(updated, updated.Name(), updated.Namespace(), cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -91,4 +91,40 @@ public sealed class PersistentVolumeControllerTests : IAsyncLifetime
 
         await _cluster.WaitForAsync("pv", null, "pv-1", v => Phase(v) == "Released");
     }
+
+    [Fact]
+    public async Task Volume_prebound_before_its_claim_exists_is_bound_when_the_claim_appears()
+    {
+        await _cluster.Client.StorageV1.CreateStorageClassAsync(Make.StorageClass("local"));
+        var claimRef = new V1ObjectReference { Kind = "PersistentVolumeClaim", NamespaceProperty = "default", Name = "late" };
+        await _cluster.Client.CoreV1.CreatePersistentVolumeAsync(Make.Volume("pv-a", storageClass: "local"));
+        await _cluster.Client.CoreV1.CreatePersistentVolumeAsync(Make.Volume("pv-prebound", storageClass: "local", claimRef: claimRef));
+        await _cluster.WaitForAsync("pv", null, "pv-prebound", v => Phase(v) == "Available");
+
+        await _cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Make.Claim("late", storageClass: "local"), "default");
+
+        var bound = await _cluster.WaitForAsync("pvc", "default", "late", c => Phase(c) == "Bound");
+        Assert.Equal("pv-prebound", (string?)bound["spec"]!["volumeName"]);
+        Assert.Null(_cluster.Emulator.Get("pv", null, "pv-a")!["spec"]!["claimRef"]);
+    }
+
+    [Fact]
+    public async Task A_claimRef_moved_to_another_claim_no_longer_binds_the_first_one()
+    {
+        await _cluster.Client.StorageV1.CreateStorageClassAsync(Make.StorageClass("local"));
+        var first = new V1ObjectReference { Kind = "PersistentVolumeClaim", NamespaceProperty = "default", Name = "first" };
+        var volume = await _cluster.Client.CoreV1.CreatePersistentVolumeAsync(Make.Volume("pv-1", storageClass: "local", claimRef: first));
+        await _cluster.WaitForAsync("pv", null, "pv-1", v => Phase(v) == "Available");
+        volume = await _cluster.Client.CoreV1.ReadPersistentVolumeAsync("pv-1");
+        volume.Spec.ClaimRef = new V1ObjectReference { Kind = "PersistentVolumeClaim", NamespaceProperty = "default", Name = "second" };
+        await _cluster.Client.CoreV1.ReplacePersistentVolumeAsync(volume, "pv-1");
+
+        await _cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Make.Claim("first", storageClass: "local"), "default");
+        await _cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Make.Claim("second", storageClass: "local"), "default");
+
+        var bound = await _cluster.WaitForAsync("pvc", "default", "second", c => Phase(c) == "Bound");
+        Assert.Equal("pv-1", (string?)bound["spec"]!["volumeName"]);
+        var firstClaim = await _cluster.WaitForAsync("pvc", "default", "first", c => Phase(c) == "Pending");
+        Assert.Null(firstClaim["spec"]!["volumeName"]);
+    }
 }

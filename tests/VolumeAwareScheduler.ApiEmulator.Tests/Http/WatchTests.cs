@@ -150,6 +150,32 @@ public sealed class WatchTests : IAsyncLifetime
         Assert.DoesNotContain(errors, e => e is OperationCanceledException);
     }
 
+    [Fact]
+    public async Task In_process_watch_sees_later_changes_of_its_kind_and_namespace_in_order()
+    {
+        await Client.CoreV1.CreateNamespacedPodAsync(Make.Pod("before"), "default");
+        using var stop = new CancellationTokenSource(TestCluster.Timeout);
+        await using var feed = _cluster.Emulator.WatchAsync("pods", "default", stop.Token).GetAsyncEnumerator(stop.Token);
+        var next = feed.MoveNextAsync(); // subscribes before its first wait
+
+        await Client.CoreV1.CreateNamespacedPodAsync(Make.Pod("p1", labels: new Dictionary<string, string> { ["v"] = "1" }), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Make.Pod("elsewhere", ns: "kube-system"), "kube-system");
+        await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Make.Claim("another-kind"), "default");
+        await Client.CoreV1.DeleteNamespacedPodAsync("p1", "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Make.Pod("marker"), "default");
+
+        var seen = new List<string>();
+        while (await next)
+        {
+            var change = feed.Current;
+            seen.Add($"{change.Type} {change.Namespace}/{change.Name} {(string?)change.Object["metadata"]!["labels"]?["v"]}".TrimEnd());
+            if (change.Name == "marker") break;
+            next = feed.MoveNextAsync();
+        }
+
+        Assert.Equal(["ADDED default/p1 1", "DELETED default/p1 1", "ADDED default/marker"], seen);
+    }
+
     private async Task<List<(WatchEventType Type, V1Pod Object)>> CollectAsync(string? resourceVersion, int count, string? labelSelector = null)
     {
         using var deadline = new CancellationTokenSource(TestCluster.Timeout);

@@ -1,5 +1,6 @@
 using VolumeAwareScheduler.Testing.Kubernetes;
 using k8s;
+using k8s.Models;
 using VolumeAwareScheduler.ApiEmulator;
 using VolumeAwareScheduler.Kubernetes.Cache;
 
@@ -38,6 +39,24 @@ public sealed class LiveClusterTests : IAsyncLifetime
 
         await _client.CoreV1.DeletePersistentVolumeAsync("pv-1");
         Assert.True(await cluster.Cache.WaitForAsync(c => c.Read(s => s.Volumes.Get("pv-1") is null), Patience, TimeProvider.System, default));
+    }
+
+    [Fact]
+    public async Task Managed_fields_are_not_kept_in_the_cache()
+    {
+        var listed = Objects.LocalVolume("pv-listed", "node-1");
+        listed.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Update", ApiVersion = "v1", FieldsType = "FieldsV1" }];
+        await _client.CoreV1.CreatePersistentVolumeAsync(listed);
+        await using var cluster = new LiveCluster(_client, TimeProvider.System);
+        await cluster.Synced.WaitAsync(Patience);
+        var watched = Objects.LocalVolume("pv-watched", "node-1");
+        watched.Metadata.ManagedFields = listed.Metadata.ManagedFields;
+        await _client.CoreV1.CreatePersistentVolumeAsync(watched);
+        Assert.True(await cluster.Cache.WaitForAsync(c => c.GetVolumeObject("pv-watched") is not null, Patience, TimeProvider.System, default));
+
+        Assert.NotNull((await _client.CoreV1.ReadPersistentVolumeAsync("pv-listed")).Metadata.ManagedFields);
+        Assert.Null(cluster.Cache.GetVolumeObject("pv-listed")!.Metadata.ManagedFields);
+        Assert.Null(cluster.Cache.GetVolumeObject("pv-watched")!.Metadata.ManagedFields);
     }
 
     [Fact]
