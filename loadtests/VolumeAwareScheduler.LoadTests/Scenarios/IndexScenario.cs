@@ -20,8 +20,10 @@ namespace VolumeAwareScheduler.LoadTests.Scenarios;
 /// <item>Correctness (fatal): both give the same answers on a sample of claims × nodes, pods × nodes, and whole
 /// scheduling cycles; again after churn.</item>
 /// <item>The all-nodes question of one scheduling cycle ("for a pod with one WFFC claim, every feasible node and its
-/// best PV"), three ways: the index alone, FindPodVolumes, and PodScheduler.Schedule; for both indexes, and against
-/// the floor of a pass that only copies the node names.</item>
+/// best PV"), four ways: the index's all-nodes query (<see cref="IVolumeIndex.FindMatchingVolumes"/>, what a cycle
+/// asks), the index asked node by node (<see cref="IVolumeIndex.FindMatchingVolume"/>, for transparency),
+/// FindPodVolumes for every node (with the cycle's precomputed matches), and PodScheduler.Schedule; for both
+/// indexes, and against the floor of a pass that only copies the node names.</item>
 /// <item>Index update costs: add, bind (upsert with claimRef), delete; and a query right after the set of
 /// affinity terms changed (every node's cached cover is rebuilt).</item>
 /// <item>Growth: the fast query at P/10, P (and with --growth, P×10) PVs on the same nodes.</item>
@@ -116,6 +118,7 @@ public sealed class IndexScenario : Scenario
         var fastScheduler = new PodScheduler(fast);
         var linearScheduler = new PodScheduler(linear);
         var fastIndex = await context.RunPhaseAsync(FastPhase("fast: index only", 1), IndexQuery(fast, queryPods), cancellationToken);
+        var fastPerNode = await context.RunPhaseAsync(FastPhase("fast: index only, node by node", 2), PerNodeQuery(fast, queryPods), cancellationToken);
         var fastBinder = await context.RunPhaseAsync(FastPhase("fast: FindPodVolumes", 2), BinderQuery(fastScheduler, queryPods, nodes), cancellationToken);
         var fastSchedule = await context.RunPhaseAsync(FastPhase("fast: Schedule", 4), ScheduleQuery(fastScheduler, queryPods), cancellationToken);
         // Not the index's cost, but the same cycle: a claim of the CSI class goes to provisioning, and capacity
@@ -123,6 +126,7 @@ public sealed class IndexScenario : Scenario
         var dynamicPod = AddDynamicPod(fast);
         var fastDynamic = await context.RunPhaseAsync(LoadPhase.Sequential("fast: Schedule, CSI dynamic claim", "all-nodes query", quick ? 10 : 3, 1),
             ScheduleQuery(fastScheduler, [dynamicPod]), cancellationToken);
+        // The linear index's all-nodes query is its per-node scan for each node: one phase says both.
         var linearIndex = await context.RunPhaseAsync(LoadPhase.Sequential("linear: index only", "all-nodes query", linearIterations, 0),
             IndexQuery(linear, queryPods), cancellationToken);
         var linearBinder = await context.RunPhaseAsync(LoadPhase.Sequential("linear: FindPodVolumes", "all-nodes query", Math.Max(1, linearIterations - 1), 0),
@@ -210,12 +214,14 @@ public sealed class IndexScenario : Scenario
         var perNode = (double)nodes.Count;
         report.Tables.Insert(1, new ReportTable($"All-nodes query: one pod, one WFFC claim, {nodes.Count:N0} nodes × {shape.Volumes:N0} PVs",
             ["measurement", "p50", "p99", "p50 per node", "alloc/op", "iterations", "CPU cores"],
-            [.. new[] { floor, fastIndex, fastBinder, fastSchedule, fastCold, fastDynamic, linearIndex, linearBinder, linearSchedule }.Select(p => new List<string>
+            [.. new[] { floor, fastIndex, fastPerNode, fastBinder, fastSchedule, fastCold, fastDynamic, linearIndex, linearBinder, linearSchedule }.Select(p => new List<string>
             {
                 p.Name, Format.Duration(p.Latency.P50Ns), Format.Duration(p.Latency.P99Ns), Format.Duration(p.Latency.P50Ns / perNode),
                 Format.Bytes(p.AllocatedBytesPerOperation), p.Completed.ToString(CultureInfo.InvariantCulture), p.CpuCores.ToString("0.00", CultureInfo.InvariantCulture),
             })],
-            "Index only: IVolumeIndex.FindMatchingVolume for every node, one thread. FindPodVolumes: VolumeBinder.FindPodVolumes for every node, one thread. "
+            "Index only: IVolumeIndex.FindMatchingVolumes, the all-nodes query a scheduling cycle asks (the linear index answers it node by node), one thread. "
+            + "Node by node: IVolumeIndex.FindMatchingVolume for each node. "
+            + "FindPodVolumes: VolumeBinder.PrepareMatches (the all-nodes query per claim), then VolumeBinder.FindPodVolumes for every node, one thread. "
             + $"Schedule: PodScheduler.Schedule (all filters, scoring; parallel over {Environment.ProcessorCount} cores above 256 nodes). "
             + "CPU cores: processor time used per second of wall time; below 1.0 in a sequential phase means other processes took the core."));
 
@@ -224,9 +230,12 @@ public sealed class IndexScenario : Scenario
         report.Tables.Insert(2, new ReportTable("Ratios (by median)", ["ratio", "value", "target", "verdict"],
         [
             ["linear / fast, index only", Format.Ratio(speedup), quick ? "not judged in --quick" : $"≥ {SpeedupTarget:N0}×", Verdict(quick, speedup >= SpeedupTarget)],
+            ["linear / fast, index node by node", Format.Ratio(Ratio(linearIndex, fastPerNode)), "", ""],
             ["linear / fast, FindPodVolumes", Format.Ratio(Ratio(linearBinder, fastBinder)), "", ""],
             ["linear / fast, Schedule", Format.Ratio(Ratio(linearSchedule, fastSchedule)), "", ""],
             ["fast / floor, index only", Format.Ratio(overFloor), quick ? "not judged in --quick" : $"≤ {FloorTarget:N0}×", Verdict(quick, overFloor <= FloorTarget)],
+            ["fast / floor, index node by node", Format.Ratio(Ratio(fastPerNode, floor)), "", ""],
+            ["fast node by node / fast all-nodes query", Format.Ratio(Ratio(fastPerNode, fastIndex)), "", ""],
             ["fast / floor, FindPodVolumes", Format.Ratio(Ratio(fastBinder, floor)), "", ""],
             ["fast / floor, Schedule", Format.Ratio(Ratio(fastSchedule, floor)), "", ""],
             ["fast cold covers / fast warm", Format.Ratio(Ratio(fastCold, fastIndex)), "", ""],
@@ -243,7 +252,8 @@ public sealed class IndexScenario : Scenario
 
     /// <summary>
     /// The correctness check. Sampled claims (and probe claims covering every class, mode, access set and a selector)
-    /// on sampled nodes; two claims swept over every node; pods × nodes through FindPodVolumes; whole cycles.
+    /// on sampled nodes; two claims swept over every node; the all-nodes query for sampled claims; pods × nodes through
+    /// FindPodVolumes; whole cycles (which use the all-nodes query through VolumeBinder.PrepareMatches).
     /// </summary>
     private static void Verify(ScenarioContext context, AnswerComparer comparer, GeneratedCluster cluster, List<ClaimInfo> claims, int nodesPerClaim,
         bool quick, Random random, string label, int sweeps)
@@ -265,6 +275,10 @@ public sealed class IndexScenario : Scenario
         }
         context.Step($"verifying{label}: {pairs.Count:N0} claim × node pairs");
         var volumes = comparer.CompareVolumes(pairs);
+        // Evenly over the sample (generated claims, prebound ones, probes): every claim in --quick, about 80 otherwise.
+        var allNodeClaims = quick ? claims : [.. claims.Where((_, i) => i % Math.Max(1, claims.Count / 80) == 0)];
+        context.Step($"verifying{label}: {allNodeClaims.Count:N0} claims × all {nodes.Count:N0} nodes (all-nodes query)");
+        var allNodes = comparer.CompareAllNodes(allNodeClaims, nodes, quick ? int.MaxValue : Math.Min(nodesPerClaim, 5), random.Next());
 
         var pods = quick ? cluster.PendingPods.ToList() : [.. cluster.PendingPods.OrderBy(_ => random.Next()).Take(30)];
         var podPairs = new List<(PodInfo, NodeInfo)>();
@@ -279,14 +293,14 @@ public sealed class IndexScenario : Scenario
         context.Step($"verifying{label}: {cycles.Count} whole scheduling cycles");
         var schedules = comparer.CompareSchedules(cycles);
 
-        foreach (var outcome in new[] { volumes, podVolumes, schedules })
+        foreach (var outcome in new[] { volumes, allNodes, podVolumes, schedules })
         {
             var detail = outcome.Passed
                 ? $"{outcome.Compared:N0} answers identical"
                 : $"{outcome.Mismatches:N0} of {outcome.Compared:N0} answers differ; e.g. " + string.Join(" / ", outcome.Examples);
             context.Report.Checks.Add(new ReportCheck($"identical answers{label}: {outcome.Level}", outcome.Passed, detail));
         }
-        var failed = new[] { volumes, podVolumes, schedules }.Where(o => !o.Passed).ToList();
+        var failed = new[] { volumes, allNodes, podVolumes, schedules }.Where(o => !o.Passed).ToList();
         if (failed.Count > 0) throw new ScenarioAbortedException($"VolumeIndex and LinearVolumeIndex disagree ({string.Join(", ", failed.Select(f => f.Level))}); measurements skipped.");
     }
 
@@ -374,8 +388,27 @@ public sealed class IndexScenario : Scenario
 
     private static ClaimInfo ClaimOf(ClusterState state, PodInfo pod) => state.GetClaim(new ObjectKey(pod.Key.Namespace, pod.Claims[0].ClaimName))!;
 
-    /// <summary>FindMatchingVolume on every node: the index's share of a scheduling cycle.</summary>
+    /// <summary>The all-nodes query (FindMatchingVolumes): the index's share of a scheduling cycle.</summary>
     private static Operation IndexQuery(ClusterState state, PodInfo[] pods)
+    {
+        var nodes = state.Nodes;
+        var claims = pods.Select(p => ClaimOf(state, p)).ToArray();
+        var results = new VolumeInfo?[nodes.Count];
+        return (sequence, _) =>
+        {
+            var claim = claims[sequence % claims.Length];
+            state.Volumes.FindMatchingVolumes(claim, nodes, excluded: null, results);
+            var feasible = 0;
+            foreach (var volume in results)
+            {
+                if (volume is not null) feasible++;
+            }
+            return feasible > 0 ? OperationResult.OkTask : ValueTask.FromResult(OperationResult.Fail("no feasible node"));
+        };
+    }
+
+    /// <summary>FindMatchingVolume on every node in turn: the all-nodes question asked node by node.</summary>
+    private static Operation PerNodeQuery(ClusterState state, PodInfo[] pods)
     {
         var nodes = state.Nodes;
         var claims = pods.Select(p => ClaimOf(state, p)).ToArray();
@@ -402,10 +435,11 @@ public sealed class IndexScenario : Scenario
         {
             var (status, claims) = scheduler.Binder.GetPodVolumeClaims(pods[sequence % pods.Length]);
             if (!status.IsSuccess) return ValueTask.FromResult(OperationResult.Fail("prefilter: " + status.Message));
+            var matches = scheduler.Binder.PrepareMatches(claims, nodes); // as PodScheduler.Schedule does
             var feasible = 0;
             for (var i = 0; i < nodes.Count; i++)
             {
-                var found = scheduler.Binder.FindPodVolumes(claims, nodes[i]);
+                var found = scheduler.Binder.FindPodVolumes(claims, nodes[i], matches, i);
                 results[i] = found;
                 if (found.IsFeasible) feasible++;
             }

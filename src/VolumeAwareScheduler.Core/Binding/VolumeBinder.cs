@@ -69,15 +69,51 @@ public sealed class VolumeBinder(ClusterState state)
         claim.StorageClassName.Length > 0
         && state.GetStorageClass(claim.StorageClassName)?.BindingMode == VolumeBindingMode.WaitForFirstConsumer;
 
+    /// <summary>
+    /// The first half of Filter for a whole cycle: each unbound delayed claim's best PV on every node, without
+    /// exclusions, from one all-nodes index query per claim (<see cref="Index.IVolumeIndex.FindMatchingVolumes"/>).
+    /// <see cref="FindPodVolumes(PodVolumeClaims, NodeInfo, ClaimMatches?, int)"/> then reads it per node instead of
+    /// asking the index. Null when there is nothing to match, or when a claim already has a selected node (every other
+    /// node is then rejected before matching).
+    /// </summary>
+    public ClaimMatches? PrepareMatches(PodVolumeClaims claims, IReadOnlyList<NodeInfo> nodes)
+    {
+        var delayed = claims.UnboundClaimsDelayBinding;
+        if (delayed.Count == 0 || nodes.Count == 0) return null;
+        foreach (var claim in delayed)
+        {
+            if (claim.SelectedNode is not null) return null;
+        }
+        var distinct = new List<ClaimInfo>(delayed.Count);
+        foreach (var claim in delayed)
+        {
+            if (!distinct.Contains(claim, ReferenceEqualityComparer.Instance)) distinct.Add(claim);
+        }
+        var volumes = new VolumeInfo?[distinct.Count][];
+        for (var c = 0; c < distinct.Count; c++)
+        {
+            volumes[c] = new VolumeInfo?[nodes.Count];
+            state.Volumes.FindMatchingVolumes(distinct[c], nodes, excluded: null, volumes[c]);
+        }
+        return new ClaimMatches(nodes, [.. distinct], volumes);
+    }
+
     /// <summary>FindPodVolumes for one node: the node's PodVolumes, or the reasons it cannot serve the pod's claims.</summary>
-    public FindResult FindPodVolumes(PodVolumeClaims claims, NodeInfo node)
+    public FindResult FindPodVolumes(PodVolumeClaims claims, NodeInfo node) => FindPodVolumes(claims, node, matches: null, nodeIndex: -1);
+
+    /// <summary>
+    /// FindPodVolumes for the node at <paramref name="nodeIndex"/> of the cycle's node list, reading the claims' best
+    /// PVs from <paramref name="matches"/> (<see cref="PrepareMatches"/>) where they answer; the same result as
+    /// <see cref="FindPodVolumes(PodVolumeClaims, NodeInfo)"/>.
+    /// </summary>
+    public FindResult FindPodVolumes(PodVolumeClaims claims, NodeInfo node, ClaimMatches? matches, int nodeIndex)
     {
         var boundSatisfied = true;
         var boundPVsFound = true;
         var unboundSatisfied = true;
         var sufficientStorage = true;
-        var staticBindings = new List<BindingInfo>();
-        var dynamicProvisions = new List<ClaimInfo>();
+        List<BindingInfo>? staticBindings = null;
+        List<ClaimInfo>? dynamicProvisions = null;
 
         // Bound claims: their PV must exist and reach the node (checkBoundClaims).
         foreach (var claim in claims.BoundClaims)
@@ -98,8 +134,8 @@ public sealed class VolumeBinder(ClusterState state)
         // As upstream, unbound claims are checked even when a bound one failed: both reasons are reported.
         if (claims.UnboundClaimsDelayBinding.Count > 0)
         {
-            var toMatch = new List<ClaimInfo>();
-            var toProvision = new List<ClaimInfo>();
+            List<ClaimInfo>? toProvision = null;
+            var withoutSelectedNode = 0;
             foreach (var claim in claims.UnboundClaimsDelayBinding)
             {
                 if (claim.SelectedNode is { } selected)
@@ -107,63 +143,88 @@ public sealed class VolumeBinder(ClusterState state)
                     if (selected != node.Name)
                     {
                         // Fast path: provisioning already started for another node.
-                        return FindResult.Rejected(Collect(boundSatisfied, unboundSatisfied: false, sufficientStorage, boundPVsFound));
+                        return FindResult.Rejected(boundSatisfied, unboundSatisfied: false, sufficientStorage, boundPVsFound);
                     }
-                    toProvision.Add(claim);
+                    (toProvision ??= []).Add(claim);
                 }
                 else
                 {
-                    toMatch.Add(claim);
+                    withoutSelectedNode++;
                 }
             }
-
-            if (toMatch.Count > 0)
+            if (withoutSelectedNode > 0)
             {
-                unboundSatisfied = FindMatchingVolumes(toMatch, node, staticBindings, toProvision);
+                // Usually every claim is to match: the pod's own list then serves, without a copy per node.
+                IReadOnlyList<ClaimInfo> toMatch = toProvision is null ? claims.UnboundClaimsDelayBinding : [.. claims.UnboundClaimsDelayBinding.Where(c => c.SelectedNode is null)];
+                unboundSatisfied = FindMatchingVolumes(toMatch, node, ref staticBindings, ref toProvision, matches, nodeIndex);
             }
-            if (toProvision.Count > 0)
+            if (toProvision is not null)
             {
+                dynamicProvisions = new List<ClaimInfo>(toProvision.Count);
                 var provisionError = CheckVolumeProvisions(toProvision, node, dynamicProvisions, out unboundSatisfied, out sufficientStorage);
                 if (provisionError is not null) return FindResult.Failed(provisionError);
             }
         }
 
-        var reasons = Collect(boundSatisfied, unboundSatisfied, sufficientStorage, boundPVsFound);
-        return reasons.Count > 0 ? FindResult.Rejected(reasons) : FindResult.Feasible(new PodVolumes(staticBindings, dynamicProvisions));
-    }
-
-    private static List<string> Collect(bool boundSatisfied, bool unboundSatisfied, bool sufficientStorage, bool boundPVsFound)
-    {
-        var reasons = new List<string>(2);
-        if (!boundSatisfied) reasons.Add(Reasons.NodeConflict);
-        if (!unboundSatisfied) reasons.Add(Reasons.BindConflict);
-        if (!sufficientStorage) reasons.Add(Reasons.NotEnoughSpace);
-        if (!boundPVsFound) reasons.Add(Reasons.PVNotExist);
-        return reasons;
+        if (!(boundSatisfied && unboundSatisfied && sufficientStorage && boundPVsFound))
+            return FindResult.Rejected(boundSatisfied, unboundSatisfied, sufficientStorage, boundPVsFound);
+        if (staticBindings is null && (dynamicProvisions is null || dynamicProvisions.Count == 0)) return FindResult.NoVolumes;
+        return FindResult.Feasible(new PodVolumes(
+            staticBindings is null ? [] : staticBindings,
+            dynamicProvisions is null || dynamicProvisions.Count == 0 ? [] : dynamicProvisions));
     }
 
     /// <summary>
     /// findMatchingVolumes: claims by increasing request, each gets the smallest fitting PV not already chosen for
     /// this pod; a claim without a PV goes on to provisioning.
     /// </summary>
-    private bool FindMatchingVolumes(List<ClaimInfo> claims, NodeInfo node, List<BindingInfo> bindings, List<ClaimInfo> toProvision)
+    private bool FindMatchingVolumes(IReadOnlyList<ClaimInfo> claims, NodeInfo node, ref List<BindingInfo>? bindings, ref List<ClaimInfo>? toProvision,
+        ClaimMatches? matches, int nodeIndex)
     {
         var ordered = claims.Count == 1 ? claims : [.. claims.OrderBy(c => c.RequestBytes)]; // byPVCSize: a stable sort in Go too
         HashSet<string>? chosen = null;
         var allMatched = true;
-        foreach (var claim in ordered)
+        for (var k = 0; k < ordered.Count; k++)
         {
-            var volume = state.Volumes.FindMatchingVolume(claim, node, chosen);
+            var claim = ordered[k];
+            var volume = FindMatchingVolume(claim, node, chosen, bindings, matches, nodeIndex);
             if (volume is null)
             {
-                toProvision.Add(claim);
+                (toProvision ??= []).Add(claim);
                 allMatched = false;
                 continue;
             }
-            (chosen ??= new HashSet<string>(StringComparer.Ordinal)).Add(volume.Name);
-            bindings.Add(new BindingInfo(claim, volume));
+            if (k < ordered.Count - 1) (chosen ??= new HashSet<string>(StringComparer.Ordinal)).Add(volume.Name); // only later claims read it
+            (bindings ??= new List<BindingInfo>(ordered.Count)).Add(new BindingInfo(claim, volume));
         }
         return allMatched;
+    }
+
+    /// <summary>
+    /// The claim's PV on this node with the pod's earlier choices excluded. The cycle's precomputed answer (no
+    /// exclusions) stands when the exclusions cannot change it: a PV no earlier claim took is still the smallest fit,
+    /// and excluding PVs cannot create a match, except by excluding a PV prebound to this very claim (which decides
+    /// alone when present). Otherwise, and without a precomputed answer, the index is asked for this node.
+    /// </summary>
+    private VolumeInfo? FindMatchingVolume(ClaimInfo claim, NodeInfo node, HashSet<string>? chosen, List<BindingInfo>? bindings,
+        ClaimMatches? matches, int nodeIndex)
+    {
+        if (matches is not null && matches.TryGet(claim, node, nodeIndex, out var precomputed))
+        {
+            var stands = precomputed is not null ? chosen is null || !chosen.Contains(precomputed.Name) : !TookVolumeBoundTo(bindings, claim);
+            if (stands) return precomputed;
+        }
+        return state.Volumes.FindMatchingVolume(claim, node, chosen);
+    }
+
+    private static bool TookVolumeBoundTo(List<BindingInfo>? bindings, ClaimInfo claim)
+    {
+        if (bindings is null) return false;
+        foreach (var binding in bindings)
+        {
+            if (binding.Volume.IsBoundTo(claim)) return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -234,11 +295,77 @@ public sealed class VolumeBinder(ClusterState state)
 /// <summary>FindPodVolumes' answer for one node: feasible with its PodVolumes, rejected with reasons, or an error.</summary>
 public sealed record FindResult(PodVolumes? Volumes, IReadOnlyList<string> Reasons, string? Error)
 {
+    /// <summary>Feasible without anything to bind or provision (every claim already bound).</summary>
+    public static readonly FindResult NoVolumes = new(new PodVolumes([], []), [], null);
+
+    // The rejections, one shared instance per combination of reasons (a cycle rejects most nodes the same way).
+    private static readonly FindResult[] RejectedByMask = [.. Enumerable.Range(0, 16).Select(mask => new FindResult(null, ReasonsOf(mask), null))];
+    private static readonly Status[] StatusByMask =
+        [.. RejectedByMask.Select(r => new Status(StatusCode.UnschedulableAndUnresolvable, [.. r.Reasons], VolumeBinder.PluginName))];
+
     public bool IsFeasible => Volumes is not null;
 
     public static FindResult Feasible(PodVolumes volumes) => new(volumes, [], null);
 
     public static FindResult Rejected(IReadOnlyList<string> reasons) => new(null, reasons, null);
 
+    /// <summary>ConflictReasons in upstream's order: node affinity, bind, storage, missing PV.</summary>
+    internal static FindResult Rejected(bool boundSatisfied, bool unboundSatisfied, bool sufficientStorage, bool boundPVsFound) =>
+        RejectedByMask[(boundSatisfied ? 0 : 1) | (unboundSatisfied ? 0 : 2) | (sufficientStorage ? 0 : 4) | (boundPVsFound ? 0 : 8)];
+
     public static FindResult Failed(string error) => new(null, [], error);
+
+    /// <summary>The Filter status of a rejection (UnschedulableAndUnresolvable with its reasons); shared for the common ones.</summary>
+    public Status ToRejectedStatus()
+    {
+        for (var mask = 1; mask < RejectedByMask.Length; mask++)
+        {
+            if (ReferenceEquals(this, RejectedByMask[mask])) return StatusByMask[mask];
+        }
+        return new Status(StatusCode.UnschedulableAndUnresolvable, [.. Reasons], VolumeBinder.PluginName);
+    }
+
+    private static string[] ReasonsOf(int mask)
+    {
+        var reasons = new List<string>(2);
+        if ((mask & 1) != 0) reasons.Add(Scheduling.Reasons.NodeConflict);
+        if ((mask & 2) != 0) reasons.Add(Scheduling.Reasons.BindConflict);
+        if ((mask & 4) != 0) reasons.Add(Scheduling.Reasons.NotEnoughSpace);
+        if ((mask & 8) != 0) reasons.Add(Scheduling.Reasons.PVNotExist);
+        return [.. reasons];
+    }
+}
+
+/// <summary>
+/// Each unbound delayed claim's best PV (no exclusions) on every node of one scheduling cycle, computed once by
+/// <see cref="VolumeBinder.PrepareMatches"/>. Valid only until the index next changes; read by any number of threads.
+/// </summary>
+public sealed class ClaimMatches
+{
+    private readonly ClaimInfo[] _claims;
+    private readonly VolumeInfo?[][] _volumes;
+
+    internal ClaimMatches(IReadOnlyList<NodeInfo> nodes, ClaimInfo[] claims, VolumeInfo?[][] volumes)
+    {
+        Nodes = nodes;
+        _claims = claims;
+        _volumes = volumes;
+    }
+
+    /// <summary>The nodes, by position, the answers are for.</summary>
+    public IReadOnlyList<NodeInfo> Nodes { get; }
+
+    /// <summary>The claim's precomputed PV (null: none) for the node at <paramref name="nodeIndex"/>; false when not precomputed.</summary>
+    internal bool TryGet(ClaimInfo claim, NodeInfo node, int nodeIndex, out VolumeInfo? volume)
+    {
+        volume = null;
+        if ((uint)nodeIndex >= (uint)Nodes.Count || !ReferenceEquals(Nodes[nodeIndex], node)) return false;
+        for (var c = 0; c < _claims.Length; c++)
+        {
+            if (!ReferenceEquals(_claims[c], claim)) continue;
+            volume = _volumes[c][nodeIndex];
+            return true;
+        }
+        return false;
+    }
 }

@@ -27,4 +27,11 @@ public interface IVolumeIndex
     /// else the smallest free PV of the claim's class that fits the claim and the node; null when there is none.
     /// </summary>
     VolumeInfo? FindMatchingVolume(ClaimInfo claim, NodeInfo node, IReadOnlySet<string>? excluded);
+
+    /// <summary>
+    /// <see cref="FindMatchingVolume"/> for every node of a scheduling cycle at once: <c>results[i]</c> receives the
+    /// answer for <c>nodes[i]</c>, with the same <paramref name="excluded"/> set for every node. Same answers as
+    /// the per-node calls; <paramref name="results"/> must hold at least <c>nodes.Count</c> entries.
+    /// </summary>
+    void FindMatchingVolumes(ClaimInfo claim, IReadOnlyList<NodeInfo> nodes, IReadOnlySet<string>? excluded, Span<VolumeInfo?> results);
 }

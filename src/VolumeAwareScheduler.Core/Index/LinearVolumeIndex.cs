@@ -42,4 +42,11 @@ public sealed class LinearVolumeIndex : IVolumeIndex
         _byClass.TryGetValue(claim.StorageClassName, out var list)
             ? VolumeMatching.FindMatchingVolume(claim, list.Values, node, excluded, delayBinding: true)
             : null;
+
+    /// <summary>The per-node scan for each node in turn: upstream has no all-nodes query.</summary>
+    public void FindMatchingVolumes(ClaimInfo claim, IReadOnlyList<NodeInfo> nodes, IReadOnlySet<string>? excluded, Span<VolumeInfo?> results)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(results.Length, nodes.Count, nameof(results));
+        for (var i = 0; i < nodes.Count; i++) results[i] = FindMatchingVolume(claim, nodes[i], excluded);
+    }
 }

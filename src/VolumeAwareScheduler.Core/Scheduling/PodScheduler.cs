@@ -37,14 +37,16 @@ public sealed class PodScheduler(ClusterState state)
             return new SchedulingResult(pod, nodes.Count, preFilter, rejected, null, FitMessage(nodes.Count, preFilter, rejected));
         }
 
+        // Each unbound delayed claim's best PV on every node, from one all-nodes index query per claim; Filter reads it.
+        var matches = _binder.PrepareMatches(claims, nodes);
         var outcomes = new NodeOutcome[nodes.Count];
         if (nodes.Count >= ParallelThreshold)
         {
-            Parallel.For(0, nodes.Count, i => outcomes[i] = Filter(pod, claims, nodes[i]));
+            Parallel.For(0, nodes.Count, i => outcomes[i] = Filter(pod, claims, nodes[i], matches, i));
         }
         else
         {
-            for (var i = 0; i < nodes.Count; i++) outcomes[i] = Filter(pod, claims, nodes[i]);
+            for (var i = 0; i < nodes.Count; i++) outcomes[i] = Filter(pod, claims, nodes[i], matches, i);
         }
 
         Score(pod, outcomes);
@@ -59,7 +61,13 @@ public sealed class PodScheduler(ClusterState state)
     }
 
     /// <summary>The filter plugins in kube-scheduler's order; the first that fails decides the node's status.</summary>
-    public NodeOutcome Filter(PodInfo pod, PodVolumeClaims claims, NodeInfo node)
+    public NodeOutcome Filter(PodInfo pod, PodVolumeClaims claims, NodeInfo node) => Filter(pod, claims, node, matches: null, nodeIndex: -1);
+
+    /// <summary>
+    /// <see cref="Filter(PodInfo, PodVolumeClaims, NodeInfo)"/> for the node at <paramref name="nodeIndex"/> of a cycle
+    /// whose claims' best PVs were computed for all nodes at once (<see cref="VolumeBinder.PrepareMatches"/>).
+    /// </summary>
+    public NodeOutcome Filter(PodInfo pod, PodVolumeClaims claims, NodeInfo node, ClaimMatches? matches, int nodeIndex)
     {
         var status = NodePredicates.NodeUnschedulable(pod, node);
         if (status.IsSuccess) status = NodePredicates.NodeName(pod, node);
@@ -69,9 +77,9 @@ public sealed class PodScheduler(ClusterState state)
         if (!status.IsSuccess) return new NodeOutcome(node, status, null);
         if (!claims.HasClaims) return new NodeOutcome(node, Status.Success, PodVolumes.Empty);
 
-        var found = _binder.FindPodVolumes(claims, node);
+        var found = _binder.FindPodVolumes(claims, node, matches, nodeIndex);
         if (found.Error is not null) return new NodeOutcome(node, Status.Error(VolumeBinder.PluginName, found.Error), null);
-        if (!found.IsFeasible) return new NodeOutcome(node, new Status(StatusCode.UnschedulableAndUnresolvable, [.. found.Reasons], VolumeBinder.PluginName), null);
+        if (!found.IsFeasible) return new NodeOutcome(node, found.ToRejectedStatus(), null);
         return new NodeOutcome(node, Status.Success, found.Volumes);
     }
 

@@ -9,7 +9,9 @@ namespace VolumeAwareScheduler.Core.Tests.Index;
 /// (~300 nodes, ~3,000 PVs with every affinity shape) is loaded into a <see cref="VolumeIndex"/> and a
 /// <see cref="LinearVolumeIndex"/>; then every claim is asked on every node, with no exclusions, with random exclusion
 /// sets, and again after random incremental updates (bind, unbind, phase change, deletion, re-add, resize, relabel,
-/// affinity and class changes) applied to both indexes without rebuilding them.
+/// affinity and class changes) applied to both indexes without rebuilding them. In every phase the all-nodes query
+/// (<see cref="IVolumeIndex.FindMatchingVolumes"/>) must also answer, node by node, as the per-node query does: over
+/// every node, a shuffled copy, a few nodes (the per-node fallback), and one array changed in place between queries.
 /// </summary>
 public class VolumeIndexPropertyTests
 {
@@ -142,6 +144,72 @@ public class VolumeIndexPropertyTests
                 }
             }
         });
+        found += CompareBatched(phase, cluster, fast, linear, rng, exclusions, mismatches);
+        return found;
+    }
+
+    /// <summary>
+    /// The all-nodes query of both indexes against the fast per-node query (itself held to the linear one above), with
+    /// each claim's exclusion set shared by every node as a pod's next claim would pass it. Returns the volumes found.
+    /// </summary>
+    private static int CompareBatched(string phase, GeneratedCluster cluster, VolumeIndex fast, LinearVolumeIndex linear, Random rng,
+        IReadOnlySet<string>?[] exclusions, ConcurrentQueue<string> mismatches)
+    {
+        var all = cluster.Nodes;
+        var shuffled = all.OrderBy(_ => rng.Next()).ToArray();
+        var few = shuffled.Take(1 + rng.Next(3)).ToArray();
+        var half = shuffled.Where((_, i) => i % 2 == 0).ToList();
+        IReadOnlyList<NodeInfo>[] lists = [all, shuffled, few, half];
+        var found = 0;
+
+        void Check(string listName, ClaimInfo claim, IReadOnlyList<NodeInfo> nodes, IReadOnlySet<string>? excluded, IVolumeIndex index)
+        {
+            var results = new VolumeInfo?[nodes.Count + 1]; // larger than needed on purpose
+            index.FindMatchingVolumes(claim, nodes, excluded, results);
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var want = fast.FindMatchingVolume(claim, nodes[i], excluded)?.Name;
+                var got = results[i]?.Name;
+                if (want is not null && index == fast) Interlocked.Increment(ref found);
+                if (want == got) continue;
+                mismatches.Enqueue($"  [{phase}, all-nodes query over {listName}, {index.GetType().Name}] seed {cluster.Seed}, claim {claim.Key} "
+                    + $"(class \"{claim.StorageClassName}\", {claim.RequestBytes} B, {claim.AccessModes.ToShortString()}, {claim.VolumeMode}, selector {claim.Selector}), "
+                    + $"node {nodes[i].Name} (position {i}){(excluded is null ? "" : $", {excluded.Count} excluded")}: per-node → {want ?? "(none)"}, all-nodes → {got ?? "(none)"}"
+                    + $"{Describe(linear, want)}{Describe(linear, got)}");
+            }
+        }
+
+        // The generated claims mostly have a prebound PV; their copies under another name have none.
+        var claims = cluster.Claims.Concat(cluster.Claims.Select(c => c with { Key = new ObjectKey(c.Key.Namespace, c.Key.Name + "-copy") })).ToArray();
+        IReadOnlySet<string>? Excluded(int c) => exclusions[c % exclusions.Length];
+
+        // Concurrent readers with different node lists: the index's list cover cache is shared between them. The batched
+        // path is forced (it would otherwise leave small clusters to the per-node path), then the small list again without.
+        fast.AlwaysBatch = true;
+        Parallel.For(0, claims.Length * lists.Length, k =>
+        {
+            var (c, l) = (k / lists.Length, k % lists.Length);
+            Check(l switch { 0 => "every node", 1 => "shuffled nodes", 2 => $"{few.Length} nodes", _ => "half the nodes" },
+                claims[c], lists[l], Excluded(c), fast);
+        });
+        fast.AlwaysBatch = false;
+        for (var c = 0; c < claims.Length; c++) Check($"{few.Length} nodes, per-node path", claims[c], few, Excluded(c), fast);
+        fast.AlwaysBatch = true;
+        // The linear index's all-nodes query is its per-node scan; once per claim on a few nodes keeps it cheap.
+        for (var c = 0; c < claims.Length; c++) Check("a few nodes", claims[c], few, Excluded(c), linear);
+
+        // One array whose elements change between queries (a node replaced by a relabelled copy, two nodes swapped).
+        var reused = all.ToArray();
+        for (var c = 0; c < claims.Length; c++)
+        {
+            var a = rng.Next(reused.Length);
+            var b = rng.Next(reused.Length);
+            (reused[a], reused[b]) = (reused[b], reused[a]);
+            var replaced = rng.Next(reused.Length);
+            reused[replaced] = reused[replaced] with { Labels = all[rng.Next(all.Count)].Labels };
+            Check("an array changed in place", claims[c], reused, Excluded(c), fast);
+        }
+        fast.AlwaysBatch = false;
         return found;
     }
 

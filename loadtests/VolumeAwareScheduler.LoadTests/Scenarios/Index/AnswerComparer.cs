@@ -9,8 +9,9 @@ namespace VolumeAwareScheduler.LoadTests.Scenarios.Index;
 
 /// <summary>
 /// Asks the same questions of two states that differ only in their volume index and collects every answer that
-/// differs. Three levels: FindMatchingVolume for (claim, node) pairs (again with the first answer excluded, as a
-/// pod's second claim would see it), FindPodVolumes for (pod, node) pairs, and whole scheduling cycles.
+/// differs. Four levels: FindMatchingVolume for (claim, node) pairs (again with the first answer excluded, as a
+/// pod's second claim would see it), the all-nodes query FindMatchingVolumes (against the per-node query on every
+/// node and against the baseline on a sample), FindPodVolumes for (pod, node) pairs, and whole scheduling cycles.
 /// Reads run in parallel: both indexes allow concurrent readers between writes.
 /// </summary>
 public sealed class AnswerComparer(ClusterState fast, ClusterState baseline)
@@ -60,6 +61,46 @@ public sealed class AnswerComparer(ClusterState fast, ClusterState baseline)
             Interlocked.Add(ref mismatches, local.Item2);
         });
         return new Outcome("FindMatchingVolume (claim × node)", compared, mismatches, [.. examples]);
+    }
+
+    /// <summary>
+    /// The fast index's all-nodes query for each claim, over every node: node by node it must equal the fast index's
+    /// per-node answer (every node) and the baseline's (<paramref name="baselineNodes"/> sampled positions per claim;
+    /// the baseline's per-node scan is the slow part). Claims run in parallel, as concurrent readers would.
+    /// </summary>
+    public Outcome CompareAllNodes(IReadOnlyList<ClaimInfo> claims, IReadOnlyList<NodeInfo> nodes, int baselineNodes, int seed)
+    {
+        var examples = new ConcurrentQueue<string>();
+        long compared = 0, mismatches = 0;
+        Parallel.For(0, claims.Count, c =>
+        {
+            var claim = claims[c];
+            var random = new Random(seed + c);
+            var results = new VolumeInfo?[nodes.Count];
+            fast.Volumes.FindMatchingVolumes(claim, nodes, excluded: null, results);
+            long localCompared = 0, localMismatches = 0;
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var perNode = fast.Volumes.FindMatchingVolume(claim, nodes[i], excluded: null);
+                localCompared++;
+                if (perNode?.Name == results[i]?.Name) continue;
+                localMismatches++;
+                Note(examples, $"{claim.Key} ({Describe(claim)}) on {nodes[i].Name}: all-nodes query {results[i]?.Name ?? "none"}, per-node query {perNode?.Name ?? "none"}");
+            }
+            var sample = Math.Min(baselineNodes, nodes.Count);
+            for (var k = 0; k < sample; k++)
+            {
+                var i = sample == nodes.Count ? k : random.Next(nodes.Count);
+                var expected = baseline.Volumes.FindMatchingVolume(claim, nodes[i], excluded: null);
+                localCompared++;
+                if (expected?.Name == results[i]?.Name) continue;
+                localMismatches++;
+                Note(examples, $"{claim.Key} ({Describe(claim)}) on {nodes[i].Name}: all-nodes query {results[i]?.Name ?? "none"}, baseline {expected?.Name ?? "none"}");
+            }
+            Interlocked.Add(ref compared, localCompared);
+            Interlocked.Add(ref mismatches, localMismatches);
+        });
+        return new Outcome("FindMatchingVolumes (claim × all nodes)", compared, mismatches, [.. examples]);
     }
 
     public Outcome CompareFindPodVolumes(IReadOnlyList<(PodInfo Pod, NodeInfo Node)> pairs)
