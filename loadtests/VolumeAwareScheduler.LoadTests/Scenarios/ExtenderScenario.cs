@@ -297,19 +297,31 @@ public sealed class ExtenderScenario : Scenario
         return pod!;
     }
 
-    /// <summary>The filter reply the decision core implies, shaped as serve shapes it for NodeNames (contract R1/R3).</summary>
+    /// <summary>
+    /// The filter reply the decision core implies, shaped as serve shapes it for NodeNames (contract R1/R3). Node by
+    /// node (VolumeBinding's PreFilter, then FindPodVolumes per node, no all-nodes query), so that serve's batched path
+    /// is checked against the plain one.
+    /// </summary>
     private static byte[] ExpectedFilter(ClusterStore store, PodInfo pod, List<string> names)
     {
-        using var decision = store.Read((pod, names), static (state, scheduler, a) => VolumeDecisions.Filter(state, scheduler, a.pod, a.names));
-        if (decision.Error is { } error) return GoJson.Serialize(ExtenderFilterResult.Failure(error), ExtenderJsonContext.Wire.ExtenderFilterResult);
+        var verdicts = store.Read((pod, names), static (state, scheduler, a) =>
+        {
+            var (preFilter, claims) = scheduler.Binder.GetPodVolumeClaims(a.pod);
+            if (preFilter.Code == Core.Scheduling.StatusCode.Skip) return null;
+            return a.names.Select(name => preFilter.IsSuccess
+                ? VolumeDecisions.FilterNode(state, scheduler.Binder, claims, name)
+                : new NodeVerdict(name, preFilter, null)).ToList();
+        });
+        var failed = verdicts?.FindIndex(v => v.Status.Code == Core.Scheduling.StatusCode.Error) ?? -1;
+        if (failed >= 0) return GoJson.Serialize(ExtenderFilterResult.Failure(verdicts![failed].Status.Message), ExtenderJsonContext.Wire.ExtenderFilterResult);
         var result = new ExtenderFilterResult
         {
             NodeNames = [],
             FailedNodes = new SortedDictionary<string, string>(StringComparer.Ordinal),
             FailedAndUnresolvableNodes = new SortedDictionary<string, string>(StringComparer.Ordinal),
         };
-        if (decision.PassThrough) result.NodeNames.AddRange(names);
-        foreach (var verdict in decision.Nodes)
+        if (verdicts is null) result.NodeNames.AddRange(names);
+        foreach (var verdict in verdicts ?? [])
         {
             if (verdict.Status.IsSuccess) result.NodeNames.Add(verdict.Name);
             else if (verdict.Status.Code == Core.Scheduling.StatusCode.UnschedulableAndUnresolvable) result.FailedAndUnresolvableNodes[verdict.Name] = verdict.Status.Message;

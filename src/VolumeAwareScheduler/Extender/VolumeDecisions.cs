@@ -96,20 +96,77 @@ public static class VolumeDecisions
             for (var i = 0; i < count; i++) verdicts[i] = new NodeVerdict(nodeNames[i], preFilter, null);
             return new FilterDecision(false, verdicts, count, pooled: true);
         }
-        if (parallel && count >= ParallelThreshold)
+        var binder = scheduler.Binder;
+        var (known, positions) = Resolve(state, nodeNames);
+        try
         {
-            // Ranges rather than single nodes: one delegate call per chunk, not per node.
-            var binder = scheduler.Binder;
-            Parallel.ForEach(Partitioner.Create(0, count, Math.Max(ParallelThreshold / 2, count / (Environment.ProcessorCount * 4))), range =>
+            // Each delayed claim's best PV on every known node, from one all-nodes index query per claim; the per-node
+            // pass below then only reads it (FindPodVolumes with matches answers as FindPodVolumes alone would).
+            var matches = claims.HasClaims && known.Length > 0 ? binder.PrepareMatches(claims, known) : null;
+            if (parallel && count >= ParallelThreshold)
             {
-                for (var i = range.Item1; i < range.Item2; i++) verdicts[i] = FilterNode(state, binder, claims, nodeNames[i]);
-            });
+                // Ranges rather than single nodes: one delegate call per chunk, not per node.
+                Parallel.ForEach(Partitioner.Create(0, count, Math.Max(ParallelThreshold / 2, count / (Environment.ProcessorCount * 4))), range =>
+                {
+                    for (var i = range.Item1; i < range.Item2; i++) verdicts[i] = FilterKnownNode(binder, claims, nodeNames[i], known, positions[i], matches);
+                });
+            }
+            else
+            {
+                for (var i = 0; i < count; i++) verdicts[i] = FilterKnownNode(binder, claims, nodeNames[i], known, positions[i], matches);
+            }
         }
-        else
+        finally
         {
-            for (var i = 0; i < count; i++) verdicts[i] = FilterNode(state, scheduler.Binder, claims, nodeNames[i]);
+            ArrayPool<int>.Shared.Return(positions);
         }
         return new FilterDecision(false, verdicts, count, pooled: true);
+    }
+
+    /// <summary>
+    /// The named nodes our state knows, in order, and for each name its position among them (-1: unknown). The array
+    /// of the previous request is reused when it holds the same nodes (kube-scheduler sends the same candidates again
+    /// and again): the index keeps a laid-out copy of a node list it sees twice, and nothing is allocated.
+    /// </summary>
+    private static (NodeInfo[] Known, int[] Positions) Resolve(ClusterState state, IReadOnlyList<string> nodeNames)
+    {
+        var count = nodeNames.Count;
+        var positions = ArrayPool<int>.Shared.Rent(Math.Max(1, count));
+        var scratch = ArrayPool<NodeInfo>.Shared.Rent(Math.Max(1, count));
+        try
+        {
+            var known = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (state.GetNode(nodeNames[i]) is { } node)
+                {
+                    positions[i] = known;
+                    scratch[known++] = node;
+                }
+                else
+                {
+                    positions[i] = -1;
+                }
+            }
+            var last = s_lastResolved;
+            if (last.Length == known && scratch.AsSpan(0, known).SequenceEqual(last, ReferenceEqualityComparer.Instance)) return (last, positions);
+            var resolved = scratch.AsSpan(0, known).ToArray();
+            s_lastResolved = resolved;
+            return (resolved, positions);
+        }
+        finally
+        {
+            ArrayPool<NodeInfo>.Shared.Return(scratch, clearArray: true);
+        }
+    }
+
+    private static volatile NodeInfo[] s_lastResolved = [];
+
+    private static NodeVerdict FilterKnownNode(VolumeBinder binder, PodVolumeClaims claims, string nodeName, NodeInfo[] known, int position, ClaimMatches? matches)
+    {
+        if (position < 0) return new NodeVerdict(nodeName, UnknownNode, null);
+        if (!claims.HasClaims) return new NodeVerdict(nodeName, Status.Success, PodVolumes.Empty);
+        return Verdict(nodeName, binder.FindPodVolumes(claims, known[position], matches, position));
     }
 
     /// <summary>VolumeBinding's Filter for one node (volume_binding.go Filter: FindPodVolumes → ConflictReasons).</summary>
@@ -117,7 +174,11 @@ public static class VolumeDecisions
     {
         if (state.GetNode(nodeName) is not { } node) return new NodeVerdict(nodeName, UnknownNode, null);
         if (!claims.HasClaims) return new NodeVerdict(nodeName, Status.Success, PodVolumes.Empty);
-        var found = binder.FindPodVolumes(claims, node);
+        return Verdict(nodeName, binder.FindPodVolumes(claims, node));
+    }
+
+    private static NodeVerdict Verdict(string nodeName, FindResult found)
+    {
         if (found.Error is not null) return new NodeVerdict(nodeName, Status.Error(VolumeBinder.PluginName, found.Error), null);
         if (!found.IsFeasible) return new NodeVerdict(nodeName, Rejection(found.Reasons), null);
         return new NodeVerdict(nodeName, Status.Success, found.Volumes);
