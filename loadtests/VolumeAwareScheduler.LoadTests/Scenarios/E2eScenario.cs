@@ -97,7 +97,8 @@ public sealed class E2eScenario : Scenario
 
         context.Step("starting the standalone scheduler");
         clock.Restart();
-        await using var runner = new StandaloneRunner(schedulerClient, schedulerOptions, TimeProvider.System, NullLoggerFactory.Instance);
+        using var cycleMeter = new CycleMeter();
+        await using var runner = new StandaloneRunner(schedulerClient, schedulerOptions, TimeProvider.System, NullLoggerFactory.Instance, meterFactory: cycleMeter);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = runner.RunAsync(stop.Token);
         var outcomes = new OutcomeCounter();
@@ -113,6 +114,7 @@ public sealed class E2eScenario : Scenario
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
             var gen2Before = GC.CollectionCount(2);
+            var cyclesBefore = cycleMeter.Read();
             var origin = Stopwatch.GetTimestamp();
             await ForEachAsync(pods, creators, async (i, ct) =>
             {
@@ -126,6 +128,9 @@ public sealed class E2eScenario : Scenario
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
             var gen2 = GC.CollectionCount(2) - gen2Before;
+            var cyclesAfter = cycleMeter.Read();
+            var cycles = cyclesAfter.Cycles - cyclesBefore.Cycles;
+            var cycleBusy = cyclesAfter.BusySeconds - cyclesBefore.BusySeconds;
             if (!allBound)
             {
                 var missing = names.Where(n => !observer.PodBound.ContainsKey(n)).ToList();
@@ -166,6 +171,8 @@ public sealed class E2eScenario : Scenario
             context.Output.WriteLine($"    {podsPerSecond:0.#} pods/s (target ≥ {TargetPodsPerSecond}); creation → bound p50 {Format.Duration(podPhase.Latency.P50Ns)} p99 {Format.Duration(podPhase.Latency.P99Ns)};"
                 + $" → claim bound p50 {Format.Duration(volumePhase.Latency.P50Ns)} p99 {Format.Duration(volumePhase.Latency.P99Ns)}; cpu {podPhase.CpuCores:0.00} cores, {Format.Duration(cpu.TotalMilliseconds * 1e6 / pods)}/pod");
             context.Output.WriteLine($"    breakdown p50/p99: → claimRef written {Percentiles(toPrebound)}; → claim Bound (PV controller) {Percentiles(prebindToClaimBound)}; → pod bound {Percentiles(claimBoundToPodBound)}");
+            var cycleSummary = cycles == 0 ? "none" : $"{cycles:N0} cycles, mean {Format.Duration(cycleBusy * 1e9 / cycles)}, loop busy {cycleBusy / span:P0} of the batch";
+            context.Output.WriteLine($"    scheduling cycles: {cycleSummary}");
 
             // 3. Correctness, read back from the emulator.
             context.Step("verifying placements against the emulator's objects");
@@ -196,6 +203,7 @@ public sealed class E2eScenario : Scenario
                     ["  of which: creation → PV claimRef written (queue + scheduling cycle + PreBind write) p50 / p99", Percentiles(toPrebound), ""],
                     ["  of which: claimRef written → claim Bound (PV controller) p50 / p99", Percentiles(prebindToClaimBound), ""],
                     ["  of which: claim Bound → pod bound (scheduler sees it, creates the Binding) p50 / p99", Percentiles(claimBoundToPodBound), ""],
+                    ["scheduling cycles (wall time in the serial loop, lock wait included)", cycleSummary, ""],
                     ["process CPU during the batch (emulator + scheduler + clients)", $"{podPhase.CpuCores:0.00} cores of {Environment.ProcessorCount}", ""],
                     ["process CPU per pod (emulator + scheduler + clients)", Format.Duration(cpu.TotalMilliseconds * 1e6 / pods), quick ? "" : $"≤ {Format.Duration(Environment.ProcessorCount * 1e9 / TargetPodsPerSecond)} for {TargetPodsPerSecond} pods/s on {Environment.ProcessorCount} cores"],
                     ["allocated during the batch", Format.Bytes(allocated), ""],

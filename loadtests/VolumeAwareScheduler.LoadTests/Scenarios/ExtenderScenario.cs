@@ -58,14 +58,7 @@ public sealed class ExtenderScenario : Scenario
         var options = context.Options;
         var quick = options.Quick;
         var report = context.Report;
-        var shape = new ClusterShape
-        {
-            Nodes = options.Nodes ?? (quick ? 200 : 5_000),
-            Volumes = options.Volumes ?? (quick ? 2_000 : 50_000),
-            Seed = options.Seed,
-        };
-        var shapeErrors = shape.Validate().ToList();
-        if (shapeErrors.Count > 0) throw new ScenarioUsageException(string.Join(" ", shapeErrors));
+        var shape = ClusterShape.From(options);
         if (options.Rate is not null) throw new ScenarioUsageException("the extender scenario runs the closed model only (kube-scheduler waits for each answer); drop --rate.");
         var connections = options.Concurrency ?? DefaultConnections;
 

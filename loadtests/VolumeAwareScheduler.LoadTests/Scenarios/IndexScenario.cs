@@ -57,14 +57,7 @@ public sealed class IndexScenario : Scenario
         var options = context.Options;
         var quick = options.Quick;
         var report = context.Report;
-        var shape = new ClusterShape
-        {
-            Nodes = options.Nodes ?? (quick ? 200 : 5_000),
-            Volumes = options.Volumes ?? (quick ? 2_000 : 50_000),
-            Seed = options.Seed,
-        };
-        var shapeErrors = shape.Validate().ToList();
-        if (shapeErrors.Count > 0) throw new ScenarioUsageException(string.Join(" ", shapeErrors));
+        var shape = ClusterShape.From(options);
 
         report.Parameters["mode"] = quick ? "quick (correctness only)" : "full";
         report.Parameters["nodes"] = shape.Nodes.ToString("N0", CultureInfo.InvariantCulture);
