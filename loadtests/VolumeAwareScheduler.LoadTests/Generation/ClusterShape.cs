@@ -34,23 +34,6 @@ public sealed record ClusterShape
 
     public int EffectivePendingPods => PendingPods > 0 ? PendingPods : Math.Max(20, Nodes / 5);
 
-    /// <summary>
-    /// The shape a scenario runs on: --nodes/--pvs/--seed when given, else 200 × 2,000 with --quick and 5,000 × 50,000
-    /// otherwise. Throws <see cref="Harness.ScenarioUsageException"/> when the options do not make a valid shape.
-    /// </summary>
-    public static ClusterShape From(Harness.RunOptions options)
-    {
-        var shape = new ClusterShape
-        {
-            Nodes = options.Nodes ?? (options.Quick ? 200 : 5_000),
-            Volumes = options.Volumes ?? (options.Quick ? 2_000 : 50_000),
-            Seed = options.Seed,
-        };
-        var errors = shape.Validate().ToList();
-        if (errors.Count > 0) throw new Harness.ScenarioUsageException(string.Join(" ", errors));
-        return shape;
-    }
-
     /// <summary>The same cluster with <paramref name="volumes"/> PVs (nodes and seed unchanged).</summary>
     public ClusterShape WithVolumes(int volumes) => this with { Volumes = volumes };
 

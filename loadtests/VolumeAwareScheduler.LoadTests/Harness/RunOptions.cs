@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VolumeAwareScheduler.LoadTests.Generation;
 
 namespace VolumeAwareScheduler.LoadTests.Harness;
 
@@ -6,6 +7,23 @@ namespace VolumeAwareScheduler.LoadTests.Harness;
 public sealed record RunOptions
 {
     public bool Quick { get; init; }
+    /// <summary>
+    /// The cluster a scenario generates: --nodes/--pvs/--seed when given, else 200 × 2,000 with --quick and
+    /// 5,000 × 50,000 otherwise. Throws <see cref="ScenarioUsageException"/> when they do not make a valid shape.
+    /// </summary>
+    public ClusterShape Shape()
+    {
+        var shape = new ClusterShape
+        {
+            Nodes = Nodes ?? (Quick ? 200 : 5_000),
+            Volumes = Volumes ?? (Quick ? 2_000 : 50_000),
+            Seed = Seed,
+        };
+        var errors = shape.Validate().ToList();
+        if (errors.Count > 0) throw new ScenarioUsageException(string.Join(" ", errors));
+        return shape;
+    }
+
     public int? Nodes { get; init; }
     public int? Volumes { get; init; }
     public int Seed { get; init; } = 42;

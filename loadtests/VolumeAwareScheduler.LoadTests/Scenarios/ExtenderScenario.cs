@@ -58,7 +58,7 @@ public sealed class ExtenderScenario : Scenario
         var options = context.Options;
         var quick = options.Quick;
         var report = context.Report;
-        var shape = ClusterShape.From(options);
+        var shape = options.Shape();
         if (options.Rate is not null) throw new ScenarioUsageException("the extender scenario runs the closed model only (kube-scheduler waits for each answer); drop --rate.");
         var connections = options.Concurrency ?? DefaultConnections;
 

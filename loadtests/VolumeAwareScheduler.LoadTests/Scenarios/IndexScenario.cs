@@ -57,7 +57,7 @@ public sealed class IndexScenario : Scenario
         var options = context.Options;
         var quick = options.Quick;
         var report = context.Report;
-        var shape = ClusterShape.From(options);
+        var shape = options.Shape();
 
         report.Parameters["mode"] = quick ? "quick (correctness only)" : "full";
         report.Parameters["nodes"] = shape.Nodes.ToString("N0", CultureInfo.InvariantCulture);
