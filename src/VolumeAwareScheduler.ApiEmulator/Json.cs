@@ -25,7 +25,7 @@ internal static class Json
     /// <summary>Reads a string (or the text of a scalar) at a dotted path; null when absent.</summary>
     public static string? GetString(JsonNode? node, string path)
     {
-        foreach (var segment in path.Split('.'))
+        foreach (var segment in Segments(path))
         {
             if (node is not JsonObject obj || !obj.TryGetPropertyValue(segment, out node))
             {
@@ -34,6 +34,26 @@ internal static class Json
         }
 
         return ScalarText(node);
+    }
+
+    // The dotted paths read are a small fixed set (code literals, registry fields), read on every store write and
+    // controller sync: split each once. Capped so that paths from requests (field selectors) cannot grow it unbounded.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> SplitPaths = new(StringComparer.Ordinal);
+
+    private static string[] Segments(string path)
+    {
+        if (SplitPaths.TryGetValue(path, out var segments))
+        {
+            return segments;
+        }
+
+        segments = path.Split('.');
+        if (SplitPaths.Count < 1024)
+        {
+            SplitPaths.TryAdd(path, segments);
+        }
+
+        return segments;
     }
 
     public static string? ScalarText(JsonNode? node)
@@ -55,7 +75,7 @@ internal static class Json
 
     public static JsonObject? GetObject(JsonNode? node, string path)
     {
-        foreach (var segment in path.Split('.'))
+        foreach (var segment in Segments(path))
         {
             if (node is not JsonObject obj || !obj.TryGetPropertyValue(segment, out node))
             {

@@ -17,6 +17,11 @@ internal sealed class ControllerStore(ObjectStore store, ILogger logger, string 
 
     public JsonObject? Get(string plural, string? ns, string name) => store.Get(Kind(plural), ns, name)?.ToJsonObject();
 
+    /// <summary>Whether <paramref name="obj"/> (as read) is still the stored version: the check a write's precondition makes, without the write.</summary>
+    public bool IsCurrent(string plural, JsonObject obj) =>
+        store.Get(Kind(plural), Json.GetString(obj, "metadata.namespace"), Json.GetString(obj, "metadata.name") ?? "") is { } stored
+        && stored.ResourceVersion.ToString(CultureInfo.InvariantCulture) == Json.GetString(obj, "metadata.resourceVersion");
+
     public IEnumerable<JsonObject> List(string plural, string? ns = null) =>
         store.Snapshot(Kind(plural), ns).Items.Select(o => o.ToJsonObject());
 

@@ -245,6 +245,10 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
     /// <summary>pv_controller.go bind: bindVolumeToClaim, updateVolumePhase(Bound), bindClaimToVolume, updateClaimStatus(Bound).</summary>
     private void Bind(JsonObject volume, JsonObject claim)
     {
+        // Each object is written only when this changes it (bindVolumeToClaim and updateVolumePhase, bindClaimToVolume
+        // and updateClaimStatus return early when there is nothing to do): once a bind is complete, the later syncs of
+        // the volume and the claim, which all come here, write nothing.
+        var volumeChanged = false;
         var spec = Json.Ensure(volume, "spec");
         if (!ClaimRefMatches(spec["claimRef"] as JsonObject, claim) || string.IsNullOrEmpty(Json.GetString(spec, "claimRef.uid")))
         {
@@ -258,10 +262,42 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
                 ["resourceVersion"] = Json.GetString(claim, "metadata.resourceVersion"),
             };
             SetAnnotation(volume, AnnBoundByController, "yes");
+            volumeChanged = true;
         }
 
-        Json.Ensure(volume, "status")["phase"] = "Bound";
-        if (api.Update("persistentvolumes", volume) is not { } boundVolume)
+        if (Json.GetString(volume, "status.phase") != "Bound")
+        {
+            Json.Ensure(volume, "status")["phase"] = "Bound";
+            volumeChanged = true;
+        }
+
+        JsonObject boundVolume;
+        if (volumeChanged)
+        {
+            if (api.Update("persistentvolumes", volume) is not { } updated)
+            {
+                return;
+            }
+
+            boundVolume = updated;
+        }
+        else if (api.IsCurrent("persistentvolumes", volume))
+        {
+            boundVolume = volume;
+        }
+        else
+        {
+            // Read before a later change, as a refused write would have been: that change's event syncs again.
+            return;
+        }
+
+        var accessModes = Json.GetArray(boundVolume, "spec.accessModes") ?? [];
+        var capacity = Json.GetObject(boundVolume, "spec.capacity") ?? [];
+        if (Json.GetString(claim, "spec.volumeName") == Name(boundVolume)
+            && Annotation(claim, AnnBindCompleted) == "yes"
+            && Json.GetString(claim, "status.phase") == "Bound"
+            && JsonNode.DeepEquals(Json.GetArray(claim, "status.accessModes"), accessModes)
+            && JsonNode.DeepEquals(Json.GetObject(claim, "status.capacity"), capacity))
         {
             return;
         }
@@ -276,8 +312,8 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
         SetAnnotation(claim, AnnBindCompleted, "yes");
         var status = Json.Ensure(claim, "status");
         status["phase"] = "Bound";
-        status["accessModes"] = Json.GetArray(boundVolume, "spec.accessModes")?.DeepClone() ?? new JsonArray();
-        status["capacity"] = Json.GetObject(boundVolume, "spec.capacity")?.DeepClone() ?? new JsonObject();
+        status["accessModes"] = accessModes.DeepClone();
+        status["capacity"] = capacity.DeepClone();
         api.Update("persistentvolumeclaims", claim);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -314,31 +315,47 @@ internal static class ResourceHandlers
 
     private static async Task<(JsonNode? Node, ApiError? Error)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken, bool allowEmpty = false)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return (null, new ApiError(413, "RequestEntityTooLarge", "the request body is too large"));
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (allowEmpty && buffer.Length == 0)
-        {
-            return (null, null);
-        }
-
+        // One pooled buffer, sized from Content-Length when given and grown by doubling: a fresh 80 KiB chunk per
+        // request was a third of all the bytes allocated in the e2e load test.
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is > 0 and <= MaxBodyBytes ? (int)request.ContentLength.Value + 1 : 4096);
         try
         {
-            return (JsonNode.Parse(buffer.ToArray()), null);
+            var length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+            {
+                length += read;
+                if (length > MaxBodyBytes)
+                {
+                    return (null, new ApiError(413, "RequestEntityTooLarge", "the request body is too large"));
+                }
+
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+            }
+
+            if (allowEmpty && length == 0)
+            {
+                return (null, null);
+            }
+
+            try
+            {
+                return (JsonNode.Parse(buffer.AsSpan(0, length)), null);
+            }
+            catch (JsonException exception)
+            {
+                return (null, ApiError.BadRequest($"the body of the request could not be decoded as JSON: {exception.Message}"));
+            }
         }
-        catch (JsonException exception)
+        finally
         {
-            return (null, ApiError.BadRequest($"the body of the request could not be decoded as JSON: {exception.Message}"));
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

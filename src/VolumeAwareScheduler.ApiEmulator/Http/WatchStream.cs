@@ -26,7 +26,11 @@ internal sealed record WatchRequest(
 /// </summary>
 internal sealed class WatchStream(EmulatorContext emulator, WatchRequest request) : IResult
 {
-    private static readonly byte[] Newline = "\n"u8.ToArray();
+    // The framing of every event line, allocated once (the watch fan-out writes one line per event per watcher).
+    private static readonly byte[] AddedPrefix = "{\"type\":\"ADDED\",\"object\":"u8.ToArray();
+    private static readonly byte[] ModifiedPrefix = "{\"type\":\"MODIFIED\",\"object\":"u8.ToArray();
+    private static readonly byte[] DeletedPrefix = "{\"type\":\"DELETED\",\"object\":"u8.ToArray();
+    private static readonly byte[] Suffix = "}\n"u8.ToArray();
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -172,11 +176,16 @@ internal sealed class WatchStream(EmulatorContext emulator, WatchRequest request
 
     private static async Task WriteLineAsync(HttpResponse response, string type, byte[] objectJson, CancellationToken cancellationToken)
     {
-        var prefix = Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":");
+        var prefix = type switch
+        {
+            "ADDED" => AddedPrefix,
+            "MODIFIED" => ModifiedPrefix,
+            "DELETED" => DeletedPrefix,
+            _ => Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\",\"object\":"),
+        };
         await response.Body.WriteAsync(prefix, cancellationToken);
         await response.Body.WriteAsync(objectJson, cancellationToken);
-        await response.Body.WriteAsync("}"u8.ToArray(), cancellationToken);
-        await response.Body.WriteAsync(Newline, cancellationToken);
+        await response.Body.WriteAsync(Suffix, cancellationToken);
     }
 
     private static async Task Quiesce(Task? task)

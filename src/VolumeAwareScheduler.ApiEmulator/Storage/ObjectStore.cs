@@ -179,8 +179,17 @@ internal sealed class ObjectStore
     /// <summary>
     /// Replaces an object (PUT). A non-empty <c>metadata.resourceVersion</c> in <paramref name="proposed"/> is a precondition.
     /// </summary>
-    public StoreResult Update(ResourceKind kind, string? ns, string name, JsonObject proposed, WriteScope scope) =>
-        Mutate(kind, ns, name, scope, _ => proposed);
+    public StoreResult Update(ResourceKind kind, string? ns, string name, JsonObject proposed, WriteScope scope)
+    {
+        lock (_lock)
+        {
+            // Not Mutate: the proposed object replaces the current one, so there is no copy of it to parse and hand out.
+            var key = new ObjectKey(ScopeNamespace(kind, ns), name);
+            return _objects[kind].TryGetValue(key, out var existing)
+                ? CommitUpdate(kind, existing, proposed, scope)
+                : ApiError.NotFound(kind, name);
+        }
+    }
 
     /// <summary>
     /// Applies <paramref name="change"/> to a fresh copy of the current object under the lock (patch, binding,

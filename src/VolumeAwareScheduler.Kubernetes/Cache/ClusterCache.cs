@@ -133,18 +133,26 @@ public sealed class ClusterCache
 
     public void Apply(InformerEvent e)
     {
-        lock (_lock)
+        if (e.Kind == BarrierKind)
         {
-            if (e.Kind == BarrierKind)
+            lock (_lock)
             {
                 BarriersApplied++;
                 ReleaseWaiters();
-                return;
             }
+            return;
+        }
+        // Conversions and the JSON of PVs and claims are pure: done before the lock, which the scheduling cycle holds
+        // for its whole decision, so that neither waits for the other's share of that work.
+        var delete = e.Type == InformerEventType.Delete;
+        var prepared = new Prepared[e.Objects.Count];
+        for (var i = 0; i < prepared.Length; i++) prepared[i] = Prepare(e.Objects[i], delete);
+        lock (_lock)
+        {
             if (e.Type == InformerEventType.Replace) ClearKind(e.Kind, e.Objects);
-            foreach (var obj in e.Objects)
+            foreach (var one in prepared)
             {
-                var key = ApplyOne(e.Kind, e.Type == InformerEventType.Delete, obj);
+                var key = ApplyOne(one, delete);
                 if (key is not null) _changes.Writer.TryWrite(new ClusterChange(e.Kind, e.Type, key));
             }
             Version++;
@@ -152,76 +160,111 @@ public sealed class ClusterCache
         }
     }
 
-    private string? ApplyOne(string kind, bool delete, IKubernetesObject<V1ObjectMeta> obj)
+    /// <summary>An API object with its Core snapshot (null when deleted, finished or unconvertible) and, for PVs and claims, its JSON.</summary>
+    private readonly record struct Prepared(IKubernetesObject<V1ObjectMeta> Object, object? Snapshot, byte[]? Json, bool Unconvertible);
+
+    private static Prepared Prepare(IKubernetesObject<V1ObjectMeta> obj, bool delete)
     {
+        if (delete) return new Prepared(obj, null, null, false);
+        var json = obj switch
+        {
+            V1PersistentVolume pv => ToJson(pv),
+            V1PersistentVolumeClaim pvc => ToJson(pvc),
+            _ => null,
+        };
         try
         {
-            switch (obj)
+            object? snapshot = obj switch
             {
-                case V1Node node:
-                    if (delete) State.RemoveNode(node.Name());
-                    else State.UpsertNode(Converter.ToNode(node));
-                    return node.Name();
-                case V1PersistentVolume pv:
-                    if (delete)
-                    {
-                        _volumes.TryRemove(pv.Name(), out _);
-                        State.Volumes.Remove(pv.Name());
-                    }
-                    else
-                    {
-                        _volumes[pv.Name()] = ToJson(pv);
-                        State.Volumes.Upsert(Converter.ToVolume(pv));
-                    }
-                    return pv.Name();
-                case V1PersistentVolumeClaim pvc:
-                    var claimKey = new ObjectKey(pvc.Namespace() ?? "default", pvc.Name());
-                    if (delete)
-                    {
-                        _claims.TryRemove(claimKey, out _);
-                        State.RemoveClaim(claimKey);
-                    }
-                    else
-                    {
-                        _claims[claimKey] = ToJson(pvc);
-                        State.UpsertClaim(Converter.ToClaim(pvc));
-                    }
-                    return claimKey.ToString();
-                case V1Pod pod:
-                    var podKey = new ObjectKey(pod.Namespace() ?? "default", pod.Name());
-                    var finished = pod.Status?.Phase is "Succeeded" or "Failed";
-                    if (delete || finished)
-                    {
-                        _pods.TryRemove(podKey, out _);
-                        State.RemovePod(podKey);
-                    }
-                    else
-                    {
-                        _pods[podKey] = pod;
-                        State.UpsertPod(Converter.ToPod(pod));
-                    }
-                    return podKey.ToString();
-                case V1StorageClass sc:
-                    if (delete) State.RemoveStorageClass(sc.Name());
-                    else State.UpsertStorageClass(Converter.ToStorageClass(sc));
-                    return sc.Name();
-                case V1CSIDriver driver:
-                    if (delete) State.RemoveCsiDriver(driver.Name());
-                    else State.UpsertCsiDriver(Converter.ToCsiDriver(driver));
-                    return driver.Name();
-                case V1CSIStorageCapacity capacity:
-                    var capacityKey = new ObjectKey(capacity.Namespace() ?? "default", capacity.Name());
-                    if (delete) State.RemoveCapacity(capacityKey);
-                    else State.UpsertCapacity(Converter.ToCapacity(capacity));
-                    return capacityKey.ToString();
-                default:
-                    return null;
-            }
+                V1Node node => Converter.ToNode(node),
+                V1PersistentVolume pv => Converter.ToVolume(pv),
+                V1PersistentVolumeClaim pvc => Converter.ToClaim(pvc),
+                V1Pod pod when pod.Status?.Phase is "Succeeded" or "Failed" => null,
+                V1Pod pod => Converter.ToPod(pod),
+                V1StorageClass sc => Converter.ToStorageClass(sc),
+                V1CSIDriver driver => Converter.ToCsiDriver(driver),
+                V1CSIStorageCapacity capacity => Converter.ToCapacity(capacity),
+                _ => null,
+            };
+            return new Prepared(obj, snapshot, json, false);
         }
         catch (ConversionException)
         {
-            ConversionErrors++;
-            return null;
+            return new Prepared(obj, null, json, true);
+        }
+    }
+
+    private string? ApplyOne(Prepared prepared, bool delete)
+    {
+        // An unconvertible object is counted and left out of the state; the API objects writers read are kept (as before).
+        if (prepared.Unconvertible) ConversionErrors++;
+        switch (prepared.Object)
+        {
+            case V1Node node:
+                if (delete) State.RemoveNode(node.Name());
+                else if (prepared.Snapshot is NodeInfo info) State.UpsertNode(info);
+                else return null;
+                return node.Name();
+            case V1PersistentVolume pv:
+                if (delete)
+                {
+                    _volumes.TryRemove(pv.Name(), out _);
+                    State.Volumes.Remove(pv.Name());
+                }
+                else
+                {
+                    _volumes[pv.Name()] = prepared.Json!;
+                    if (prepared.Snapshot is VolumeInfo info) State.Volumes.Upsert(info);
+                    else return null;
+                }
+                return pv.Name();
+            case V1PersistentVolumeClaim pvc:
+                var claimKey = new ObjectKey(pvc.Namespace() ?? "default", pvc.Name());
+                if (delete)
+                {
+                    _claims.TryRemove(claimKey, out _);
+                    State.RemoveClaim(claimKey);
+                }
+                else
+                {
+                    _claims[claimKey] = prepared.Json!;
+                    if (prepared.Snapshot is ClaimInfo info) State.UpsertClaim(info);
+                    else return null;
+                }
+                return claimKey.ToString();
+            case V1Pod pod:
+                var podKey = new ObjectKey(pod.Namespace() ?? "default", pod.Name());
+                var finished = pod.Status?.Phase is "Succeeded" or "Failed";
+                if (delete || finished)
+                {
+                    _pods.TryRemove(podKey, out _);
+                    State.RemovePod(podKey);
+                }
+                else
+                {
+                    _pods[podKey] = pod;
+                    if (prepared.Snapshot is PodInfo info) State.UpsertPod(info);
+                    else return null;
+                }
+                return podKey.ToString();
+            case V1StorageClass sc:
+                if (delete) State.RemoveStorageClass(sc.Name());
+                else if (prepared.Snapshot is StorageClassInfo info) State.UpsertStorageClass(info);
+                else return null;
+                return sc.Name();
+            case V1CSIDriver driver:
+                if (delete) State.RemoveCsiDriver(driver.Name());
+                else if (prepared.Snapshot is CsiDriverInfo info) State.UpsertCsiDriver(info);
+                else return null;
+                return driver.Name();
+            case V1CSIStorageCapacity capacity:
+                var capacityKey = new ObjectKey(capacity.Namespace() ?? "default", capacity.Name());
+                if (delete) State.RemoveCapacity(capacityKey);
+                else if (prepared.Snapshot is CsiStorageCapacityInfo info) State.UpsertCapacity(info);
+                else return null;
+                return capacityKey.ToString();
+            default:
+                return null;
         }
     }
 
