@@ -34,7 +34,7 @@ public sealed class RestartSafetyTests
             using var stop = new CancellationTokenSource();
             var run = first.RunAsync(stop.Token);
             await client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("app", "data"), "default");
-            var failed = await NextAsync<BindingFailed>(first, new ObjectKey("default", "app"));
+            var failed = await StandaloneTestCluster.NextAsync<BindingFailed>(first, new ObjectKey("default", "app"));
             chosenNode = failed.Node;
             await stop.CancelAsync();
             await run;
@@ -49,7 +49,7 @@ public sealed class RestartSafetyTests
         {
             using var stop = new CancellationTokenSource();
             var run = second.RunAsync(stop.Token);
-            var bound = await NextAsync<PodBound>(second, new ObjectKey("default", "app"));
+            var bound = await StandaloneTestCluster.NextAsync<PodBound>(second, new ObjectKey("default", "app"));
             await stop.CancelAsync();
             await run;
             Assert.Equal(chosenNode, bound.Node);
@@ -59,13 +59,4 @@ public sealed class RestartSafetyTests
         Assert.Null(other.Spec.ClaimRef); // nothing orphaned, nothing taken twice
     }
 
-    private static async Task<T> NextAsync<T>(StandaloneRunner runner, ObjectKey pod) where T : SchedulingProgress
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        await foreach (var progress in runner.Scheduler.Progress.ReadAllAsync(timeout.Token))
-        {
-            if (progress.Pod == pod && progress is T match) return match;
-        }
-        throw new TimeoutException($"no {typeof(T).Name} for {pod}");
-    }
 }

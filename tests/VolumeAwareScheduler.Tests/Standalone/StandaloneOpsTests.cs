@@ -27,7 +27,7 @@ public sealed class StandaloneOpsTests
         using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = emulator.BaseAddress.ToString() }, gate);
         await using var ops = StandaloneOps.Build("127.0.0.1:0", b => b.Logging.ClearProviders());
         await using var runner = new StandaloneRunner(client, new StandaloneOptions(), TimeProvider.System, NullLoggerFactory.Instance,
-            StandaloneRequeueTests.EventsOnly, meterFactory: ops.Services.GetRequiredService<IMeterFactory>());
+            StandaloneTestCluster.EventsOnly, meterFactory: ops.Services.GetRequiredService<IMeterFactory>());
         await ops.MapStandaloneOps(runner).StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(ops.Urls.Single()) };
 
@@ -43,9 +43,9 @@ public sealed class StandaloneOpsTests
         var run = runner.RunAsync(stop.Token);
         var pod = new ObjectKey("default", "late");
         await admin.CoreV1.CreateNamespacedPodAsync(Objects.Pod("late", null, nodeSelector: new Dictionary<string, string> { ["kubernetes.io/hostname"] = "node-2" }), "default");
-        await StandaloneRequeueTests.NextAsync<PodUnschedulable>(runner, pod);
+        await StandaloneTestCluster.NextAsync<PodUnschedulable>(runner, pod);
         await admin.CoreV1.CreateNodeAsync(Objects.Node("node-2"));
-        await StandaloneRequeueTests.NextAsync<PodBound>(runner, pod);
+        await StandaloneTestCluster.NextAsync<PodBound>(runner, pod);
         var metrics = await http.GetStringAsync("/metrics");
         await stop.CancelAsync();
         await run.WaitAsync(Patience);
@@ -86,16 +86,16 @@ public sealed class StandaloneOpsTests
         });
         listener.Start();
         await using var runner = new StandaloneRunner(client, new StandaloneOptions(), TimeProvider.System, NullLoggerFactory.Instance,
-            StandaloneRequeueTests.EventsOnly, meterFactory: meterFactory);
+            StandaloneTestCluster.EventsOnly, meterFactory: meterFactory);
         using var stop = new CancellationTokenSource();
         var run = runner.RunAsync(stop.Token);
 
         var pod = new ObjectKey("default", "waiter");
         await client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("late"), "default");
         await client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("waiter", "late"), "default");
-        await StandaloneRequeueTests.NextAsync<PodUnschedulable>(runner, pod);
+        await StandaloneTestCluster.NextAsync<PodUnschedulable>(runner, pod);
         await client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-late", "node-1"));
-        var bound = await StandaloneRequeueTests.NextAsync<PodBound>(runner, pod);
+        var bound = await StandaloneTestCluster.NextAsync<PodBound>(runner, pod);
         await stop.CancelAsync();
         await run.WaitAsync(Patience);
 

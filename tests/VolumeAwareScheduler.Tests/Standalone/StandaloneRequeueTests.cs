@@ -1,11 +1,7 @@
 using VolumeAwareScheduler.Testing.Kubernetes;
 using k8s;
-using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using VolumeAwareScheduler.ApiEmulator;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
-using VolumeAwareScheduler.Kubernetes.Queue;
 using VolumeAwareScheduler.Standalone;
 
 namespace VolumeAwareScheduler.Tests.Standalone;
@@ -16,45 +12,24 @@ namespace VolumeAwareScheduler.Tests.Standalone;
 /// </summary>
 public sealed class StandaloneRequeueTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    internal static readonly QueueOptions EventsOnly = new() { UnschedulableFlush = TimeSpan.FromHours(1) };
-    private ApiEmulator.ApiEmulator _emulator = null!;
-    private k8s.Kubernetes _client = null!;
-    private StandaloneRunner _runner = null!;
-    private Task _run = null!;
-    private readonly CancellationTokenSource _stop = new();
+    private StandaloneTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions());
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _emulator.BaseAddress.ToString() });
-        await _client.CoreV1.CreateNodeAsync(Objects.Node("node-1"));
-        await _client.CoreV1.CreateNodeAsync(Objects.Node("node-2"));
-        await _client.StorageV1.CreateStorageClassAsync(Objects.LocalClass());
-        _runner = new StandaloneRunner(_client, new StandaloneOptions(), TimeProvider.System, NullLoggerFactory.Instance, EventsOnly);
-        _run = _runner.RunAsync(_stop.Token);
-        await _runner.Cluster.Synced.WaitAsync(Patience);
-    }
+    private k8s.Kubernetes Client => _cluster.Client;
 
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _run.WaitAsync(Patience);
-        await _runner.DisposeAsync();
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await StandaloneTestCluster.StartAsync(StandaloneTestCluster.EventsOnly, Objects.Node("node-1"), Objects.Node("node-2"));
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Pod_whose_node_selector_no_node_matches_lands_when_a_matching_node_is_added()
     {
         var pod = new ObjectKey("default", "picky");
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("picky", null, nodeSelector: new Dictionary<string, string> { ["kubernetes.io/hostname"] = "node-3" }), "default");
-        var pending = await NextAsync<PodUnschedulable>(_runner, pod);
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("picky", null, nodeSelector: new Dictionary<string, string> { ["kubernetes.io/hostname"] = "node-3" }), "default");
+        var pending = await _cluster.NextAsync<PodUnschedulable>(pod);
         Assert.Equal("0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.", pending.Message);
 
-        await _client.CoreV1.CreateNodeAsync(Objects.Node("node-3"));
-        var bound = await NextAsync<PodBound>(_runner, pod);
+        await Client.CoreV1.CreateNodeAsync(Objects.Node("node-3"));
+        var bound = await _cluster.NextAsync<PodBound>(pod);
 
         Assert.Equal("node-3", bound.Node);
         Assert.Equal(new ClusterEvent("Node", ClusterEventAction.Add | ClusterEventAction.Update), bound.Cure?.Event);
@@ -66,27 +41,18 @@ public sealed class StandaloneRequeueTests : IAsyncLifetime
     public async Task Pod_whose_only_volume_is_on_a_missing_node_lands_when_that_node_is_added()
     {
         var pod = new ObjectKey("default", "follower");
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-3", "node-3"));
-        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("data"), "default");
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("follower", "data"), "default");
-        var pending = await NextAsync<PodUnschedulable>(_runner, pod);
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-3", "node-3"));
+        await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("data"), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("follower", "data"), "default");
+        var pending = await _cluster.NextAsync<PodUnschedulable>(pod);
         Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind.", pending.Message);
 
-        await _client.CoreV1.CreateNodeAsync(Objects.Node("node-3"));
-        var bound = await NextAsync<PodBound>(_runner, pod);
+        await Client.CoreV1.CreateNodeAsync(Objects.Node("node-3"));
+        var bound = await _cluster.NextAsync<PodBound>(pod);
 
         Assert.Equal("node-3", bound.Node);
         Assert.NotNull(bound.Cure); // an event moved it (the node, or a change to its claim while it waited), not the flush
-        Assert.Equal("pv-3", (await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", "default")).Spec.VolumeName);
+        Assert.Equal("pv-3", (await Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", "default")).Spec.VolumeName);
     }
 
-    internal static async Task<T> NextAsync<T>(StandaloneRunner runner, ObjectKey pod) where T : SchedulingProgress
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        await foreach (var progress in runner.Scheduler.Progress.ReadAllAsync(timeout.Token))
-        {
-            if (progress.Pod == pod && progress is T match) return match;
-        }
-        throw new TimeoutException($"no {typeof(T).Name} for {pod}");
-    }
 }

@@ -1,8 +1,6 @@
 using VolumeAwareScheduler.Testing.Kubernetes;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using VolumeAwareScheduler.ApiEmulator;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Standalone;
 
@@ -14,94 +12,70 @@ namespace VolumeAwareScheduler.Tests.Standalone;
 /// </summary>
 public sealed class StandaloneSchedulerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private ApiEmulator.ApiEmulator _emulator = null!;
-    private k8s.Kubernetes _client = null!;
-    private StandaloneRunner _runner = null!;
-    private Task _run = null!;
-    private readonly CancellationTokenSource _stop = new();
+    private static readonly TimeSpan Patience = StandaloneTestCluster.Patience;
+    private StandaloneTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions());
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _emulator.BaseAddress.ToString() });
-        await _client.CoreV1.CreateNodeAsync(Objects.Node("node-1"));
-        await _client.CoreV1.CreateNodeAsync(Objects.Node("node-2", "zone-b"));
-        await _client.StorageV1.CreateStorageClassAsync(Objects.LocalClass());
-        _runner = new StandaloneRunner(_client, new StandaloneOptions(), TimeProvider.System, NullLoggerFactory.Instance);
-        _run = _runner.RunAsync(_stop.Token);
-        await _runner.Cluster.Synced.WaitAsync(Patience);
-    }
+    private k8s.Kubernetes Client => _cluster.Client;
 
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _run.WaitAsync(Patience);
-        await _runner.DisposeAsync();
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
+    private StandaloneRunner Runner => _cluster.Runner;
 
-    private async Task<T> Next<T>(ObjectKey pod) where T : SchedulingProgress
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        await foreach (var progress in _runner.Scheduler.Progress.ReadAllAsync(timeout.Token))
-        {
-            if (progress.Pod == pod && progress is T match) return match;
-        }
-        throw new TimeoutException($"no {typeof(T).Name} for {pod}");
-    }
+    private ApiEmulator.ApiEmulator Emulator => _cluster.Emulator;
+
+    public async Task InitializeAsync() => _cluster = await StandaloneTestCluster.StartAsync(queue: null, Objects.Node("node-1"), Objects.Node("node-2", "zone-b"));
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
 
     [Fact]
     public async Task Classic_case_binds_the_claim_to_the_volume_on_the_node_the_pod_must_use()
     {
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-1", "node-1"));
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-2", "node-2"));
-        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("data"), "default");
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("app", "data", nodeSelector: new Dictionary<string, string> { ["kubernetes.io/hostname"] = "node-2" }), "default");
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-1", "node-1"));
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-2", "node-2"));
+        await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("data"), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("app", "data", nodeSelector: new Dictionary<string, string> { ["kubernetes.io/hostname"] = "node-2" }), "default");
 
-        var bound = await Next<PodBound>(new ObjectKey("default", "app"));
+        var bound = await _cluster.NextAsync<PodBound>(new ObjectKey("default", "app"));
 
         Assert.Equal("node-2", bound.Node);
-        var pod = await _client.CoreV1.ReadNamespacedPodAsync("app", "default");
+        var pod = await Client.CoreV1.ReadNamespacedPodAsync("app", "default");
         Assert.Equal("node-2", pod.Spec.NodeName);
-        var pv = await _client.CoreV1.ReadPersistentVolumeAsync("pv-2");
+        var pv = await Client.CoreV1.ReadPersistentVolumeAsync("pv-2");
         Assert.Equal("data", pv.Spec.ClaimRef?.Name);
-        var claim = await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", "default");
+        var claim = await Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("data", "default");
         Assert.Equal("pv-2", claim.Spec.VolumeName);
-        Assert.Null((await _client.CoreV1.ReadPersistentVolumeAsync("pv-1")).Spec.ClaimRef);
+        Assert.Null((await Client.CoreV1.ReadPersistentVolumeAsync("pv-1")).Spec.ClaimRef);
     }
 
     [Fact]
     public async Task Pod_waiting_for_its_volume_is_placed_when_the_volume_appears()
     {
-        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("late"), "default");
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("waiter", "late"), "default");
+        await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("late"), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("waiter", "late"), "default");
 
-        var pending = await Next<PodUnschedulable>(new ObjectKey("default", "waiter"));
+        var pending = await _cluster.NextAsync<PodUnschedulable>(new ObjectKey("default", "waiter"));
         Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind.", pending.Message);
 
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-late", "node-2"));
-        var bound = await Next<PodBound>(new ObjectKey("default", "waiter"));
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-late", "node-2"));
+        var bound = await _cluster.NextAsync<PodBound>(new ObjectKey("default", "waiter"));
 
         Assert.Equal("node-2", bound.Node);
-        var events = await _client.CoreV1.ListNamespacedEventAsync("default");
+        var events = await Client.CoreV1.ListNamespacedEventAsync("default");
         Assert.Contains(events.Items, e => e.Reason == "FailedScheduling" && e.InvolvedObject.Name == "waiter" && e.Type == "Warning");
     }
 
     [Fact]
     public async Task Two_pods_racing_for_one_volume_never_share_it()
     {
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-only", "node-1"));
-        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("c1"), "default");
-        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("c2"), "default");
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("p1", "c1"), "default");
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("p2", "c2"), "default");
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-only", "node-1"));
+        await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("c1"), "default");
+        await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("c2"), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("p1", "c1"), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("p2", "c2"), "default");
 
         var outcomes = new Dictionary<string, SchedulingProgress>();
         using (var timeout = new CancellationTokenSource(Patience))
         {
-            await foreach (var progress in _runner.Scheduler.Progress.ReadAllAsync(timeout.Token))
+            await foreach (var progress in Runner.Scheduler.Progress.ReadAllAsync(timeout.Token))
             {
                 if (progress is PodBound or PodUnschedulable) outcomes[progress.Pod.Name] = progress;
                 if (outcomes.Count == 2 && outcomes.Values.Any(p => p is PodBound) && outcomes.Values.Any(p => p is PodUnschedulable)) break;
@@ -109,12 +83,12 @@ public sealed class StandaloneSchedulerTests : IAsyncLifetime
         }
         var loser = outcomes.Single(o => o.Value is PodUnschedulable).Key;
 
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-second", "node-2"));
-        var landed = await Next<PodBound>(new ObjectKey("default", loser));
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-second", "node-2"));
+        var landed = await _cluster.NextAsync<PodBound>(new ObjectKey("default", loser));
 
         Assert.Equal("node-2", landed.Node);
-        var c1 = await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("c1", "default");
-        var c2 = await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("c2", "default");
+        var c1 = await Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("c1", "default");
+        var c2 = await Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("c2", "default");
         Assert.NotEqual(c1.Spec.VolumeName, c2.Spec.VolumeName);
         Assert.Equal(new[] { "pv-only", "pv-second" }, new[] { c1.Spec.VolumeName, c2.Spec.VolumeName }.Order(StringComparer.Ordinal));
     }
@@ -122,27 +96,27 @@ public sealed class StandaloneSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task Pods_of_other_schedulers_are_left_alone()
     {
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("not-ours", null, schedulerName: "default-scheduler"), "default");
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("ours", null), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("not-ours", null, schedulerName: "default-scheduler"), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("ours", null), "default");
 
-        await Next<PodBound>(new ObjectKey("default", "ours"));
+        await _cluster.NextAsync<PodBound>(new ObjectKey("default", "ours"));
 
-        var notOurs = await _client.CoreV1.ReadNamespacedPodAsync("not-ours", "default");
+        var notOurs = await Client.CoreV1.ReadNamespacedPodAsync("not-ours", "default");
         Assert.Null(notOurs.Spec.NodeName);
     }
     [Fact]
     public async Task A_conflict_on_the_volume_write_reverts_and_the_pod_is_decided_again()
     {
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-c", "node-1"));
-        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("contended"), "default");
-        _emulator.Faults.InjectConflicts("persistentvolumes", 1); // our view is stale once: 409 on the claimRef update
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-c", "node-1"));
+        await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("contended"), "default");
+        Emulator.Faults.InjectConflicts("persistentvolumes", 1); // our view is stale once: 409 on the claimRef update
 
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("retry", "contended"), "default");
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("retry", "contended"), "default");
 
-        var failed = await Next<BindingFailed>(new ObjectKey("default", "retry"));
+        var failed = await _cluster.NextAsync<BindingFailed>(new ObjectKey("default", "retry"));
         Assert.Contains("conflict", failed.Error, StringComparison.Ordinal);
-        var bound = await Next<PodBound>(new ObjectKey("default", "retry"));
+        var bound = await _cluster.NextAsync<PodBound>(new ObjectKey("default", "retry"));
         Assert.Equal("node-1", bound.Node);
-        Assert.Equal("pv-c", (await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("contended", "default")).Spec.VolumeName);
+        Assert.Equal("pv-c", (await Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("contended", "default")).Spec.VolumeName);
     }
 }
