@@ -4,6 +4,7 @@ using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.State;
 using VolumeAwareScheduler.LoadTests.Generation;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 
 namespace VolumeAwareScheduler.Benchmarks;
 
@@ -23,7 +24,8 @@ public class AllNodesQueryBenchmarks
     private ClaimInfo _claim = null!;
     private PodInfo _pod = null!;
     private VolumeIndex _index = null!;
-    private PodScheduler _scheduler = null!;
+    private SchedulingFramework _scheduler = null!;
+    private ClusterState _state = null!;
     private VolumeInfo?[] _results = [];
 
     [Params(5_000)]
@@ -58,12 +60,13 @@ public class AllNodesQueryBenchmarks
         };
         state.UpsertClaim(_claim);
         state.UpsertPod(_pod);
-        _scheduler = new PodScheduler(state);
+        _scheduler = new SchedulingFramework(Profiles.Default());
+        _state = state;
 
         // Same answers both ways, or the numbers mean nothing.
         var perNode = (VolumeInfo?[])NodeByNode().Clone();
         if (!AllNodesQuery().AsSpan().SequenceEqual(perNode)) throw new InvalidOperationException("the all-nodes query answers differently from the per-node query");
-        if (_scheduler.Schedule(_pod).Selected is null) throw new InvalidOperationException("the benchmark pod fits nowhere");
+        if (_scheduler.Schedule(_state, _pod).Selected is null) throw new InvalidOperationException("the benchmark pod fits nowhere");
     }
 
     [Benchmark(Baseline = true)]
@@ -91,5 +94,5 @@ public class AllNodesQueryBenchmarks
 
     /// <summary>The whole cycle: PreFilter, the all-nodes query, Filter on every node (parallel), Score, selection.</summary>
     [Benchmark]
-    public NodeOutcome? Schedule() => _scheduler.Schedule(_pod).Selected;
+    public NodeOutcome? Schedule() => _scheduler.Schedule(_state, _pod).Selected;
 }

@@ -24,7 +24,7 @@ namespace VolumeAwareScheduler.LoadTests.Scenarios;
 /// over a generated cluster; a client with a pool of keep-alive connections sends filter, prioritize and bind.
 /// <list type="number">
 /// <item>Correctness (fatal): for sampled pods, filter's and prioritize's replies are byte for byte what the decision core
-/// (<see cref="VolumeDecisions"/>, read under the store) gives for the same pod and names, shaped as Go writes it.</item>
+/// (<see cref="ExtenderCycle"/>, read under the store) gives for the same pod and names, shaped as Go writes it.</item>
 /// <item>The protocol floor: a separate minimal app that parses the same filter payload with the extender's wire types
 /// and echoes every name. filter / floor is the protocol's overhead plus the decision.</item>
 /// <item>Filter and floor one at a time (decision and protocol told apart with the in-process decision alone), then
@@ -159,7 +159,7 @@ public sealed class ExtenderScenario : Scenario
             Operation Decision() => (sequence, _) =>
             {
                 var pod = wirePods[(int)(sequence % wirePods.Length)];
-                using var decision = store.Read((pod, list), static (state, scheduler, a) => VolumeDecisions.Filter(state, scheduler, a.pod, a.list));
+                using var decision = store.Read((pod, list), static (state, extender, a) => extender.Filter(state, a.pod, a.list));
                 return decision.Error is null ? OperationResult.OkTask : ValueTask.FromResult(OperationResult.Fail("decision error"));
             };
             // A pod without claims: VolumeBinding's PreFilter skips it, every name passes, the reply echoes them all. The
@@ -210,7 +210,7 @@ public sealed class ExtenderScenario : Scenario
                     ["filter over HTTP", Format.Duration(filter1.Latency.P50Ns), "100%"],
                     ["protocol: serve's path for a pod without claims (HTTP, parse, convert, store, write all names)", Format.Duration(protocol1.Latency.P50Ns), protocolShare.ToString("P0", CultureInfo.InvariantCulture)],
                     ["decision: the rest", Format.Duration(Math.Max(0, filter1.Latency.P50Ns - protocol1.Latency.P50Ns)), (1 - protocolShare).ToString("P0", CultureInfo.InvariantCulture)],
-                    ["decision alone, in process (VolumeDecisions.Filter under the store)", Format.Duration(decisionOnly.Latency.P50Ns), ""],
+                    ["decision alone, in process (ExtenderCycle.Filter under the store)", Format.Duration(decisionOnly.Latency.P50Ns), ""],
                     ["floor (parse + echo over HTTP)", Format.Duration(floor1.Latency.P50Ns), ""],
                 ],
                 "The decision is spread over the cores (above 256 nodes) while it is the only one running; under 32 connections each runs on one core."));
@@ -297,12 +297,12 @@ public sealed class ExtenderScenario : Scenario
     /// </summary>
     private static byte[] ExpectedFilter(ClusterStore store, PodInfo pod, List<string> names)
     {
-        var verdicts = store.Read((pod, names), static (state, scheduler, a) =>
+        var verdicts = store.Read((pod, names), static (state, extender, a) =>
         {
-            var (preFilter, claims) = scheduler.Binder.GetPodVolumeClaims(a.pod);
+            var (preFilter, _) = new Core.Binding.VolumeBinder(state).GetPodVolumeClaims(a.pod);
             if (preFilter.Code == Core.Scheduling.StatusCode.Skip) return null;
             return a.names.Select(name => preFilter.IsSuccess
-                ? VolumeDecisions.FilterNode(state, scheduler.Binder, claims, name)
+                ? extender.FilterNode(state, a.pod, name)
                 : new NodeVerdict(name, preFilter, null)).ToList();
         });
         var failed = verdicts?.FindIndex(v => v.Status.Code == Core.Scheduling.StatusCode.Error) ?? -1;
@@ -324,7 +324,7 @@ public sealed class ExtenderScenario : Scenario
     }
 
     private static byte[] ExpectedPrioritize(ClusterStore store, PodInfo pod, List<string> names) =>
-        GoJson.Serialize(store.Read((pod, names), static (state, scheduler, a) => VolumeDecisions.Prioritize(state, scheduler, a.pod, a.names)),
+        GoJson.Serialize(store.Read((pod, names), static (state, extender, a) => extender.Prioritize(state, a.pod, a.names)),
             ExtenderJsonContext.Wire.ListHostPriority);
 
     private static OperationResult Classify(Reply reply)

@@ -10,6 +10,8 @@ using VolumeAwareScheduler.LoadTests.Generation;
 using VolumeAwareScheduler.LoadTests.Harness;
 using VolumeAwareScheduler.LoadTests.Harness.Reports;
 using VolumeAwareScheduler.LoadTests.Scenarios.Index;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Core.Binding;
 
 namespace VolumeAwareScheduler.LoadTests.Scenarios;
 
@@ -22,7 +24,7 @@ namespace VolumeAwareScheduler.LoadTests.Scenarios;
 /// <item>The all-nodes question of one scheduling cycle ("for a pod with one WFFC claim, every feasible node and its
 /// best PV"), four ways: the index's all-nodes query (<see cref="IVolumeIndex.FindMatchingVolumes"/>, what a cycle
 /// asks), the index asked node by node (<see cref="IVolumeIndex.FindMatchingVolume"/>, for transparency),
-/// FindPodVolumes for every node (with the cycle's precomputed matches), and PodScheduler.Schedule; for both
+/// FindPodVolumes for every node (with the cycle's precomputed matches), and SchedulingFramework.Schedule (the default profile); for both
 /// indexes, and against the floor of a pass that only copies the node names.</item>
 /// <item>Index update costs: add, bind (upsert with claimRef), delete; and a query right after the set of
 /// affinity terms changed (every node's cached cover is rebuilt).</item>
@@ -108,8 +110,8 @@ public sealed class IndexScenario : Scenario
                 return OperationResult.OkTask;
             }, cancellationToken);
 
-        var fastScheduler = new PodScheduler(fast);
-        var linearScheduler = new PodScheduler(linear);
+        var fastScheduler = (State: fast, Framework: new SchedulingFramework(Profiles.Default()));
+        var linearScheduler = (State: linear, Framework: new SchedulingFramework(Profiles.Default()));
         var fastIndex = await context.RunPhaseAsync(FastPhase("fast: index only", 1), IndexQuery(fast, queryPods), cancellationToken);
         var fastPerNode = await context.RunPhaseAsync(FastPhase("fast: index only, node by node", 2), PerNodeQuery(fast, queryPods), cancellationToken);
         var fastBinder = await context.RunPhaseAsync(FastPhase("fast: FindPodVolumes", 2), BinderQuery(fastScheduler, queryPods, nodes), cancellationToken);
@@ -215,7 +217,7 @@ public sealed class IndexScenario : Scenario
             "Index only: IVolumeIndex.FindMatchingVolumes, the all-nodes query a scheduling cycle asks (the linear index answers it node by node), one thread. "
             + "Node by node: IVolumeIndex.FindMatchingVolume for each node. "
             + "FindPodVolumes: VolumeBinder.PrepareMatches (the all-nodes query per claim), then VolumeBinder.FindPodVolumes for every node, one thread. "
-            + $"Schedule: PodScheduler.Schedule (all filters, scoring; parallel over {Environment.ProcessorCount} cores above 256 nodes). "
+            + $"Schedule: SchedulingFramework.Schedule (default profile: all filters, percentageOfNodesToScore, scoring; parallel over {Environment.ProcessorCount} cores above 256 nodes). "
             + "CPU cores: processor time used per second of wall time; below 1.0 in a sequential phase means other processes took the core."));
 
         var speedup = Ratio(linearIndex, fastIndex);
@@ -421,18 +423,19 @@ public sealed class IndexScenario : Scenario
         };
     }
 
-    private static Operation BinderQuery(PodScheduler scheduler, PodInfo[] pods, IReadOnlyList<NodeInfo> nodes)
+    private static Operation BinderQuery((ClusterState State, SchedulingFramework Framework) scheduler, PodInfo[] pods, IReadOnlyList<NodeInfo> nodes)
     {
         var results = new object?[nodes.Count];
+        var binder = new VolumeBinder(scheduler.State);
         return (sequence, _) =>
         {
-            var (status, claims) = scheduler.Binder.GetPodVolumeClaims(pods[sequence % pods.Length]);
+            var (status, claims) = binder.GetPodVolumeClaims(pods[sequence % pods.Length]);
             if (!status.IsSuccess) return ValueTask.FromResult(OperationResult.Fail("prefilter: " + status.Message));
-            var matches = scheduler.Binder.PrepareMatches(claims, nodes); // as PodScheduler.Schedule does
+            var matches = binder.PrepareMatches(claims, nodes); // as VolumeBinding's PreFilter does
             var feasible = 0;
             for (var i = 0; i < nodes.Count; i++)
             {
-                var found = scheduler.Binder.FindPodVolumes(claims, nodes[i], matches, i);
+                var found = binder.FindPodVolumes(claims, nodes[i], matches, i);
                 results[i] = found;
                 if (found.IsFeasible) feasible++;
             }
@@ -440,9 +443,9 @@ public sealed class IndexScenario : Scenario
         };
     }
 
-    private static Operation ScheduleQuery(PodScheduler scheduler, PodInfo[] pods) => (sequence, _) =>
+    private static Operation ScheduleQuery((ClusterState State, SchedulingFramework Framework) scheduler, PodInfo[] pods) => (sequence, _) =>
     {
-        var result = scheduler.Schedule(pods[sequence % pods.Length]);
+        var result = scheduler.Framework.Schedule(scheduler.State, pods[sequence % pods.Length]);
         return result.Selected is not null ? OperationResult.OkTask : ValueTask.FromResult(OperationResult.Fail("unschedulable"));
     };
 

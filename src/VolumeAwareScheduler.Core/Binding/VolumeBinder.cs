@@ -64,6 +64,51 @@ public sealed class VolumeBinder(ClusterState state)
         return (Status.Success, new PodVolumeClaims(bound, delayed, immediate));
     }
 
+    /// <summary>
+    /// GetEligibleNodes (binder.go): the nodes that every bound claim's local PV names through
+    /// <c>kubernetes.io/hostname In</c> (GetLocalPersistentVolumeNodeNames, pkg/volume/util), intersected over the
+    /// claims; null when no bound PV names nodes, or when a bound PV is missing (Filter then reports it).
+    /// </summary>
+    public IReadOnlySet<string>? GetEligibleNodes(IReadOnlyList<ClaimInfo> boundClaims)
+    {
+        HashSet<string>? eligible = null;
+        foreach (var claim in boundClaims)
+        {
+            var volume = state.Volumes.Get(claim.VolumeName);
+            if (volume is null) return null;
+            var names = LocalVolumeNodeNames(volume);
+            if (names.Count == 0) continue;
+            if (eligible is null) eligible = names;
+            else eligible.IntersectWith(names);
+        }
+        return eligible;
+    }
+
+    /// <summary>
+    /// GetLocalPersistentVolumeNodeNames: per required term, the intersection of its <c>kubernetes.io/hostname In</c>
+    /// values; the union over the terms (a term without such an expression adds nothing, as upstream).
+    /// </summary>
+    public static HashSet<string> LocalVolumeNodeNames(VolumeInfo volume)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        if (volume.NodeAffinity is not { } affinity) return result;
+        foreach (var term in affinity.Terms)
+        {
+            HashSet<string>? nodes = null;
+            foreach (var expression in term.MatchExpressions)
+            {
+                if (expression.Key != HostnameLabel || expression.Operator != SelectorOperator.In) continue;
+                if (nodes is null) nodes = new HashSet<string>(expression.Values, StringComparer.Ordinal);
+                else nodes.IntersectWith(expression.Values);
+            }
+            if (nodes is not null) result.UnionWith(nodes);
+        }
+        return result;
+    }
+
+    /// <summary>v1.LabelHostname.</summary>
+    public const string HostnameLabel = "kubernetes.io/hostname";
+
     /// <summary>IsDelayBindingMode (component-helpers/storage/volume/helpers.go): the claim's class binds on first consumer.</summary>
     public bool IsDelayBinding(ClaimInfo claim) =>
         claim.StorageClassName.Length > 0
@@ -260,35 +305,28 @@ public sealed class VolumeBinder(ClusterState state)
     /// hasEnoughCapacity: only for CSI drivers with storageCapacity: true. Some CSIStorageCapacity of the class
     /// whose nodeTopology selects the node must offer maximumVolumeSize (else capacity) ≥ the request.
     /// </summary>
-    public bool HasEnoughCapacity(StorageClassInfo storageClass, ClaimInfo claim, NodeInfo node)
+    public bool HasEnoughCapacity(StorageClassInfo storageClass, ClaimInfo claim, NodeInfo node) =>
+        EnoughCapacity(storageClass, claim, node) is not { Sufficient: false };
+
+    /// <summary>
+    /// hasEnoughCapacity with the capacity object it found: Sufficient with no capacity when the claim has no request
+    /// or the class's driver does not track capacity; Sufficient with the first CSIStorageCapacity that fits; or not
+    /// Sufficient. VolumeBinding's Score reads the capacity of dynamic provisions from it.
+    /// </summary>
+    public (bool Sufficient, CsiStorageCapacityInfo? Capacity) EnoughCapacity(StorageClassInfo storageClass, ClaimInfo claim, NodeInfo node)
     {
-        if (!claim.HasStorageRequest) return true;
+        if (!claim.HasStorageRequest) return (true, null);
         var driver = state.GetCsiDriver(storageClass.Provisioner);
-        if (driver is null || !driver.StorageCapacity) return true;
+        if (driver is null || !driver.StorageCapacity) return (true, null);
         foreach (var capacity in state.CapacitiesFor(storageClass.Name, node))
         {
             if (capacity.LimitBytes is { } limit && limit >= claim.RequestBytes
                 && capacity.NodeTopology is { } topology && SelectorMatching.Matches(topology, node.Labels))
             {
-                return true;
+                return (true, capacity);
             }
         }
-        return false;
-    }
-
-    /// <summary>The free CSIStorageCapacity a node can reach for a class (largest limit), for scoring; 0 when none applies.</summary>
-    public long AvailableCapacity(StorageClassInfo storageClass, NodeInfo node)
-    {
-        long best = 0;
-        foreach (var capacity in state.CapacitiesFor(storageClass.Name, node))
-        {
-            if (capacity.LimitBytes is { } limit && limit > best
-                && capacity.NodeTopology is { } topology && SelectorMatching.Matches(topology, node.Labels))
-            {
-                best = limit;
-            }
-        }
-        return best;
+        return (false, null);
     }
 }
 

@@ -1,6 +1,8 @@
 using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Matching;
 using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Core.Scheduling.Plugins;
 using VolumeAwareScheduler.Core.State;
 
 namespace VolumeAwareScheduler.Core.Scheduling;
@@ -21,8 +23,12 @@ public sealed record NodeExplanation(
     bool Feasible,
     string Plugin,
     IReadOnlyList<string> Reasons,
-    int? Score,
-    IReadOnlyList<ClaimExplanation> Claims);
+    long? Score,
+    IReadOnlyList<ClaimExplanation> Claims)
+{
+    /// <summary>Each score plugin's raw, normalized and weighted score (feasible nodes only).</summary>
+    public IReadOnlyList<PluginScore> Scores { get; init; } = [];
+}
 
 public sealed record PodExplanation(
     string Pod,
@@ -33,18 +39,18 @@ public sealed record PodExplanation(
 
 /// <summary>
 /// Explains one scheduling decision: per node, the verdict, every reason, the PV each claim would get, or why each
-/// candidate PV of the claim's class was not taken. Read-only; runs the same cycle as <see cref="PodScheduler"/>.
+/// candidate PV of the claim's class was not taken. Read-only; runs the same cycle as <see cref="SchedulingFramework.Schedule"/>.
 /// </summary>
 public static class Explainer
 {
     public const int DefaultMaxCandidates = 10;
 
-    public static PodExplanation Explain(ClusterState state, PodScheduler scheduler, PodInfo pod,
+    public static PodExplanation Explain(ClusterState state, SchedulingFramework framework, PodInfo pod,
         IReadOnlyList<NodeInfo>? nodes = null, int maxCandidates = DefaultMaxCandidates)
     {
-        var result = scheduler.Schedule(pod, nodes);
-        var preFilterFailed = result.PreFilter.Code is not (StatusCode.Success or StatusCode.Skip);
-        var (_, claims) = scheduler.Binder.GetPodVolumeClaims(pod);
+        var result = framework.Schedule(state, pod, nodes);
+        var preFilterFailed = result.PreFilter.IsRejected;
+        var claims = VolumeBinding.ClaimsOf(result.Cycle) ?? PodVolumeClaims.None;
         var explained = new List<NodeExplanation>(result.Nodes.Count);
         foreach (var outcome in result.Nodes)
         {
@@ -54,8 +60,8 @@ public static class Explainer
                 outcome.Status.IsSuccess,
                 outcome.Status.IsSuccess ? "" : outcome.Status.Plugin,
                 outcome.Status.Reasons,
-                outcome.Status.IsSuccess ? outcome.Score : null,
-                perClaim));
+                outcome.Status.IsSuccess ? outcome.TotalScore : null,
+                perClaim) { Scores = outcome.Scores });
         }
         return new PodExplanation(
             pod.Key.ToString(),
@@ -85,7 +91,7 @@ public static class Explainer
             chosenForPod.TryGetValue(claim.Key, out var chosen);
             var provisioned = volumes?.DynamicProvisions.Any(c => c.Key == claim.Key) == true;
             // A node another filter rejected never reached volume binding: say so, and still show how its PVs would fare.
-            var rejectedEarlier = !outcome.Status.IsSuccess && outcome.Status.Plugin != VolumeBinder.PluginName;
+            var rejectedEarlier = !outcome.Status.IsSuccess && outcome.Status.Plugin != VolumeBinding.PluginName;
             var outcomeName = chosen is not null ? "static" : provisioned ? "provision" : rejectedEarlier ? $"not evaluated (node rejected by {outcome.Status.Plugin})" : "none";
             var otherChoices = chosenForPod.Where(p => p.Key != claim.Key).Select(p => p.Value).ToHashSet(StringComparer.Ordinal);
             var candidates = new List<CandidateVerdict>();

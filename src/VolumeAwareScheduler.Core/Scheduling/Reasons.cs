@@ -43,6 +43,9 @@ public static class Reasons
     public const string NodeNameMismatch = "node(s) didn't match the requested node name";
     public const string NodeUnschedulable = "node(s) were unschedulable";
     public const string NodeAffinityMismatch = "node(s) didn't match Pod's node affinity/selector";
+
+    /// <summary>nodeaffinity errReasonConflict: every required term names nodes by metadata.name, and none is left.</summary>
+    public const string NodeAffinityConflict = "pod affinity terms conflict";
     public const string TooManyPods = "Too many pods";
 
     public static string UntoleratedTaint(string key, string value) => $"node(s) had untolerated taint {{{key}: {value}}}";
@@ -51,6 +54,12 @@ public static class Reasons
 
     /// <summary>schedule_one.go ErrNoNodesAvailable: the cluster has no node at all.</summary>
     public const string NoNodesAvailable = "no nodes available to schedule pods";
+
+    /// <summary>
+    /// schedule_one.go findNodesThatFitPod: the status of the nodes a PreFilterResult left out, naming the plugins that
+    /// narrowed the node set as Go prints a sorted string slice.
+    /// </summary>
+    public static string DidNotSatisfyPlugins(IEnumerable<string> plugins) => $"node(s) didn't satisfy plugin(s) [{string.Join(' ', plugins)}]";
 
     // FitError (framework/types.go)
     public static string NoNodeAvailable(int nodeCount) => $"0/{nodeCount} nodes are available";

@@ -1,3 +1,5 @@
+using VolumeAwareScheduler.Core.Scheduling.Framework;
+
 namespace VolumeAwareScheduler.Core.Scheduling;
 
 /// <summary>Cluster events, by kind and what happened to the object.</summary>
@@ -58,7 +60,7 @@ public static class RequeueHints
     public static IReadOnlySet<string> RejectingPlugins(SchedulingResult result)
     {
         var plugins = new HashSet<string>(StringComparer.Ordinal);
-        if (result.PreFilter.Code is not (StatusCode.Success or StatusCode.Skip)) plugins.Add(result.PreFilter.Plugin);
+        if (result.PreFilter.IsRejected) plugins.Add(result.PreFilter.Plugin);
         foreach (var node in result.Nodes)
         {
             if (!node.Status.IsSuccess && node.Status.Plugin.Length > 0) plugins.Add(node.Status.Plugin);

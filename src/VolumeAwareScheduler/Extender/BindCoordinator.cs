@@ -41,7 +41,7 @@ public sealed class BindCoordinator(IClusterStateSource source, IBindingWriter w
             // The pod as filter saw it: by UID; by name only if the UID matches (a recreated pod is another pod).
             var known = pods.ByUid(uid);
             if (known is null && pods.ByKey(key) is { } byKey && (uid.Length == 0 || byKey.Uid.Length == 0 || byKey.Uid == uid)) known = byKey;
-            var step = store.Write((key, uid, nodeName, known), static (state, scheduler, ledger, a) =>
+            var step = store.Write((key, uid, nodeName, known), static (state, extender, ledger, a) =>
             {
                 var (key, uid, nodeName, known) = a;
                 if (state.GetPod(key) is { NodeName.Length: > 0 } running && (uid.Length == 0 || running.Uid.Length == 0 || running.Uid == uid))
@@ -55,7 +55,7 @@ public sealed class BindCoordinator(IClusterStateSource source, IBindingWriter w
                     return Step.Fail("unknown_pod", $"pod {key} (UID {uid}) is unknown to the extender: it was not seen in a filter request");
                 }
                 if (state.GetNode(nodeName) is not { } node) return Step.Fail("rejected", $"node \"{nodeName}\" is unknown to the extender");
-                var (volumes, reason) = VolumeDecisions.DecideForBind(state, scheduler, known, nodeName);
+                var (volumes, reason) = extender.DecideForBind(state, known, nodeName);
                 if (volumes is null) return Step.Fail("conflict", $"binding rejected: pod {key} can no longer use node \"{nodeName}\": {reason}");
                 var assumed = ledger.Assume(key, nodeName, volumes);
                 if (!assumed.Succeeded) return Step.Fail("conflict", $"binding rejected: {assumed.Error}");

@@ -14,7 +14,7 @@ namespace VolumeAwareScheduler.Extender;
 
 /// <summary>
 /// The extender verbs between the wire and the decisions: validates and converts the request, takes the store's read
-/// lock, calls <see cref="VolumeDecisions"/>, and shapes the answer in the form it was asked (NodeNames in → NodeNames
+/// lock, calls <see cref="ExtenderCycle"/>, and shapes the answer in the form it was asked (NodeNames in → NodeNames
 /// out; Nodes in → Nodes out, the passing nodes echoed as received; both in → both out, contract P4).
 /// A <c>Problem</c> is returned only for malformed input; every domain outcome is an answer.
 /// </summary>
@@ -112,7 +112,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         var parallel = Interlocked.Increment(ref _decisionsInFlight) == 1;
         try
         {
-            return store.Read((pod, names, parallel), static (state, scheduler, a) => VolumeDecisions.Filter(state, scheduler, a.pod, a.names, a.parallel));
+            return store.Read((pod, names, parallel), static (state, extender, a) => extender.Filter(state, a.pod, a.names, a.parallel));
         }
         finally
         {
@@ -126,7 +126,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         var parallel = Interlocked.Increment(ref _decisionsInFlight) == 1;
         try
         {
-            return store.Read((pod, names, parallel), static (state, scheduler, a) => VolumeDecisions.Prioritize(state, scheduler, a.pod, a.names, a.parallel));
+            return store.Read((pod, names, parallel), static (state, extender, a) => extender.Prioritize(state, a.pod, a.names, a.parallel));
         }
         finally
         {
@@ -216,7 +216,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
     }
 
     public PodExplanation? Explain(PodInfo pod) =>
-        source.Store?.Read(pod, static (state, scheduler, pod) => Explainer.Explain(state, scheduler, pod));
+        source.Store?.Read(pod, static (state, extender, pod) => extender.Explain(state, pod));
 
     /// <summary>The pod to explain by name: the latest seen in a filter, a pending pod of the snapshot, or a running one.</summary>
     public PodInfo? FindPod(ObjectKey key) =>
@@ -323,7 +323,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
                 }
                 foreach (var reason in verdict.Status.Reasons)
                 {
-                    var code = VolumeDecisions.ReasonCode(reason);
+                    var code = ExtenderCycle.ReasonCode(reason);
                     counts[code] = counts.GetValueOrDefault(code) + 1;
                 }
             }

@@ -114,7 +114,7 @@ public static class FilterReply
         json.WriteEndObject();
     }
 
-    private static int CodeIndex(string reason) => VolumeDecisions.ReasonCode(reason) switch
+    private static int CodeIndex(string reason) => ExtenderCycle.ReasonCode(reason) switch
     {
         "bind_conflict" => 1,
         "node_conflict" => 2,

@@ -1,4 +1,5 @@
-using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Extender;
 using VolumeAwareScheduler.Core.State;
 using VolumeAwareScheduler.Kubernetes.Cache;
 
@@ -14,16 +15,16 @@ public sealed class ClusterStore : IDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly ClusterState _state;
-    private readonly PodScheduler _scheduler;
+    private readonly ExtenderCycle _extender;
     private readonly AssumeLedger _ledger;
     private readonly ClusterCache? _cache;
     private int _volumeCount;
     private int _nodeCount;
 
-    public ClusterStore(ClusterState state, PodScheduler scheduler, AssumeLedger ledger)
+    public ClusterStore(ClusterState state, AssumeLedger ledger, Profile profile)
     {
         _state = state;
-        _scheduler = scheduler;
+        _extender = new ExtenderCycle(new SchedulingFramework(profile), new SchedulingFramework(Profiles.Default(percentageOfNodesToScore: 100)));
         _ledger = ledger;
         Refresh();
     }
@@ -32,8 +33,8 @@ public sealed class ClusterStore : IDisposable
     /// Over the live cluster's cache: reads and writes take the cache's lock, the one its informer events are applied
     /// under, so a decision never sees half an event and an event never lands inside a decision.
     /// </summary>
-    public ClusterStore(ClusterCache cache)
-        : this(cache.State, new PodScheduler(cache.State), cache.Ledger)
+    public ClusterStore(ClusterCache cache, Profile profile)
+        : this(cache.State, cache.Ledger, profile)
     {
         _cache = cache;
     }
@@ -43,13 +44,13 @@ public sealed class ClusterStore : IDisposable
 
     public int NodeCount => Volatile.Read(ref _nodeCount);
 
-    public T Read<TArg, T>(TArg arg, Func<ClusterState, PodScheduler, TArg, T> read)
+    public T Read<TArg, T>(TArg arg, Func<ClusterState, ExtenderCycle, TArg, T> read)
     {
-        if (_cache is not null) return _cache.Read(state => read(state, _scheduler, arg));
+        if (_cache is not null) return _cache.Read(state => read(state, _extender, arg));
         _lock.EnterReadLock();
         try
         {
-            return read(_state, _scheduler, arg);
+            return read(_state, _extender, arg);
         }
         finally
         {
@@ -57,19 +58,19 @@ public sealed class ClusterStore : IDisposable
         }
     }
 
-    public T Write<TArg, T>(TArg arg, Func<ClusterState, PodScheduler, AssumeLedger, TArg, T> write)
+    public T Write<TArg, T>(TArg arg, Func<ClusterState, ExtenderCycle, AssumeLedger, TArg, T> write)
     {
         if (_cache is not null)
         {
             T result = default!;
-            _cache.Write((state, ledger) => result = write(state, _scheduler, ledger, arg));
+            _cache.Write((state, ledger) => result = write(state, _extender, ledger, arg));
             Refresh();
             return result;
         }
         _lock.EnterWriteLock();
         try
         {
-            return write(_state, _scheduler, _ledger, arg);
+            return write(_state, _extender, _ledger, arg);
         }
         finally
         {

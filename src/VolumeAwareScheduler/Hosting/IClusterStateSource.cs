@@ -1,4 +1,5 @@
 using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Extender;
 using VolumeAwareScheduler.Kubernetes.Manifests;
 using VolumeAwareScheduler.Simulation;
@@ -60,7 +61,7 @@ public sealed class SnapshotClusterSource : IClusterStateSource, IDisposable
         foreach (var warning in readWarnings) warnings?.WriteLine($"warning: {warning}");
         var simulator = new Simulator();
         var pending = simulator.LoadPending(objects, path);
-        return new SnapshotClusterSource(simulator, new ClusterStore(simulator.State, simulator.Scheduler, simulator.Ledger), pending, path);
+        return new SnapshotClusterSource(simulator, new ClusterStore(simulator.State, simulator.Ledger, Profiles.Extender()), pending, path);
     }
 
     /// <summary>
@@ -68,7 +69,7 @@ public sealed class SnapshotClusterSource : IClusterStateSource, IDisposable
     /// serve --cluster, over <paramref name="simulator"/>'s state as the caller filled it.
     /// </summary>
     public static SnapshotClusterSource FromSimulator(Simulator simulator, IReadOnlyList<PodInfo> pending, string description) =>
-        new(simulator, new ClusterStore(simulator.State, simulator.Scheduler, simulator.Ledger), pending, description);
+        new(simulator, new ClusterStore(simulator.State, simulator.Ledger, Profiles.Extender()), pending, description);
 
     public void Seed(PodRegistry registry)
     {

@@ -1,4 +1,5 @@
 using k8s;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Writers;
 
@@ -21,7 +22,7 @@ public sealed class LiveClusterSource : IClusterStateSource, IAsyncDisposable
         _ = _cluster.Synced.ContinueWith(t =>
         {
             if (!t.IsCompletedSuccessfully) return;
-            Volatile.Write(ref _store, new ClusterStore(_cluster.Cache));
+            Volatile.Write(ref _store, new ClusterStore(_cluster.Cache, Profiles.Extender()));
             _ready.TrySetResult();
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

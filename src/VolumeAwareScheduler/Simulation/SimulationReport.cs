@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 
 namespace VolumeAwareScheduler.Simulation;
 

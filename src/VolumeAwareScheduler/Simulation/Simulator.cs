@@ -6,6 +6,7 @@ using VolumeAwareScheduler.Core.Index;
 using VolumeAwareScheduler.Core.Matching;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Core.State;
 using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Manifests;
@@ -21,20 +22,20 @@ namespace VolumeAwareScheduler.Simulation;
 public sealed class Simulator
 {
     private readonly ClusterState _state;
-    private readonly PodScheduler _scheduler;
+    private readonly SchedulingFramework _framework;
     private readonly AssumeLedger _ledger;
     private readonly List<(ObjectKey Claim, string Volume, string How)> _controllerBindings = [];
 
-    public Simulator(IVolumeIndex? index = null)
+    public Simulator(IVolumeIndex? index = null, Profile? profile = null)
     {
         _state = new ClusterState(index ?? new VolumeIndex());
-        _scheduler = new PodScheduler(_state);
+        _framework = new SchedulingFramework(profile ?? Profiles.Default());
         _ledger = new AssumeLedger(_state);
     }
 
     public ClusterState State => _state;
 
-    public PodScheduler Scheduler => _scheduler;
+    public SchedulingFramework Framework => _framework;
 
     public AssumeLedger Ledger => _ledger;
 
@@ -82,7 +83,7 @@ public sealed class Simulator
     private bool StopAt(PodInfo pod, ObjectKey? explainPod)
     {
         if (explainPod != pod.Key) return false;
-        Explanation = Explainer.Explain(_state, _scheduler, pod);
+        Explanation = Explainer.Explain(_state, _framework, pod);
         return true;
     }
 
@@ -258,7 +259,7 @@ public sealed class Simulator
         foreach (var claim in _state.Claims.OrderBy(c => c.Key).ToList())
         {
             if (claim.IsFullyBound || claim.IsDeleting) continue;
-            var delayed = _scheduler.Binder.IsDelayBinding(claim);
+            var delayed = new VolumeBinder(_state).IsDelayBinding(claim);
             if (claim.VolumeName.Length > 0)
             {
                 if (_state.Volumes.Get(claim.VolumeName) is { } named && (named.ClaimRef is null || named.IsBoundTo(claim))
@@ -285,14 +286,14 @@ public sealed class Simulator
 
     private PodResult Place(PodInfo pod)
     {
-        var result = _scheduler.Schedule(pod);
+        var result = _framework.Schedule(_state, pod, ledger: _ledger);
         if (result.Selected is not { } selected)
         {
             return new PodResult(pod.Key.ToString(), null, [], [], result.FailureMessage, result.FailedNodes, result);
         }
         var volumes = selected.Volumes ?? PodVolumes.Empty;
-        var assumed = _ledger.Assume(pod.Key, selected.Node.Name, volumes);
-        if (!assumed.Succeeded) throw new InvalidOperationException($"assume failed for {pod.Key}: {assumed.Error}");
+        var reserved = _framework.Reserve(result);
+        if (!reserved.IsSuccess) throw new InvalidOperationException($"reserve failed for {pod.Key}: {reserved.Message}");
         var (bindings, provisions) = WriteVolumes(selected.Node, volumes);
         _ledger.Commit(pod.Key);
         _state.UpsertPod(pod with { NodeName = selected.Node.Name });

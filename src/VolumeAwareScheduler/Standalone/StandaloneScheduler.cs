@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Informers;
@@ -30,7 +31,7 @@ public sealed partial class StandaloneScheduler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SchedulerMetrics? _metrics;
-    private readonly PodScheduler _scheduler;
+    private readonly SchedulingFramework _framework;
     private readonly SemaphoreSlim _bindingSlots;
     private readonly List<Task> _bindings = [];
     private readonly Channel<SchedulingProgress> _progress = Channel.CreateUnbounded<SchedulingProgress>();
@@ -45,7 +46,7 @@ public sealed partial class StandaloneScheduler
         _options = options;
         _time = time;
         _logger = logger;
-        _scheduler = new PodScheduler(cluster.Cache.State);
+        _framework = new SchedulingFramework(options.Profile ?? Profiles.Default(options.SchedulerName));
         _bindingSlots = new SemaphoreSlim(options.BindingWorkers);
     }
 
@@ -145,12 +146,12 @@ public sealed partial class StandaloneScheduler
         string? assumeError = null;
         _cluster.Cache.Write((state, ledger) =>
         {
-            result = _scheduler.Schedule(pod);
+            result = _framework.Schedule(state, pod, ledger: ledger);
             if (result.Selected is not { } selected) return;
-            var assumed = ledger.Assume(pod.Key, selected.Node.Name, selected.Volumes ?? PodVolumes.Empty);
-            if (!assumed.Succeeded)
+            var reserved = _framework.Reserve(result);
+            if (!reserved.IsSuccess)
             {
-                assumeError = assumed.Error;
+                assumeError = reserved.Message;
                 return;
             }
             state.UpsertPod(pod with { NodeName = selected.Node.Name }); // the pod's resources are taken while it binds

@@ -3,6 +3,7 @@ using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Index;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.State;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 
 namespace VolumeAwareScheduler.Core.Tests.Binding;
 
@@ -28,8 +29,9 @@ public class PrecomputedMatchesPropertyTests
         var fastIndex = new VolumeIndex { AlwaysBatch = seed % 2 == 0 }; // odd seeds leave small node lists to the per-node path
         var fast = State(cluster, claims, fastIndex);
         var linear = State(cluster, claims, new LinearVolumeIndex());
-        var fastScheduler = new PodScheduler(fast);
-        var linearScheduler = new PodScheduler(linear);
+        var fastScheduler = new SchedulingFramework(Profiles.Default());
+        var linearScheduler = new SchedulingFramework(Profiles.Default());
+        var binder = new VolumeBinder(fast);
         var failures = new StringBuilder();
         var feasible = 0;
 
@@ -41,22 +43,22 @@ public class PrecomputedMatchesPropertyTests
             if (rng.Next(5) == 0) picked.Add(picked[0]); // the same claim twice
             pod = pod with { Claims = [.. picked.Select((c, i) => new PodClaimReference($"v{i}", c.Key.Name, IsEphemeral: false, ReadOnly: false))] };
 
-            var (status, podClaims) = fastScheduler.Binder.GetPodVolumeClaims(pod);
+            var (status, podClaims) = binder.GetPodVolumeClaims(pod);
             if (status.IsSuccess)
             {
                 var nodes = rng.Next(3) == 0 ? (IReadOnlyList<NodeInfo>)[.. fast.Nodes.OrderBy(_ => rng.Next()).Take(1 + rng.Next(10))] : fast.Nodes;
-                var matches = fastScheduler.Binder.PrepareMatches(podClaims, nodes);
+                var matches = binder.PrepareMatches(podClaims, nodes);
                 for (var i = 0; i < nodes.Count; i++)
                 {
-                    var want = Describe(fastScheduler.Binder.FindPodVolumes(podClaims, nodes[i]));
-                    var got = Describe(fastScheduler.Binder.FindPodVolumes(podClaims, nodes[i], matches, i));
+                    var want = Describe(binder.FindPodVolumes(podClaims, nodes[i]));
+                    var got = Describe(binder.FindPodVolumes(podClaims, nodes[i], matches, i));
                     if (want.StartsWith("feasible", StringComparison.Ordinal)) feasible++;
                     if (want != got) failures.AppendLine($"  pod {p} ({string.Join(", ", picked.Select(c => c.Key.Name))}) on {nodes[i].Name}: per node [{want}], precomputed [{got}]");
                 }
             }
 
-            var cycle = Describe(fastScheduler.Schedule(pod));
-            var baseline = Describe(linearScheduler.Schedule(pod));
+            var cycle = Describe(fastScheduler.Schedule(fast, pod));
+            var baseline = Describe(linearScheduler.Schedule(linear, pod));
             if (cycle != baseline) failures.AppendLine($"  pod {p} ({string.Join(", ", picked.Select(c => c.Key.Name))}): Schedule differs from the linear baseline");
         }
 
@@ -85,7 +87,7 @@ public class PrecomputedMatchesPropertyTests
         var text = new StringBuilder($"{result.Selected?.Node.Name} | {result.FailureMessage}\n");
         foreach (var outcome in result.Nodes)
         {
-            text.Append(outcome.Node.Name).Append(' ').Append(outcome.Status.Code).Append(' ').Append(outcome.Status.Message).Append(' ').Append(outcome.Score);
+            text.Append(outcome.Node.Name).Append(' ').Append(outcome.Status.Code).Append(' ').Append(outcome.Status.Message).Append(' ').Append(outcome.TotalScore);
             foreach (var binding in outcome.Volumes?.StaticBindings ?? []) text.Append(' ').Append(binding.Claim.Key).Append("->").Append(binding.Volume.Name);
             text.Append('\n');
         }

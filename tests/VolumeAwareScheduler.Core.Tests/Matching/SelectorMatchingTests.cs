@@ -115,7 +115,7 @@ public class SelectorMatchingTests
     [MemberData(nameof(PodMatchesNodeSelectorAndAffinityTerms))]
     public void NodeAffinity_filter_matches_like_upstream(string name, PodInfo pod, NodeInfo node, bool want)
     {
-        var status = NodePredicates.NodeAffinity(pod, node);
+        var status = new Core.Scheduling.Plugins.NodeAffinity().Filter(null!, pod, node, 0);
         Assert.True(want == status.IsSuccess, name);
         if (!want) Assert.Equal(new[] { Reasons.NodeAffinityMismatch }, status.Reasons.ToArray());
     }

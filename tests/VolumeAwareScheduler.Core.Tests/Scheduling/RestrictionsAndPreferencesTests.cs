@@ -3,6 +3,7 @@ using VolumeAwareScheduler.Core.Index;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.State;
 using static VolumeAwareScheduler.Testing.Make;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 
 namespace VolumeAwareScheduler.Core.Tests.Scheduling;
 
@@ -26,10 +27,13 @@ public class RestrictionsAndPreferencesTests
         state.UpsertClaim(Claim("ns", "solo").WithUid("u").Requesting("1Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod).BoundTo("pv"));
         state.UpsertPod(Pod("ns", "owner").WithClaim("solo").OnNode("node-a"));
 
-        var result = new PodScheduler(state).Schedule(Pod("ns", "second").WithClaim("solo"));
+        var result = new SchedulingFramework(Profiles.Default()).Schedule(state, Pod("ns", "second").WithClaim("solo"));
 
         Assert.Null(result.Selected);
-        Assert.Equal("0/2 nodes are available: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.", result.FailureMessage);
+        // volumerestrictions in v1.37: Filter rejects each node as Unschedulable, so the FitError counts nodes; node-b
+        // is left out before Filter by VolumeBinding's PreFilterResult (the bound PV is on node-a).
+        Assert.Equal($"0/2 nodes are available: 1 {Reasons.ReadWriteOncePodConflict}, 1 {Reasons.DidNotSatisfyPlugins(["VolumeBinding"])}.", result.FailureMessage);
+        Assert.Equal(StatusCode.Unschedulable, result.Nodes.Single(n => n.Node.Name == "node-a").Status.Code);
         Assert.Contains("VolumeRestrictions", RequeueHints.RejectingPlugins(result));
         Assert.True(RequeueHints.MayCure(RequeueHints.RejectingPlugins(result), new ClusterEvent("Pod", ClusterEventAction.Delete)));
     }
@@ -42,7 +46,7 @@ public class RestrictionsAndPreferencesTests
         state.UpsertClaim(Claim("ns", "solo").Requesting("1Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod));
         state.UpsertPod(Pod("ns", "unscheduled").WithClaim("solo")); // not on a node: does not count
 
-        var result = new PodScheduler(state).Schedule(Pod("ns", "first").WithClaim("solo"));
+        var result = new SchedulingFramework(Profiles.Default()).Schedule(state, Pod("ns", "first").WithClaim("solo"));
 
         Assert.Equal("node-a", result.Selected?.Node.Name);
     }
@@ -55,10 +59,11 @@ public class RestrictionsAndPreferencesTests
         PodInfo pod = Pod("ns", "p");
         pod = pod with { PreferredNodeAffinity = ImmutableArray.Create(preferHdd) };
 
-        var result = new PodScheduler(state).Schedule(pod);
+        var result = new SchedulingFramework(Profiles.Default()).Schedule(state, pod);
 
         Assert.Equal("node-b", result.Selected?.Node.Name); // node-a would win the name tie-break
-        Assert.Equal(50, result.Selected!.PreferredAffinity);
-        Assert.Equal(0, result.Nodes.Single(n => n.Node.Name == "node-a").PreferredAffinity);
+        // NodeAffinity's raw score is the matching weight, normalized to 100 for the best node, times its weight 2.
+        Assert.Equal(new PluginScore("NodeAffinity", 50, 100, 200), result.Selected!.Scores.Single(s => s.Plugin == "NodeAffinity"));
+        Assert.Equal(new PluginScore("NodeAffinity", 0, 0, 0), result.Nodes.Single(n => n.Node.Name == "node-a").Scores.Single(s => s.Plugin == "NodeAffinity"));
     }
 }

@@ -2,6 +2,7 @@ using VolumeAwareScheduler.Core.Index;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.State;
 using static VolumeAwareScheduler.Testing.Make;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 
 namespace VolumeAwareScheduler.Core.Tests.Scheduling;
 
@@ -101,24 +102,25 @@ public class VolumeBindingPluginTests
         foreach (var n in scenario.Nodes) state.UpsertNode(n);
         foreach (var c in scenario.Pvcs ?? []) state.UpsertClaim(c);
         foreach (var v in scenario.Pvs ?? []) state.Volumes.Upsert(v);
-        var scheduler = new PodScheduler(state);
+        var framework = new SchedulingFramework(Profiles.Default());
 
-        var (preFilter, claims) = scheduler.Binder.GetPodVolumeClaims(scenario.Pod);
+        var (preFilter, _) = new VolumeAwareScheduler.Core.Binding.VolumeBinder(state).GetPodVolumeClaims(scenario.Pod);
         var wantPreFilter = scenario.WantPreFilter ?? (StatusCode.Success, []);
         Assert.Equal(wantPreFilter.Code, preFilter.Code);
         Assert.Equal(wantPreFilter.Reasons, preFilter.Reasons.ToArray());
         if (preFilter.Code is not (StatusCode.Success or StatusCode.Skip))
         {
             // FitError: the PreFilter message stands for every node.
-            var result = scheduler.Schedule(scenario.Pod);
+            var result = framework.Schedule(state, scenario.Pod);
             Assert.Null(result.Selected);
             Assert.Equal($"0/{scenario.Nodes.Length} nodes are available: {preFilter.Message}.", result.FailureMessage);
             return;
         }
 
+        var filtered = framework.FilterAll(state, scenario.Pod, scenario.Nodes);
         for (var i = 0; i < scenario.Nodes.Length; i++)
         {
-            var outcome = scheduler.Filter(scenario.Pod, claims, scenario.Nodes[i]);
+            var outcome = filtered.OutcomeAt(i)!;
             var want = scenario.WantFilter![i];
             if (want is null)
             {
@@ -131,6 +133,6 @@ public class VolumeBindingPluginTests
                 Assert.Equal(VolumeAwareScheduler.Core.Binding.VolumeBinder.PluginName, outcome.Status.Plugin);
             }
         }
-        if (scenario.WantSelected is not null) Assert.Equal(scenario.WantSelected, scheduler.Schedule(scenario.Pod).Selected?.Node.Name);
+        if (scenario.WantSelected is not null) Assert.Equal(scenario.WantSelected, framework.Schedule(state, scenario.Pod).Selected?.Node.Name);
     }
 }

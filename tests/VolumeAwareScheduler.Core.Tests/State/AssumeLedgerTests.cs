@@ -190,13 +190,13 @@ public class AssumeLedgerTests
         // Two pods whose claims both fit the single PV on node1: after the first is assumed, the second finds nothing.
         ClaimInfo second = Claim(Ns, "second-pvc").WithUid("second-uid").Requesting("1G").WithClass(WaitClass);
         var state = NewState(nameof(VolumeIndex), [PvNode1a], [UnboundPVC, second]);
-        var scheduler = new Core.Scheduling.PodScheduler(state);
+        var scheduler = new Core.Scheduling.Framework.SchedulingFramework(Core.Scheduling.Framework.Profiles.Default());
         var ledger = new AssumeLedger(state);
 
-        var first = scheduler.Schedule(PodWith([UnboundPVC]));
+        var first = scheduler.Schedule(state, PodWith([UnboundPVC]));
         Assert.True(ledger.Assume(PodA, first.Selected!.Node.Name, first.Selected.Volumes!).Succeeded);
 
-        var next = scheduler.Schedule(Pod(Ns, "pod-b").WithClaim("second-pvc"));
+        var next = scheduler.Schedule(state, Pod(Ns, "pod-b").WithClaim("second-pvc"));
         Assert.Null(next.Selected);
         Assert.Equal($"0/1 nodes are available: 1 {Core.Scheduling.Reasons.BindConflict}.", next.FailureMessage);
     }

@@ -1,6 +1,7 @@
 using VolumeAwareScheduler.Core.Index;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Core.State;
 using VolumeAwareScheduler.Extender;
 using VolumeAwareScheduler.Testing;
@@ -11,7 +12,7 @@ namespace VolumeAwareScheduler.Tests.Extender;
 /// The extender's filter answers a request with one all-nodes index query per claim and reuses the previous request's
 /// resolved node list when it names the same nodes. Neither may change an answer: for generated clusters, pods of one
 /// to three claims and candidate lists with unknown and repeated names, asked twice in a row and then in another
-/// order, every verdict equals <see cref="VolumeDecisions.FilterNode"/> asked node by node.
+/// order, every verdict equals <see cref="ExtenderCycle.FilterNode"/> asked node by node.
 /// </summary>
 public sealed class BatchedFilterPropertyTests
 {
@@ -27,7 +28,8 @@ public sealed class BatchedFilterPropertyTests
         foreach (var node in cluster.Nodes) state.UpsertNode(node);
         foreach (var volume in cluster.Volumes) state.Volumes.Upsert(volume);
         foreach (var claim in cluster.Claims) state.UpsertClaim(claim);
-        var scheduler = new PodScheduler(state);
+        var extender = new ExtenderCycle(new SchedulingFramework(Profiles.Extender()), new SchedulingFramework(Profiles.Default()));
+        var binder = new VolumeAwareScheduler.Core.Binding.VolumeBinder(state);
         var rng = new Random(seed);
         var mismatches = new List<string>();
         var feasible = 0;
@@ -45,15 +47,15 @@ public sealed class BatchedFilterPropertyTests
             var names = cluster.Nodes.Select(n => n.Name).Where(_ => rng.Next(10) > 0).ToList();
             names.Insert(rng.Next(names.Count), "ghost-node");
             names.Add(names[rng.Next(names.Count)]);
-            var (preFilter, claims) = scheduler.Binder.GetPodVolumeClaims(pod);
+            var (preFilter, _) = binder.GetPodVolumeClaims(pod);
             if (!preFilter.IsSuccess) continue; // a PreFilter rejection holds for every node: no per-node decision to compare
-            var expected = names.Select(name => Describe(VolumeDecisions.FilterNode(state, scheduler.Binder, claims, name))).ToList();
+            var expected = names.Select(name => Describe(extender.FilterNode(state, pod, name))).ToList();
             compared++;
 
             // The same list twice (the second reuses the resolved nodes), then reversed; in parallel and not.
             foreach (var (list, parallel) in new[] { (names, true), (names, false), (Enumerable.Reverse(names).ToList(), true) })
             {
-                using var decision = VolumeDecisions.Filter(state, scheduler, pod, list, parallel);
+                using var decision = extender.Filter(state, pod, list, parallel);
                 var want = ReferenceEquals(list, names) ? expected : Enumerable.Reverse(expected).ToList();
                 var got = decision.Nodes.Select(Describe).ToList();
                 for (var i = 0; i < list.Count; i++)

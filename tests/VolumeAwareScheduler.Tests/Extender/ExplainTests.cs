@@ -22,7 +22,10 @@ public sealed class ExplainTests
         var claim = nodes["node-2"].GetProperty("claims")[0];
         Assert.Equal("pv-b", claim.GetProperty("volume").GetString());
         Assert.Contains(claim.GetProperty("candidates").EnumerateArray(), c => c.GetProperty("volume").GetString() == "pv-a" && !c.GetProperty("chosen").GetBoolean());
-        Assert.Equal(10, nodes["node-2"].GetProperty("score").GetInt32());
+        // The default profile's weighted sum; VolumeBinding's part is the claim's share of the PV: 5Gi of 10Gi.
+        var volumeBinding = nodes["node-2"].GetProperty("scores").EnumerateArray().Single(s => s.GetProperty("plugin").GetString() == "VolumeBinding");
+        Assert.Equal(50, volumeBinding.GetProperty("normalized").GetInt64());
+        Assert.Equal(nodes["node-2"].GetProperty("scores").EnumerateArray().Sum(s => s.GetProperty("weighted").GetInt64()), nodes["node-2"].GetProperty("score").GetInt64());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Manifests;
 using VolumeAwareScheduler.Simulation;
 using VolumeAwareScheduler.Tests.Simulation;
+using VolumeAwareScheduler.Core.Scheduling.Plugins;
 
 namespace VolumeAwareScheduler.Tests.Extender;
 
@@ -31,7 +32,7 @@ public sealed class ServeMatchesSimulateTests
         var pod = Converter.ToPod(v1Pod);
         // kube-scheduler's own filter plugins run first: the extender is sent only the nodes they pass.
         var candidates = objects.Select(o => o.Model).OfType<V1Node>().Select(Converter.ToNode)
-            .Where(n => NodePredicates.NodeUnschedulable(pod, n).IsSuccess && NodePredicates.TaintToleration(pod, n).IsSuccess && NodePredicates.NodeAffinity(pod, n).IsSuccess)
+            .Where(n => new NodeUnschedulable().Filter(null!, pod, n, 0).IsSuccess && new TaintToleration().Filter(null!, pod, n, 0).IsSuccess && new NodeAffinity().Filter(null!, pod, n, 0).IsSuccess)
             .Select(n => n.Name).ToArray();
         var args = ExtenderBehaviourTests.NamesArgs(KubernetesJson.Serialize(v1Pod), candidates);
 

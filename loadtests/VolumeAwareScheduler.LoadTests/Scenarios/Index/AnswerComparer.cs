@@ -4,6 +4,7 @@ using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.State;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 
 namespace VolumeAwareScheduler.LoadTests.Scenarios.Index;
 
@@ -18,8 +19,8 @@ public sealed class AnswerComparer(ClusterState fast, ClusterState baseline)
 {
     public const int MaxExamples = 10;
 
-    private readonly PodScheduler _fastScheduler = new(fast);
-    private readonly PodScheduler _baselineScheduler = new(baseline);
+    private readonly SchedulingFramework _fastScheduler = new(Profiles.Default());
+    private readonly SchedulingFramework _baselineScheduler = new(Profiles.Default());
 
     public sealed record Outcome(string Level, long Compared, long Mismatches, IReadOnlyList<string> Examples)
     {
@@ -110,8 +111,8 @@ public sealed class AnswerComparer(ClusterState fast, ClusterState baseline)
         Parallel.For(0, pairs.Count, i =>
         {
             var (pod, node) = pairs[i];
-            var a = Describe(_fastScheduler.Binder, pod, node);
-            var b = Describe(_baselineScheduler.Binder, pod, node);
+            var a = Describe(new VolumeBinder(fast), pod, node);
+            var b = Describe(new VolumeBinder(baseline), pod, node);
             if (a == b) return;
             Interlocked.Increment(ref mismatches);
             Note(examples, $"pod {pod.Key} on {node.Name}: index [{a}], baseline [{b}]");
@@ -125,8 +126,8 @@ public sealed class AnswerComparer(ClusterState fast, ClusterState baseline)
         long mismatches = 0;
         foreach (var pod in pods)
         {
-            var a = Describe(_fastScheduler.Schedule(pod));
-            var b = Describe(_baselineScheduler.Schedule(pod));
+            var a = Describe(_fastScheduler.Schedule(fast, pod));
+            var b = Describe(_baselineScheduler.Schedule(baseline, pod));
             if (a == b) continue;
             mismatches++;
             if (examples.Count < MaxExamples) examples.Add($"pod {pod.Key}: first difference at {FirstDifference(a, b)}");
@@ -153,7 +154,7 @@ public sealed class AnswerComparer(ClusterState fast, ClusterState baseline)
         foreach (var outcome in result.Nodes)
         {
             text.Append(outcome.Node.Name).Append(' ').Append(outcome.Status.Code).Append(' ').Append(outcome.Status.Message)
-                .Append(" score ").Append(outcome.Score).Append(' ');
+                .Append(" score ").Append(outcome.TotalScore).Append(' ');
             if (outcome.Volumes is { } volumes)
             {
                 foreach (var binding in volumes.StaticBindings) text.Append(binding.Claim.Key).Append("->").Append(binding.Volume.Name).Append(' ');

@@ -1,0 +1,40 @@
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.State;
+
+namespace VolumeAwareScheduler.Core.Scheduling.Framework;
+
+/// <summary>
+/// What one scheduling cycle shares between its plugins (framework/cycle_state.go): the snapshot the cycle reads, the
+/// nodes it filters (Filter's node index refers to this list) and each plugin's PreFilter/PreScore data under the
+/// plugin's key. Written by PreFilter and PreScore, which run on one thread; read by Filter and Score, which may run
+/// on many.
+/// </summary>
+public sealed class CycleState(ClusterState cluster, IReadOnlyList<NodeInfo> nodes)
+{
+    private readonly Dictionary<string, object> _data = new(StringComparer.Ordinal);
+    private HashSet<string>? _skipFilter;
+    private HashSet<string>? _skipScore;
+
+    /// <summary>The cluster as this cycle sees it (one snapshot for the whole cycle).</summary>
+    public ClusterState Cluster { get; } = cluster;
+
+    /// <summary>The nodes this cycle evaluates, in order.</summary>
+    public IReadOnlyList<NodeInfo> Nodes { get; } = nodes;
+
+    /// <summary>Where Reserve records its assumptions; null in cycles that only read (extender filter, explain).</summary>
+    public AssumeLedger? Ledger { get; init; }
+
+    public void Write(string key, object value) => _data[key] = value;
+
+    public T? Read<T>(string key) where T : class => _data.TryGetValue(key, out var value) ? value as T : null;
+
+    /// <summary>Plugins whose PreFilter answered Skip: their Filter does not run in this cycle.</summary>
+    public bool SkipsFilter(string plugin) => _skipFilter?.Contains(plugin) == true;
+
+    /// <summary>Plugins whose PreScore answered Skip: their Score does not run in this cycle.</summary>
+    public bool SkipsScore(string plugin) => _skipScore?.Contains(plugin) == true;
+
+    internal void SkipFilter(string plugin) => (_skipFilter ??= new HashSet<string>(StringComparer.Ordinal)).Add(plugin);
+
+    internal void SkipScore(string plugin) => (_skipScore ??= new HashSet<string>(StringComparer.Ordinal)).Add(plugin);
+}

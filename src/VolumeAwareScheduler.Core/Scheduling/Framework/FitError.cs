@@ -1,0 +1,32 @@
+namespace VolumeAwareScheduler.Core.Scheduling.Framework;
+
+/// <summary>FitError.Error (pkg/scheduler/framework/types.go): the message of a pod that fits no node.</summary>
+public static class FitError
+{
+    /// <summary>
+    /// "0/N nodes are available: " then either the PreFilter message or the histogram of node reasons ("count reason",
+    /// sorted as strings, joined by ", "), then "."; then the PostFilter message and ".".
+    /// </summary>
+    public static string Message(int nodeCount, Status preFilter, IReadOnlyList<NodeOutcome> outcomes, string? postFilterMessage = null)
+    {
+        var message = Reasons.NoNodeAvailable(nodeCount) + ":";
+        if (preFilter.IsRejected)
+        {
+            message += $" {preFilter.Message}.";
+        }
+        else
+        {
+            var histogram = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.Status.IsSuccess) continue;
+                foreach (var reason in outcome.Status.Reasons) histogram[reason] = histogram.GetValueOrDefault(reason) + 1;
+            }
+            var parts = histogram.Select(p => $"{p.Value} {p.Key}").ToList();
+            parts.Sort(StringComparer.Ordinal);
+            if (parts.Count > 0) message += $" {string.Join(", ", parts)}.";
+        }
+        if (!string.IsNullOrEmpty(postFilterMessage)) message += $" {postFilterMessage}.";
+        return message;
+    }
+}

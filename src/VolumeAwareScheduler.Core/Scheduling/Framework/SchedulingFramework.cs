@@ -1,0 +1,367 @@
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.Scheduling.Plugins;
+using VolumeAwareScheduler.Core.State;
+
+namespace VolumeAwareScheduler.Core.Scheduling.Framework;
+
+/// <summary>
+/// Runs a <see cref="Profile"/>: the scheduling cycle of one pod, without side effects until Reserve. Mirrors
+/// pkg/scheduler/schedule_one.go (schedulePod, findNodesThatFitPod, findNodesThatPassFilters, prioritizeNodes,
+/// selectHost, numFeasibleNodesToFind) and framework/runtime/framework.go (Run*Plugins):
+/// <list type="number">
+/// <item>PreFilter plugins in order; the first rejection holds for every node; Skip skips the plugin's Filter; the
+/// node sets of <see cref="PreFilterResult"/>s are intersected and the other nodes get "node(s) didn't satisfy
+/// plugin(s) [...]".</item>
+/// <item>Filter on each candidate node, in parallel, from a round-robin start; a node's first failing plugin decides
+/// its status; it stops once <see cref="NumFeasibleNodesToFind"/> nodes passed (percentageOfNodesToScore).</item>
+/// <item>No node passed: PostFilter plugins (preemption), then the FitError message.</item>
+/// <item>PreScore and Score over the feasible nodes; each plugin's scores normalized to 0–100, times its weight,
+/// summed. The highest sum wins; ties go to the first node name in ordinal order (upstream picks at random among
+/// ties; we are deterministic so that <c>simulate</c> and <c>run</c> decide alike).</item>
+/// <item>Reserve (<see cref="Reserve"/>): the chosen node is taken; Unreserve on failure.</item>
+/// </list>
+/// The instance keeps only the round-robin start index; one instance serves one scheduling loop (or many readers that
+/// never sample, such as the extender).
+/// </summary>
+public sealed class SchedulingFramework(Profile profile)
+{
+    /// <summary>minFeasibleNodesToFind (schedule_one.go).</summary>
+    public const int MinFeasibleNodesToFind = 100;
+
+    /// <summary>minFeasibleNodesPercentageToFind (schedule_one.go).</summary>
+    public const int MinFeasibleNodesPercentageToFind = 5;
+
+    private const int ParallelThreshold = 256;
+    private int _nextStartNodeIndex;
+
+    public Profile Profile { get; } = profile;
+
+    /// <summary>RunPreEnqueuePlugins: the first non-success keeps the pod out of the active queue.</summary>
+    public Status RunPreEnqueue(PodInfo pod)
+    {
+        foreach (var plugin in Profile.PreEnqueue)
+        {
+            var status = plugin.PreEnqueue(pod);
+            if (!status.IsSuccess) return status.WithPlugin(plugin.Name);
+        }
+        return Status.Success;
+    }
+
+    /// <summary>
+    /// The whole scheduling cycle over all nodes of <paramref name="cluster"/> (or <paramref name="nodes"/>):
+    /// filter with percentageOfNodesToScore, score, select. Reserve is the caller's next step.
+    /// </summary>
+    public SchedulingResult Schedule(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo>? nodes = null, AssumeLedger? ledger = null)
+    {
+        var result = Filter(cluster, pod, nodes ?? cluster.Nodes, sample: true, ledger);
+        if (result.Error is not null || result.Feasible.Count == 0) return result;
+        Score(result);
+        if (result.Error is not null) return result;
+        NodeOutcome? selected = null;
+        foreach (var outcome in result.Feasible)
+        {
+            if (selected is null || outcome.TotalScore > selected.TotalScore
+                || (outcome.TotalScore == selected.TotalScore && string.CompareOrdinal(outcome.Node.Name, selected.Node.Name) < 0))
+            {
+                selected = outcome;
+            }
+        }
+        result.Selected = selected;
+        return result;
+    }
+
+    /// <summary>
+    /// PreFilter and Filter over exactly <paramref name="nodes"/> (every node evaluated, none sampled): the extender's
+    /// filter, where kube-scheduler already chose the nodes to ask about.
+    /// </summary>
+    /// <param name="parallel">Spread the nodes over the cores (above a few hundred); false when other requests keep them busy.</param>
+    public SchedulingResult FilterAll(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool parallel = true) =>
+        Filter(cluster, pod, nodes, sample: false, ledger: null, parallel);
+
+    private SchedulingResult Filter(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool sample, AssumeLedger? ledger, bool parallel = true)
+    {
+        var cycle = new CycleState(cluster, nodes) { Ledger = ledger };
+        var result = new SchedulingResult(pod, cycle);
+        if (nodes.Count == 0 && sample)
+        {
+            result.Error = Reasons.NoNodesAvailable; // schedule_one.go ErrNoNodesAvailable
+            return result;
+        }
+
+        var preFilter = RunPreFilter(cycle, pod, out var narrowed, out var narrowedBy);
+        result.PreFilter = preFilter;
+        if (preFilter.Code == StatusCode.Error)
+        {
+            result.Error = preFilter.Message;
+            return result;
+        }
+        var outcomes = new NodeOutcome?[nodes.Count];
+        result.Outcomes = outcomes;
+        if (preFilter.IsRejected)
+        {
+            for (var i = 0; i < nodes.Count; i++) outcomes[i] = new NodeOutcome(nodes[i], i, preFilter, cycle);
+            RunPostFilter(result);
+            return result;
+        }
+
+        if (narrowed is null && Profile.Filter.All(p => cycle.SkipsFilter(p.Name)))
+        {
+            // Nothing to filter: every node passes (sampling aside). Unsampled, outcomes are made only when asked for.
+            result.AllFiltersSkipped = true;
+            if (!sample || nodes.Count == 0) return result;
+            var passing = NumFeasibleNodesToFind(Profile.PercentageOfNodesToScore, nodes.Count);
+            var first = _nextStartNodeIndex % nodes.Count;
+            for (var k = 0; k < passing; k++)
+            {
+                var index = (first + k) % nodes.Count;
+                outcomes[index] = new NodeOutcome(nodes[index], index, Status.Success, cycle);
+            }
+            _nextStartNodeIndex = (first + passing) % nodes.Count;
+            result.Sampled = true;
+            return result;
+        }
+
+        // The candidates: every node, or those a PreFilterResult named; the others get upstream's absent-node status.
+        List<int> candidates;
+        if (narrowed is null)
+        {
+            candidates = new List<int>(nodes.Count);
+            for (var i = 0; i < nodes.Count; i++) candidates.Add(i);
+        }
+        else
+        {
+            candidates = [];
+            var absent = Status.Unresolvable("", Reasons.DidNotSatisfyPlugins(narrowedBy));
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                if (narrowed.Contains(nodes[i].Name)) candidates.Add(i);
+                else outcomes[i] = new NodeOutcome(nodes[i], i, absent, cycle);
+            }
+        }
+
+        var toFind = sample ? NumFeasibleNodesToFind(Profile.PercentageOfNodesToScore, candidates.Count) : candidates.Count;
+        var start = sample && candidates.Count > 0 ? _nextStartNodeIndex % candidates.Count : 0;
+        var processed = FilterCandidates(cycle, pod, candidates, start, toFind, outcomes, parallel, out var error);
+        if (sample && candidates.Count > 0) _nextStartNodeIndex = (start + processed) % candidates.Count;
+        if (error is not null)
+        {
+            result.Error = error;
+            return result;
+        }
+        if (result.Feasible.Count == 0) RunPostFilter(result);
+        return result;
+    }
+
+    /// <summary>
+    /// RunPreFilterPlugins: each plugin in order; the first non-success, non-skip status stops the phase. Returns the
+    /// intersection of the plugins' node sets (null: all nodes) and the names of the plugins that narrowed it.
+    /// </summary>
+    private Status RunPreFilter(CycleState cycle, PodInfo pod, out IReadOnlySet<string>? narrowed, out List<string> narrowedBy)
+    {
+        narrowed = null;
+        narrowedBy = [];
+        var merged = PreFilterResult.AllNodes;
+        var skipped = 0;
+        foreach (var plugin in Profile.PreFilter)
+        {
+            var status = plugin.PreFilter(cycle, pod, out var result);
+            if (status.IsSkip)
+            {
+                cycle.SkipFilter(plugin.Name);
+                skipped++;
+                continue;
+            }
+            if (!status.IsSuccess) return status.WithPlugin(plugin.Name);
+            if (result is { IsAllNodes: false })
+            {
+                narrowedBy.Add(plugin.Name);
+                merged = merged.Merge(result);
+                if (merged.NodeNames!.Count == 0)
+                {
+                    var message = narrowedBy.Count == 1
+                        ? $"node(s) didn't satisfy plugin {narrowedBy[0]}"
+                        : $"node(s) didn't satisfy plugin(s) [{string.Join(' ', narrowedBy)}] simultaneously";
+                    return Status.Unschedulable(narrowedBy.Count == 1 ? narrowedBy[0] : "", message);
+                }
+            }
+        }
+        narrowedBy.Sort(StringComparer.Ordinal);
+        narrowed = merged.NodeNames;
+        return Status.Success;
+    }
+
+    /// <summary>
+    /// findNodesThatPassFilters: candidates from <paramref name="start"/>, round robin, until <paramref name="toFind"/>
+    /// passed. Chunks run in parallel; within the last chunk only the first feasible nodes in order are kept, so the
+    /// answer does not depend on thread timing. Returns how many candidates were processed.
+    /// </summary>
+    private int FilterCandidates(CycleState cycle, PodInfo pod, List<int> candidates, int start, int toFind, NodeOutcome?[] outcomes, bool parallel, out string? error)
+    {
+        error = null;
+        var count = candidates.Count;
+        var nodes = cycle.Nodes;
+        var chunk = count >= ParallelThreshold ? Math.Max(ParallelThreshold, Math.Min(count, toFind)) : count;
+        var found = 0;
+        var processed = 0;
+        while (processed < count && found < toFind)
+        {
+            var from = processed;
+            var size = Math.Min(chunk, count - from);
+            void Evaluate(int k)
+            {
+                var index = candidates[(start + from + k) % count];
+                outcomes[index] = new NodeOutcome(nodes[index], index, RunFilter(cycle, pod, nodes[index], index), cycle);
+            }
+            if (parallel && size >= ParallelThreshold) Parallel.For(0, size, Evaluate);
+            else for (var k = 0; k < size; k++) Evaluate(k);
+
+            for (var k = 0; k < size; k++)
+            {
+                var index = candidates[(start + from + k) % count];
+                if (found >= toFind)
+                {
+                    outcomes[index] = null; // past the nodes upstream would have looked at: not evaluated
+                    continue;
+                }
+                var status = outcomes[index]!.Status;
+                if (status.Code == StatusCode.Error)
+                {
+                    error = $"running \"{status.Plugin}\" filter plugin: {status.Message}";
+                    return from + k + 1;
+                }
+                if (status.IsSuccess) found++;
+                processed = from + k + 1;
+            }
+        }
+        return processed;
+    }
+
+    /// <summary>RunFilterPlugins: the first plugin that does not pass decides the node's status.</summary>
+    public Status RunFilter(CycleState cycle, PodInfo pod, NodeInfo node, int nodeIndex)
+    {
+        foreach (var plugin in Profile.Filter)
+        {
+            if (cycle.SkipsFilter(plugin.Name)) continue;
+            var status = plugin.Filter(cycle, pod, node, nodeIndex);
+            if (!status.IsSuccess) return status.WithPlugin(plugin.Name);
+        }
+        return Status.Success;
+    }
+
+    /// <summary>RunPostFilterPlugins: the first plugin that succeeds ends the phase; the others' messages are joined.</summary>
+    private void RunPostFilter(SchedulingResult result)
+    {
+        if (Profile.PostFilter.Count == 0) return;
+        var messages = new List<string>();
+        foreach (var plugin in Profile.PostFilter)
+        {
+            var status = plugin.PostFilter(result.Cycle, result.Pod, result.Nodes, out var nominated);
+            if (status.IsSuccess)
+            {
+                result.NominatedNodeName = nominated;
+                result.PostFilterMessage = null;
+                return;
+            }
+            if (status.Reasons.Length > 0) messages.Add(status.Message);
+        }
+        result.PostFilterMessage = messages.Count == 0 ? null : string.Join("; ", messages);
+    }
+
+    /// <summary>
+    /// RunPreScorePlugins and RunScorePlugins over the feasible nodes: raw scores, NormalizeScore where the plugin has
+    /// it, times the weight; each node's total is the sum. A plugin error makes the cycle an error (result.Error).
+    /// </summary>
+    public void Score(SchedulingResult result)
+    {
+        var feasible = result.Feasible;
+        if (feasible.Count == 0) return;
+        var cycle = result.Cycle;
+        var feasibleNodes = new NodeInfo[feasible.Count];
+        for (var i = 0; i < feasible.Count; i++) feasibleNodes[i] = feasible[i].Node;
+        foreach (var plugin in Profile.PreScore)
+        {
+            var status = plugin.PreScore(cycle, result.Pod, feasibleNodes);
+            if (status.IsSkip) cycle.SkipScore(plugin.Name);
+            else if (!status.IsSuccess)
+            {
+                result.Error = $"running PreScore plugin \"{plugin.Name}\": {status.Message}";
+                return;
+            }
+        }
+        var scores = new NodeScore[feasible.Count];
+        var raw = new long[feasible.Count];
+        foreach (var (plugin, weight) in Profile.Score)
+        {
+            if (cycle.SkipsScore(plugin.Name)) continue;
+            for (var i = 0; i < feasible.Count; i++)
+            {
+                raw[i] = plugin.Score(cycle, result.Pod, feasible[i].Node, feasible[i].NodeIndex, out var status);
+                if (!status.IsSuccess)
+                {
+                    result.Error = $"running Score plugin \"{plugin.Name}\": {status.Message}";
+                    return;
+                }
+                scores[i] = new NodeScore(feasible[i].Node.Name, raw[i]);
+            }
+            if (plugin is IScoreExtensions extensions)
+            {
+                var status = extensions.NormalizeScore(cycle, result.Pod, scores);
+                if (!status.IsSuccess)
+                {
+                    result.Error = $"running Normalize on Score plugins: plugin \"{plugin.Name}\" failed with: {status.Message}";
+                    return;
+                }
+            }
+            for (var i = 0; i < feasible.Count; i++)
+            {
+                var normalized = scores[i].Score;
+                if (normalized is < 0 or > NodeScore.MaxNodeScore)
+                {
+                    result.Error = $"plugin \"{plugin.Name}\" returns an invalid score {normalized}, it should in the range of [0, {NodeScore.MaxNodeScore}] after normalizing";
+                    return;
+                }
+                feasible[i].AddScore(new PluginScore(plugin.Name, raw[i], normalized, normalized * weight));
+            }
+        }
+    }
+
+    /// <summary>
+    /// RunReservePluginsReserve for the selected node; on failure every Reserve plugin's Unreserve runs, in reverse
+    /// order (framework.go), and the status is returned.
+    /// </summary>
+    public Status Reserve(SchedulingResult result)
+    {
+        if (result.Selected is not { } selected) throw new InvalidOperationException("Reserve needs a selected node");
+        foreach (var plugin in Profile.Reserve)
+        {
+            var status = plugin.Reserve(result.Cycle, result.Pod, selected.Node.Name);
+            if (!status.IsSuccess)
+            {
+                Unreserve(result);
+                return status.WithPlugin(plugin.Name);
+            }
+        }
+        return Status.Success;
+    }
+
+    /// <summary>RunReservePluginsUnreserve, in reverse order.</summary>
+    public void Unreserve(SchedulingResult result)
+    {
+        if (result.Selected is not { } selected) return;
+        for (var i = Profile.Reserve.Count - 1; i >= 0; i--) Profile.Reserve[i].Unreserve(result.Cycle, result.Pod, selected.Node.Name);
+    }
+
+    /// <summary>numFeasibleNodesToFind (schedule_one.go).</summary>
+    public static int NumFeasibleNodesToFind(int percentageOfNodesToScore, int numAllNodes)
+    {
+        if (numAllNodes < MinFeasibleNodesToFind) return numAllNodes;
+        var percentage = percentageOfNodesToScore;
+        if (percentage == 0)
+        {
+            percentage = 50 - numAllNodes / 125;
+            if (percentage < MinFeasibleNodesPercentageToFind) percentage = MinFeasibleNodesPercentageToFind;
+        }
+        var numNodes = (int)((long)numAllNodes * percentage / 100);
+        return numNodes < MinFeasibleNodesToFind ? MinFeasibleNodesToFind : numNodes;
+    }
+}

@@ -1,0 +1,124 @@
+using VolumeAwareScheduler.Core.Binding;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Core.Scheduling.Plugins.Helper;
+
+namespace VolumeAwareScheduler.Core.Scheduling.Plugins;
+
+/// <summary>
+/// Mirrors pkg/scheduler/framework/plugins/volumebinding/volume_binding.go: a thin façade over
+/// <see cref="VolumeBinder"/>, which holds the decisions.
+/// <list type="bullet">
+/// <item>PreFilter: GetPodVolumeClaims (Skip for a pod without claims; missing, lost, deleted or unowned claims and
+/// unbound immediate claims reject the pod), each delayed claim's best PV on every node of the cycle from one index
+/// query, and GetEligibleNodes as a PreFilterResult for bound local PVs.</item>
+/// <item>Filter: FindPodVolumes on the node; the node's PodVolumes are kept for Score and Reserve.</item>
+/// <item>Score: per storage class, the requested share of the chosen PVs' capacity (or of the CSIStorageCapacity
+/// that provisioning would use) mapped through <see cref="VolumeBindingArgs.Shape"/>, averaged over classes.</item>
+/// <item>Reserve: AssumePodVolumes in the cycle's <see cref="State.AssumeLedger"/>; Unreserve reverts it.</item>
+/// </list>
+/// </summary>
+public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin, IReservePlugin
+{
+    public const string PluginName = "VolumeBinding";
+
+    /// <summary>The shape in framework units: scores 0–10 of the args times MaxNodeScore / MaxCustomPriorityScore.</summary>
+    private readonly FunctionShapePoint[] _shape = [.. args.Shape.Select(p => p with { Score = p.Score * (NodeScore.MaxNodeScore / 10) })];
+
+    public VolumeBinding() : this(new VolumeBindingArgs())
+    {
+    }
+
+    public string Name => PluginName;
+
+    public VolumeBindingArgs Args { get; } = args;
+
+    public Status PreFilter(CycleState state, PodInfo pod, out PreFilterResult? result)
+    {
+        result = null;
+        var binder = new VolumeBinder(state.Cluster);
+        var (status, claims) = binder.GetPodVolumeClaims(pod);
+        if (!status.IsSuccess) return status;
+        var matches = binder.PrepareMatches(claims, state.Nodes);
+        state.Write(PluginName, new StateData(binder, claims, matches, new PodVolumes?[state.Nodes.Count]));
+        if (binder.GetEligibleNodes(claims.BoundClaims) is { } eligible) result = new PreFilterResult(eligible);
+        return Status.Success;
+    }
+
+    public Status Filter(CycleState state, PodInfo pod, NodeInfo node, int nodeIndex)
+    {
+        if (state.Read<StateData>(PluginName) is not { } data) return Status.Error(PluginName, "reading \"VolumeBinding\" from cycle state: not found");
+        var found = data.Binder.FindPodVolumes(data.Claims, node, data.Matches, nodeIndex);
+        if (found.Error is not null) return Status.Error(PluginName, found.Error);
+        if (!found.IsFeasible) return found.ToRejectedStatus();
+        if ((uint)nodeIndex < (uint)data.PodVolumesByNode.Length) data.PodVolumesByNode[nodeIndex] = found.Volumes;
+        return Status.Success;
+    }
+
+    /// <summary>The PodVolumes Filter chose for the node at <paramref name="nodeIndex"/> of the cycle, if any.</summary>
+    public static PodVolumes? PodVolumesOn(CycleState state, int nodeIndex) =>
+        state.Read<StateData>(PluginName) is { } data && (uint)nodeIndex < (uint)data.PodVolumesByNode.Length ? data.PodVolumesByNode[nodeIndex] : null;
+
+    /// <summary>The pod's claims as PreFilter split them; null when the pod has none (PreFilter answered Skip).</summary>
+    public static PodVolumeClaims? ClaimsOf(CycleState state) => state.Read<StateData>(PluginName)?.Claims;
+
+    public Status PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> feasible) =>
+        state.Read<StateData>(PluginName) is null ? Status.Skip(PluginName) : Status.Success;
+
+    public long Score(CycleState state, PodInfo pod, NodeInfo node, int nodeIndex, out Status status)
+    {
+        status = Status.Success;
+        if (state.Read<StateData>(PluginName) is not { } data || PodVolumesOn(state, nodeIndex) is not { } volumes) return 0;
+        var classes = new Dictionary<string, (long Requested, long Capacity)>(StringComparer.Ordinal);
+        if (volumes.StaticBindings.Count > 0)
+        {
+            foreach (var binding in volumes.StaticBindings)
+            {
+                var current = classes.GetValueOrDefault(binding.Volume.StorageClassName);
+                classes[binding.Volume.StorageClassName] = (current.Requested + binding.Claim.RequestBytes, current.Capacity + binding.Volume.CapacityBytes);
+            }
+        }
+        else
+        {
+            foreach (var claim in volumes.DynamicProvisions)
+            {
+                if (state.Cluster.GetStorageClass(claim.StorageClassName) is not { } storageClass) continue;
+                if (data.Binder.EnoughCapacity(storageClass, claim, node).Capacity is not { CapacityBytes: { } capacity }) continue;
+                // The capacity is the node's for the class, not a sum: two claims on one pool share it.
+                var current = classes.GetValueOrDefault(claim.StorageClassName);
+                classes[claim.StorageClassName] = (current.Requested + claim.RequestBytes, capacity);
+            }
+        }
+        if (classes.Count == 0) return 0;
+        long sum = 0;
+        foreach (var (requested, capacity) in classes.Values)
+        {
+            var utilization = capacity == 0 || requested > capacity ? 100 : (long)((Int128)requested * 100 / capacity);
+            sum += FunctionShape.Evaluate(_shape, utilization);
+        }
+        return (long)Math.Round((double)sum / classes.Count, MidpointRounding.AwayFromZero);
+    }
+
+    public Status Reserve(CycleState state, PodInfo pod, string nodeName)
+    {
+        if (state.Read<StateData>(PluginName) is null) return Status.Success;
+        var volumes = VolumesFor(state, nodeName);
+        if (volumes is null || volumes.IsEmpty) return Status.Success;
+        if (state.Ledger is not { } ledger) return Status.Error(PluginName, "no assume ledger in this cycle");
+        var assumed = ledger.Assume(pod.Key, nodeName, volumes);
+        return assumed.Succeeded ? Status.Success : Status.Error(PluginName, assumed.Error!);
+    }
+
+    public void Unreserve(CycleState state, PodInfo pod, string nodeName) => state.Ledger?.Revert(pod.Key);
+
+    private static PodVolumes? VolumesFor(CycleState state, string nodeName)
+    {
+        for (var i = 0; i < state.Nodes.Count; i++)
+        {
+            if (state.Nodes[i].Name == nodeName) return PodVolumesOn(state, i);
+        }
+        return null;
+    }
+
+    private sealed record StateData(VolumeBinder Binder, PodVolumeClaims Claims, ClaimMatches? Matches, PodVolumes?[] PodVolumesByNode);
+}
