@@ -6,6 +6,9 @@ namespace VolumeAwareScheduler.Kubernetes.Manifests;
 /// <summary>Creates manifest objects through the API, as `kubectl create -f` would (namespaced objects default to "default").</summary>
 public static class ManifestApplier
 {
+    /// <summary>Whether <see cref="CreateAsync"/> can create this object; the others are to be reported with <see cref="IgnoredObjects"/>.</summary>
+    public static bool CanCreate(ManifestObject manifest) => manifest.Model is not UntypedObject;
+
     public static async Task CreateAsync(IKubernetes client, ManifestObject manifest, CancellationToken cancellationToken)
     {
         static string Ns(IMetadata<V1ObjectMeta> o) => string.IsNullOrEmpty(o.Metadata?.NamespaceProperty) ? "default" : o.Metadata.NamespaceProperty;

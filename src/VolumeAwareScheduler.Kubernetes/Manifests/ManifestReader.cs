@@ -5,22 +5,10 @@ using YamlDotNet.RepresentationModel;
 
 namespace VolumeAwareScheduler.Kubernetes.Manifests;
 
-/// <summary>One object read from a manifest file, with where it was found.</summary>
-public sealed record ManifestObject(int Document, int Line, string Kind, object Model)
-{
-    public string Describe()
-    {
-        var name = Model is IMetadata<V1ObjectMeta> m ? m.Metadata?.Name : null;
-        return name is null ? $"document {Document} ({Kind}, line {Line})" : $"document {Document} ({Kind} \"{name}\", line {Line})";
-    }
-}
-
-/// <summary>A manifest that cannot be read; the message is one sentence naming the file, the document and the problem.</summary>
-public sealed class ManifestException(string message) : Exception(message);
-
 /// <summary>
 /// Reads what `kubectl get ... -o yaml` writes: several YAML documents and/or `kind: List` items, typed with
-/// KubernetesClient's models. Unknown kinds are reported once each as warnings, not errors.
+/// KubernetesClient's models. Objects of other kinds are returned as <see cref="UntypedObject"/> (kind and name only),
+/// not errors: what a command does not use it reports with <see cref="IgnoredObjects"/>.
 /// </summary>
 public static class ManifestReader
 {
@@ -38,7 +26,7 @@ public static class ManifestReader
         ["apps/v1/StatefulSet"] = typeof(V1StatefulSet),
     };
 
-    public static (IReadOnlyList<ManifestObject> Objects, IReadOnlyList<string> Warnings) ReadFile(string path)
+    public static IReadOnlyList<ManifestObject> ReadFile(string path)
     {
         string text;
         try
@@ -52,7 +40,7 @@ public static class ManifestReader
         return Read(text, path);
     }
 
-    public static (IReadOnlyList<ManifestObject> Objects, IReadOnlyList<string> Warnings) Read(string text, string source)
+    public static IReadOnlyList<ManifestObject> Read(string text, string source)
     {
         var stream = new YamlStream();
         try
@@ -65,8 +53,6 @@ public static class ManifestReader
         }
 
         var objects = new List<ManifestObject>();
-        var warnings = new List<string>();
-        var warnedKinds = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < stream.Documents.Count; i++)
         {
             var root = stream.Documents[i].RootNode;
@@ -94,16 +80,24 @@ public static class ManifestReader
             void Add(YamlMappingNode node, string objectApiVersion, string objectKind)
             {
                 var line = (int)node.Start.Line;
-                if (!Kinds.TryGetValue($"{objectApiVersion}/{objectKind}", out var type))
-                {
-                    if (warnedKinds.Add($"{objectApiVersion}/{objectKind}"))
-                        warnings.Add($"{source}: ignoring {objectKind} ({objectApiVersion}) objects, first at document {document}, line {line}: not used for scheduling decisions.");
-                    return;
-                }
-                objects.Add(new ManifestObject(document, line, objectKind, Deserialize(node, type, source, document, objectKind)));
+                var model = Kinds.TryGetValue($"{objectApiVersion}/{objectKind}", out var type)
+                    ? Deserialize(node, type, source, document, objectKind)
+                    : Untyped(node, objectApiVersion, objectKind);
+                objects.Add(new ManifestObject(document, line, objectKind, model));
             }
         }
-        return (objects, warnings);
+        return objects;
+    }
+
+    /// <summary>Whether objects of this kind are read into a KubernetesClient model under some apiVersion.</summary>
+    public static bool IsTypedKind(string kind) => Kinds.Keys.Any(k => k.EndsWith("/" + kind, StringComparison.Ordinal));
+
+    /// <summary>The identity of an object of a kind we do not type; its body is not read, so it cannot be malformed.</summary>
+    private static UntypedObject Untyped(YamlMappingNode node, string apiVersion, string kind)
+    {
+        var metadata = node.Children.TryGetValue("metadata", out var m) ? m as YamlMappingNode : null;
+        string? Field(string key) => metadata is not null && metadata.Children.TryGetValue(key, out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
+        return new UntypedObject(apiVersion, kind, Field("namespace"), Field("name"));
     }
 
     private static (string ApiVersion, string Kind) TypeOf(YamlMappingNode mapping, string source, int document)

@@ -47,11 +47,11 @@ public static class CommandLine
             var path = parse.GetValue(cluster)!;
             try
             {
-                var (objects, warnings) = ManifestReader.ReadFile(path);
-                foreach (var warning in warnings) stderr.WriteLine($"warning: {warning}");
+                var objects = ManifestReader.ReadFile(path);
                 var simulator = new Simulator();
                 var explainPod = parse.GetValue(explain) is { } e ? ExtenderEndpoints.ParsePodKey(e) : (Core.Model.ObjectKey?)null;
                 var report = simulator.Run(objects, path, explainPod);
+                foreach (var warning in IgnoredObjects.Warnings(path, simulator.Ignored)) stderr.WriteLine($"warning: {warning}");
                 if (explainPod is { } wanted)
                 {
                     if (simulator.Explanation is not { } explanation)

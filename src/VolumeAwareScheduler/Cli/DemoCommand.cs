@@ -42,9 +42,12 @@ public static class DemoCommand
 
     private static async Task<int> RunAsync(string clusterPath, string latePath, bool keepRunning, TextWriter output, CancellationToken cancellationToken)
     {
-        var (objects, warnings) = ManifestReader.ReadFile(clusterPath);
-        var (lateObjects, _) = ManifestReader.ReadFile(latePath);
-        foreach (var warning in warnings) output.WriteLine($"warning: {warning}");
+        var clusterObjects = ManifestReader.ReadFile(clusterPath);
+        var lateFileObjects = ManifestReader.ReadFile(latePath);
+        foreach (var warning in IgnoredObjects.Warnings(clusterPath, clusterObjects.Where(o => !ManifestApplier.CanCreate(o)))) output.WriteLine($"warning: {warning}");
+        foreach (var warning in IgnoredObjects.Warnings(latePath, lateFileObjects.Where(o => !ManifestApplier.CanCreate(o)))) output.WriteLine($"warning: {warning}");
+        var objects = clusterObjects.Where(ManifestApplier.CanCreate).ToList();
+        var lateObjects = lateFileObjects.Where(ManifestApplier.CanCreate).ToList();
 
         var clock = Stopwatch.StartNew();
         string At() => $"+{clock.Elapsed.TotalSeconds,5:0.00}s";

@@ -57,10 +57,10 @@ public sealed class SnapshotClusterSource : IClusterStateSource, IDisposable
     /// <summary>Reads and loads the file; throws <see cref="ManifestException"/> for a file that cannot be used.</summary>
     public static SnapshotClusterSource Load(string path, TextWriter? warnings = null)
     {
-        var (objects, readWarnings) = ManifestReader.ReadFile(path);
-        foreach (var warning in readWarnings) warnings?.WriteLine($"warning: {warning}");
+        var objects = ManifestReader.ReadFile(path);
         var simulator = new Simulator();
         var pending = simulator.LoadPending(objects, path);
+        foreach (var warning in IgnoredObjects.Warnings(path, simulator.Ignored)) warnings?.WriteLine($"warning: {warning}");
         return new SnapshotClusterSource(simulator, new ClusterStore(simulator.State, simulator.Ledger, Profiles.Extender()), pending, path);
     }
 

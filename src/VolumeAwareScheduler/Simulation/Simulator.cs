@@ -59,16 +59,14 @@ public sealed class Simulator
                     results.Add(Place(pod));
                     break;
                 case StatefulSetWork sts:
-                    foreach (var (pod, claims) in sts.Members)
+                    foreach (var replica in sts.Replicas)
                     {
-                        foreach (var claim in claims)
-                        {
-                            if (_state.GetClaim(claim.Key) is null) AddClaim(claim);
-                        }
+                        CreateMissingClaims(replica.Claims);
                         SettleClaims();
-                        if (StopAt(pod, explainPod)) return Report(results);
-                        var result = Place(pod);
+                        if (StopAt(replica.Pod, explainPod)) return Report(results);
+                        var result = Place(replica.Pod);
                         results.Add(result);
+                        // OrderedReady: the controller waits for this ordinal to be Running and Ready before the next.
                         if (result.Node is null && sts.OrderedReady) break;
                     }
                     break;
@@ -86,6 +84,14 @@ public sealed class Simulator
         Explanation = Explainer.Explain(_state, _framework, pod);
         return true;
     }
+
+    /// <summary>
+    /// Objects of the dump that the simulation does not use (Namespaces, CSINodes, and kinds the reader does not type),
+    /// in file order, for <see cref="IgnoredObjects"/>; filled by <see cref="LoadCluster"/> and <see cref="LoadPending"/>.
+    /// </summary>
+    public IReadOnlyList<ManifestObject> Ignored => _ignored;
+
+    private readonly List<ManifestObject> _ignored = [];
 
     /// <summary>
     /// Loads the dump into <see cref="State"/> and lets the PV controller settle the claims, without scheduling.
@@ -110,10 +116,10 @@ public sealed class Simulator
             if (item is PodInfo pod) pending.Add(pod);
             else if (item is StatefulSetWork sts)
             {
-                foreach (var (member, claims) in sts.Members)
+                foreach (var replica in sts.Replicas)
                 {
-                    foreach (var claim in claims.Where(c => _state.GetClaim(c.Key) is null)) AddClaim(claim);
-                    pending.Add(member);
+                    CreateMissingClaims(replica.Claims);
+                    pending.Add(replica.Pod);
                 }
             }
         }
@@ -121,13 +127,17 @@ public sealed class Simulator
         return pending;
     }
 
-    private readonly Dictionary<ObjectKey, bool> _claimClassUnset = [];
-
-    /// <summary>Converts every object into the state; returns the pods to schedule and StatefulSets, in file order.</summary>
+    /// <summary>
+    /// Converts every object into the state; returns the pods to schedule and StatefulSets, in file order. Claims are
+    /// loaded after classes and pods after claims, so that neither the default class nor an existing claim depends on
+    /// the file's order; a pod that belongs to a StatefulSet of the dump is the set's to schedule, not the file's.
+    /// </summary>
     private List<object> Load(IReadOnlyList<ManifestObject> objects, string source)
     {
-        var workload = new List<object>();
+        ManifestException Invalid(ManifestObject where, ConversionException e) => new($"{source}: {where.Describe()}: {e.Message}.");
+
         var claims = new List<(ManifestObject Where, V1PersistentVolumeClaim Claim)>();
+        var ordered = new List<ManifestObject>();
         foreach (var obj in objects)
         {
             try
@@ -140,22 +150,15 @@ public sealed class Simulator
                     case V1CSIDriver driver: _state.UpsertCsiDriver(Converter.ToCsiDriver(driver)); break;
                     case V1CSIStorageCapacity capacity: _state.UpsertCapacity(Converter.ToCapacity(capacity)); break;
                     case V1PersistentVolumeClaim claim: claims.Add((obj, claim)); break;
-                    case V1Pod pod:
-                        EnsureUid(pod.Metadata);
-                        var info = Converter.ToPod(pod);
-                        AddEphemeralClaims(pod, info);
-                        if (info.NodeName.Length > 0) _state.UpsertPod(info); // already running
-                        else workload.Add(info);
-                        break;
-                    case V1StatefulSet sts: workload.Add(ExpandStatefulSet(sts)); break;
+                    case V1Pod or V1StatefulSet: ordered.Add(obj); break;
+                    default: _ignored.Add(obj); break;
                 }
             }
             catch (ConversionException e)
             {
-                throw new ManifestException($"{source}: {obj.Describe()}: {e.Message}.");
+                throw Invalid(obj, e);
             }
         }
-        // Claims after classes, so that the default class is known whatever the file order.
         foreach (var (where, claim) in claims)
         {
             try
@@ -165,7 +168,59 @@ public sealed class Simulator
             }
             catch (ConversionException e)
             {
-                throw new ManifestException($"{source}: {where.Describe()}: {e.Message}.");
+                throw Invalid(where, e);
+            }
+        }
+
+        var sets = ordered.Where(o => o.Model is V1StatefulSet).ToList();
+        var members = new Dictionary<ManifestObject, List<StatefulSetReplica>>();
+        var workload = new List<object>();
+        foreach (var obj in ordered)
+        {
+            try
+            {
+                switch (obj.Model)
+                {
+                    case V1Pod pod:
+                        var set = sets.FirstOrDefault(s => s.Model is V1StatefulSet { Metadata.Name: not null } sts && StatefulSetUtils.IsMemberOf(sts, pod));
+                        EnsureUid(pod.Metadata);
+                        var info = Converter.ToPod(pod);
+                        if (info.NodeName.Length > 0)
+                        {
+                            CreateMissingClaims(EphemeralClaims(pod, info));
+                            _state.UpsertPod(info); // already running
+                        }
+                        else if (set is not null)
+                        {
+                            if (!members.TryGetValue(set, out var list)) members[set] = list = [];
+                            list.Add(new StatefulSetReplica(info, EphemeralClaims(pod, info)));
+                        }
+                        else
+                        {
+                            CreateMissingClaims(EphemeralClaims(pod, info));
+                            workload.Add(info);
+                        }
+                        break;
+                    case V1StatefulSet:
+                        workload.Add(obj);
+                        break;
+                }
+            }
+            catch (ConversionException e)
+            {
+                throw Invalid(obj, e);
+            }
+        }
+        for (var i = 0; i < workload.Count; i++)
+        {
+            if (workload[i] is not ManifestObject { Model: V1StatefulSet sts } where) continue;
+            try
+            {
+                workload[i] = ExpandStatefulSet(sts, members.GetValueOrDefault(where) ?? []);
+            }
+            catch (ConversionException e)
+            {
+                throw Invalid(where, e);
             }
         }
         return workload;
@@ -174,23 +229,31 @@ public sealed class Simulator
     private void AddClaim(ClaimInfo claim, bool classUnset = false)
     {
         if (classUnset && _state.DefaultStorageClass() is { } defaultClass) claim = claim with { StorageClassName = defaultClass.Name };
-        _claimClassUnset[claim.Key] = classUnset;
         _state.UpsertClaim(claim);
     }
 
-    private void AddEphemeralClaims(V1Pod pod, PodInfo info)
+    /// <summary>Creates the claims that do not exist yet; an existing claim is used as it is, bound or not.</summary>
+    private void CreateMissingClaims(IEnumerable<(ClaimInfo Claim, bool ClassUnset)> claims)
     {
+        foreach (var (claim, classUnset) in claims)
+        {
+            if (_state.GetClaim(claim.Key) is null) AddClaim(claim, classUnset);
+        }
+    }
+
+    /// <summary>The ephemeral volume controller's claims for a pod: "&lt;pod&gt;-&lt;volume&gt;", owned by the pod.</summary>
+    private static List<(ClaimInfo Claim, bool ClassUnset)> EphemeralClaims(V1Pod pod, PodInfo info)
+    {
+        var claims = new List<(ClaimInfo, bool)>();
         foreach (var volume in pod.Spec?.Volumes ?? [])
         {
             if (volume.Ephemeral?.VolumeClaimTemplate is not { } template) continue;
-            var key = new ObjectKey(info.Key.Namespace, $"{info.Key.Name}-{volume.Name}");
-            if (_state.GetClaim(key) is not null) continue;
             var claim = new V1PersistentVolumeClaim
             {
                 Metadata = new V1ObjectMeta
                 {
-                    Name = key.Name,
-                    NamespaceProperty = key.Namespace,
+                    Name = $"{info.Key.Name}-{volume.Name}",
+                    NamespaceProperty = info.Key.Namespace,
                     Labels = template.Metadata?.Labels,
                     Annotations = template.Metadata?.Annotations,
                     OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Pod", Name = info.Key.Name, Uid = info.Uid, BlockOwnerDeletion = true, Controller = true }],
@@ -198,55 +261,53 @@ public sealed class Simulator
                 Spec = template.Spec,
             };
             EnsureUid(claim.Metadata);
-            AddClaim(Converter.ToClaim(claim), Converter.RequestedStorageClass(claim) is null);
+            claims.Add((Converter.ToClaim(claim), Converter.RequestedStorageClass(claim) is null));
         }
+        return claims;
     }
 
-    /// <summary>The StatefulSet controller's pods and claims: "&lt;sts&gt;-&lt;i&gt;" and "&lt;template&gt;-&lt;sts&gt;-&lt;i&gt;".</summary>
-    private StatefulSetWork ExpandStatefulSet(V1StatefulSet sts)
+    /// <summary>
+    /// What the StatefulSet controller would still do for a set (stateful_set_control.go updateStatefulSet and
+    /// processReplica), in ordinal order from spec.ordinals.start: an ordinal whose pod runs (has a node) is left alone
+    /// and counts as Running and Ready; an ordinal whose pod exists without a node gets its missing claims and is
+    /// scheduled (once); a missing ordinal gets its missing claims and a new pod. Claims are
+    /// "&lt;template&gt;-&lt;set&gt;-&lt;ordinal&gt;", created only when absent. Unscheduled pods beyond the ordinals are
+    /// being scaled down and are not scheduled.
+    /// </summary>
+    private StatefulSetWork ExpandStatefulSet(V1StatefulSet sts, List<StatefulSetReplica> unscheduledMembers)
     {
         var name = sts.Metadata?.Name ?? throw new ConversionException("StatefulSet has no metadata.name");
-        var ns = string.IsNullOrEmpty(sts.Metadata.NamespaceProperty) ? "default" : sts.Metadata.NamespaceProperty;
         var spec = sts.Spec ?? throw new ConversionException("spec is required");
-        var template = spec.Template ?? throw new ConversionException("spec.template is required");
-        var members = new List<(PodInfo, List<ClaimInfo>)>();
-        for (var ordinal = 0; ordinal < (spec.Replicas ?? 1); ordinal++)
+        if (spec.Template is null) throw new ConversionException("spec.template is required");
+        var templates = spec.VolumeClaimTemplates ?? [];
+        if (templates.Any(t => string.IsNullOrEmpty(t.Metadata?.Name))) throw new ConversionException("spec.volumeClaimTemplates[].metadata.name is required");
+        var ns = string.IsNullOrEmpty(sts.Metadata.NamespaceProperty) ? "default" : sts.Metadata.NamespaceProperty;
+        var existing = new Dictionary<int, StatefulSetReplica>();
+        foreach (var member in unscheduledMembers) existing[StatefulSetUtils.ParentNameAndOrdinal(member.Pod.Key.Name).Ordinal] = member;
+        var start = StatefulSetUtils.StartOrdinal(sts);
+        var replicas = new List<StatefulSetReplica>();
+        for (var ordinal = start; ordinal < start + StatefulSetUtils.Replicas(sts); ordinal++)
         {
-            var podName = $"{name}-{ordinal}";
-            var volumes = new List<V1Volume>(template.Spec?.Volumes ?? []);
-            var claims = new List<ClaimInfo>();
-            foreach (var claimTemplate in spec.VolumeClaimTemplates ?? [])
+            var claims = new List<(ClaimInfo, bool)>();
+            foreach (var template in templates)
             {
-                var templateName = claimTemplate.Metadata?.Name ?? throw new ConversionException("spec.volumeClaimTemplates[].metadata.name is required");
-                var claim = new V1PersistentVolumeClaim
-                {
-                    Metadata = new V1ObjectMeta { Name = $"{templateName}-{name}-{ordinal}", NamespaceProperty = ns, Labels = claimTemplate.Metadata.Labels },
-                    Spec = claimTemplate.Spec,
-                };
+                var claim = StatefulSetUtils.NewClaim(sts, template, ordinal);
                 EnsureUid(claim.Metadata);
-                var info = Converter.ToClaim(claim);
-                if (Converter.RequestedStorageClass(claim) is null && _state.DefaultStorageClass() is { } d) info = info with { StorageClassName = d.Name };
-                claims.Add(info);
-                volumes.RemoveAll(v => v.Name == templateName);
-                volumes.Add(new V1Volume { Name = templateName, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claim.Metadata.Name } });
+                claims.Add((Converter.ToClaim(claim), Converter.RequestedStorageClass(claim) is null));
             }
-            var pod = new V1Pod
+            if (existing.TryGetValue(ordinal, out var member))
             {
-                Metadata = new V1ObjectMeta { Name = podName, NamespaceProperty = ns, Labels = template.Metadata?.Labels },
-                Spec = CloneSpecWithVolumes(template.Spec ?? new V1PodSpec(), volumes),
-            };
-            EnsureUid(pod.Metadata);
-            members.Add((Converter.ToPod(pod), claims));
+                replicas.Add(new StatefulSetReplica(member.Pod, [.. claims, .. member.Claims]));
+            }
+            else if (_state.GetPod(new ObjectKey(ns, StatefulSetUtils.PodName(sts, ordinal))) is null)
+            {
+                var pod = StatefulSetUtils.NewPod(sts, ordinal);
+                EnsureUid(pod.Metadata);
+                var info = Converter.ToPod(pod);
+                replicas.Add(new StatefulSetReplica(info, [.. claims, .. EphemeralClaims(pod, info)]));
+            }
         }
-        return new StatefulSetWork(members, spec.PodManagementPolicy is null or "" or "OrderedReady");
-    }
-
-    private static V1PodSpec CloneSpecWithVolumes(V1PodSpec spec, List<V1Volume> volumes)
-    {
-        var json = k8s.KubernetesJson.Serialize(spec);
-        var clone = k8s.KubernetesJson.Deserialize<V1PodSpec>(json);
-        clone.Volumes = volumes;
-        return clone;
+        return new StatefulSetWork(replicas, spec.PodManagementPolicy is null or "" or "OrderedReady");
     }
 
     /// <summary>
@@ -380,6 +441,4 @@ public sealed class Simulator
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{metadata.NamespaceProperty}/{metadata.Name}"));
         metadata.Uid = new Guid(bytes.AsSpan(0, 16)).ToString();
     }
-
-    private sealed record StatefulSetWork(List<(PodInfo Pod, List<ClaimInfo> Claims)> Members, bool OrderedReady);
 }

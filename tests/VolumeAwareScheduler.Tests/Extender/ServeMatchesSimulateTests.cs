@@ -25,7 +25,7 @@ public sealed class ServeMatchesSimulateTests
         var simulatedVolume = simulated.RootElement.GetProperty("bindings")[0].GetProperty("volume").GetString();
 
         await using var host = await ExtenderTestHost.StartAsync(cluster);
-        var (objects, _) = ManifestReader.ReadFile(cluster);
+        var objects = ManifestReader.ReadFile(cluster);
         var v1Pod = objects.Select(o => o.Model).OfType<V1Pod>().Single();
         v1Pod.Metadata.NamespaceProperty ??= "default";
         v1Pod.Metadata.Uid = "uid-app";

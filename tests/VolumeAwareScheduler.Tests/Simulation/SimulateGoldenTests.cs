@@ -3,7 +3,8 @@ using VolumeAwareScheduler.Cli;
 namespace VolumeAwareScheduler.Tests.Simulation;
 
 /// <summary>
-/// Golden cases: testdata/&lt;case&gt;/cluster.yaml through `simulate --output json` must print exactly expected.jsonl.
+/// Golden cases: testdata/&lt;case&gt;/cluster.yaml through `simulate --output json` must print exactly expected.jsonl
+/// on stdout, and on stderr exactly expected-stderr.txt ("{cluster}" standing for the file's path) or nothing.
 /// Expected reason strings are kube-scheduler's (v1.33).
 /// </summary>
 public sealed class SimulateGoldenTests
@@ -28,6 +29,11 @@ public sealed class SimulateGoldenTests
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
         var expected = File.ReadAllLines(Path.Combine(dir, "expected.jsonl")).Where(l => l.Length > 0);
         Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var stderrPath = Path.Combine(dir, "expected-stderr.txt");
+        var expectedStderr = File.Exists(stderrPath)
+            ? File.ReadAllLines(stderrPath).Where(l => l.Length > 0).Select(l => l.Replace("{cluster}", Path.Combine(dir, "cluster.yaml"), StringComparison.Ordinal))
+            : [];
+        Assert.Equal(expectedStderr, stderr.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

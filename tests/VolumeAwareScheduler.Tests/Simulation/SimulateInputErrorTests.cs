@@ -59,15 +59,41 @@ public sealed class SimulateInputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Unknown_kinds_are_warned_once_and_skipped()
+    public void Unknown_kinds_are_warned_once_per_kind_with_a_count_and_skipped()
     {
         var path = Path.Combine(_dir, "cm.yaml");
-        File.WriteAllText(path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n}\n");
+        File.WriteAllText(path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: x}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n}\n");
 
         var (exit, _, stderr) = SimulateGoldenTests.Run("simulate", "--cluster", path, "--output", "json");
 
         Assert.Equal(0, exit);
         var warning = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("ignoring ConfigMap (v1) objects, first at document 1", warning, StringComparison.Ordinal);
+        Assert.Equal($"warning: {path}: ignoring 2 ConfigMap objects (first: a, document 1, line 1): not used for scheduling decisions.", warning.TrimEnd());
+    }
+
+    [Fact]
+    public void A_kind_read_under_another_apiVersion_is_named_with_its_apiVersion()
+    {
+        var path = Path.Combine(_dir, "old-sts.yaml");
+        File.WriteAllText(path, "apiVersion: apps/v1beta2\nkind: StatefulSet\nmetadata: {name: web, namespace: shop}\nspec: {}\n");
+
+        var (exit, _, stderr) = SimulateGoldenTests.Run("simulate", "--cluster", path, "--output", "json");
+
+        Assert.Equal(0, exit);
+        var warning = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"warning: {path}: ignoring StatefulSet (apps/v1beta2) shop/web (document 1, line 1): not used for scheduling decisions.", warning.TrimEnd());
+    }
+
+    [Fact]
+    public void A_file_that_cannot_be_read_prints_only_the_error_not_the_warnings()
+    {
+        var path = Path.Combine(_dir, "cm-then-bad.yaml");
+        File.WriteAllText(path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n  accessModes: [ReadWriteSometimes]\n");
+
+        var (exit, _, stderr) = SimulateGoldenTests.Run("simulate", "--cluster", path, "--output", "json");
+
+        Assert.Equal(2, exit);
+        var error = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {path}: document 2 (PersistentVolumeClaim \"c\", line 5)", error, StringComparison.Ordinal);
     }
 }
