@@ -65,17 +65,17 @@ public sealed class MemoryScenario : Scenario
         var clock = Stopwatch.StartNew();
 
         context.Step($"nodes: {nodes:N0}");
-        Load<V1Node, V1NodeList>(cache, "Node", nodes, i => NodeJson(i, managedFields));
+        Load<V1Node, V1NodeList>(cache, ResourceKind.Node, nodes, i => NodeJson(i, managedFields));
         var afterNodes = Measure();
         rows.Add(Row($"+ {nodes:N0} nodes", afterNodes, baseline, nodes));
 
         context.Step($"PVs: {volumes:N0}, half bound");
-        Load<V1PersistentVolume, V1PersistentVolumeList>(cache, "PersistentVolume", volumes, i => VolumeJson(i, nodes, managedFields));
+        Load<V1PersistentVolume, V1PersistentVolumeList>(cache, ResourceKind.PersistentVolume, volumes, i => VolumeJson(i, nodes, managedFields));
         var afterVolumes = Measure();
         rows.Add(Row($"+ {volumes:N0} PVs", afterVolumes, afterNodes, volumes));
 
         context.Step($"claims: {claims:N0}, {volumes / 2:N0} bound");
-        Load<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(cache, "PersistentVolumeClaim", claims, i => ClaimJson(i, volumes, managedFields));
+        Load<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>(cache, ResourceKind.PersistentVolumeClaim, claims, i => ClaimJson(i, volumes, managedFields));
         var afterClaims = Measure();
         rows.Add(Row($"+ {claims:N0} claims", afterClaims, afterVolumes, claims));
         var build = clock.Elapsed;
@@ -172,7 +172,7 @@ public sealed class MemoryScenario : Scenario
     private static int Index(ClaimInfo claim) => int.Parse(claim.Key.Name.AsSpan(claim.Key.Name.LastIndexOf('-') + 1), CultureInfo.InvariantCulture);
 
     /// <summary>Pages of JSON as an API server would send them, deserialized by KubernetesClient, transformed as the informers transform them, then one Replace event.</summary>
-    private static void Load<T, TList>(ClusterCache cache, string kind, int count, Func<int, string> itemJson)
+    private static void Load<T, TList>(ClusterCache cache, ResourceKind kind, int count, Func<int, string> itemJson)
         where T : class, IKubernetesObject<V1ObjectMeta>
         where TList : IItems<T>
     {

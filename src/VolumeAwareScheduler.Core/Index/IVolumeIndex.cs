@@ -12,6 +12,9 @@ public interface IVolumeIndex
 {
     int Count { get; }
 
+    /// <summary>The names of every PV held (a copy: safe to enumerate while the index changes).</summary>
+    IReadOnlyList<string> Names { get; }
+
     /// <summary>Adds the PV or replaces the PV of the same name.</summary>
     void Upsert(VolumeInfo volume);
 

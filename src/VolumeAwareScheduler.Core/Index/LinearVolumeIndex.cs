@@ -14,6 +14,8 @@ public sealed class LinearVolumeIndex : IVolumeIndex
 
     public int Count => _volumes.Count;
 
+    public IReadOnlyList<string> Names => [.. _volumes.Keys];
+
     public void Upsert(VolumeInfo volume)
     {
         Remove(volume.Name);

@@ -45,6 +45,8 @@ public sealed class VolumeIndex : IVolumeIndex
 
     public int Count => _volumes.Count;
 
+    public IReadOnlyList<string> Names => [.. _volumes.Keys];
+
     /// <summary>Tests: take the all-nodes path of <see cref="FindMatchingVolumes"/> however few the nodes.</summary>
     internal bool AlwaysBatch { get; set; }
 

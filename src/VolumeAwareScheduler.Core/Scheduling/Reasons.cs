@@ -39,6 +39,9 @@ public static class Reasons
     // VolumeRestrictions PreFilter (volumerestrictions/volume_restrictions.go)
     public const string ReadWriteOncePodConflict = "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode";
 
+    /// <summary>volumezone/volume_zone.go ErrReasonConflict.</summary>
+    public const string VolumeZoneConflict = "node(s) had no available volume zone";
+
     // Other filter plugins
     public const string NodeNameMismatch = "node(s) didn't match the requested node name";
     public const string NodeUnschedulable = "node(s) were unschedulable";

@@ -1,3 +1,4 @@
+using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling.Framework;
 
 namespace VolumeAwareScheduler.Core.Scheduling;
@@ -13,7 +14,7 @@ public enum ClusterEventAction : byte
     All = Add | Update | Delete,
 }
 
-public readonly record struct ClusterEvent(string Kind, ClusterEventAction Action);
+public readonly record struct ClusterEvent(ResourceKind Kind, ClusterEventAction Action);
 
 /// <summary>
 /// Which cluster events can cure a rejection, per rejecting plugin: the knowledge belongs to the rule that rejected.
@@ -26,20 +27,28 @@ public static class RequeueHints
     {
         ["VolumeBinding"] =
         [
-            new("PersistentVolume", ClusterEventAction.Add | ClusterEventAction.Update),
-            new("PersistentVolumeClaim", ClusterEventAction.Add | ClusterEventAction.Update),
-            new("StorageClass", ClusterEventAction.Add | ClusterEventAction.Update),
-            new("Node", ClusterEventAction.Add | ClusterEventAction.Update),
-            new("CSINode", ClusterEventAction.Add | ClusterEventAction.Update),
-            new("CSIDriver", ClusterEventAction.Add | ClusterEventAction.Update),
-            new("CSIStorageCapacity", ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.PersistentVolume, ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.StorageClass, ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.CSINode, ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.CSIDriver, ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.CSIStorageCapacity, ClusterEventAction.Add | ClusterEventAction.Update),
         ],
-        ["VolumeRestrictions"] = [new("Pod", ClusterEventAction.Delete | ClusterEventAction.Update), new("PersistentVolumeClaim", ClusterEventAction.Add | ClusterEventAction.Update)],
-        ["NodeAffinity"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
-        ["NodeName"] = [new("Node", ClusterEventAction.Add)],
-        ["NodeUnschedulable"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
-        ["TaintToleration"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
-        ["NodeResourcesFit"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update), new("Pod", ClusterEventAction.Delete | ClusterEventAction.Update)],
+        ["VolumeRestrictions"] = [new(ResourceKind.Pod, ClusterEventAction.Delete | ClusterEventAction.Update), new(ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add | ClusterEventAction.Update)],
+        // volumezone EventsToRegister: StorageClass added, Node added or relabelled, PVC and PV added or updated.
+        ["VolumeZone"] =
+        [
+            new(ResourceKind.StorageClass, ClusterEventAction.Add),
+            new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add | ClusterEventAction.Update),
+            new(ResourceKind.PersistentVolume, ClusterEventAction.Add | ClusterEventAction.Update),
+        ],
+        ["NodeAffinity"] = [new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update)],
+        ["NodeName"] = [new(ResourceKind.Node, ClusterEventAction.Add)],
+        ["NodeUnschedulable"] = [new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update)],
+        ["TaintToleration"] = [new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update)],
+        ["NodeResourcesFit"] = [new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update), new(ResourceKind.Pod, ClusterEventAction.Delete | ClusterEventAction.Update)],
     };
 
     /// <summary>True when <paramref name="evt"/> may cure a rejection by any of <paramref name="plugins"/>.</summary>

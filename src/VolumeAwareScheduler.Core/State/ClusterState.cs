@@ -36,6 +36,8 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public IEnumerable<CsiStorageCapacityInfo> Capacities => _capacities.Values;
 
+    public IEnumerable<CsiDriverInfo> CsiDrivers => _drivers.Values;
+
     public NodeInfo? GetNode(string name) => _nodes.GetValueOrDefault(name);
 
     public PodInfo? GetPod(ObjectKey key) => _pods.GetValueOrDefault(key);

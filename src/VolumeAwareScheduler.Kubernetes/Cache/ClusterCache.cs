@@ -11,7 +11,7 @@ using VolumeAwareScheduler.Kubernetes.Informers;
 namespace VolumeAwareScheduler.Kubernetes.Cache;
 
 /// <summary>A change the cache applied, for whoever wants to react (the scheduling queue requeues on these).</summary>
-public sealed record ClusterChange(string Kind, InformerEventType Type, string Key);
+public sealed record ClusterChange(ResourceKind Kind, InformerEventType Type, ObjectKey Key);
 
 /// <summary>
 /// The single writer: turns informer events into Core snapshots in a <see cref="ClusterState"/> (with its incremental
@@ -26,9 +26,8 @@ public sealed class ClusterCache
     // scheduling loop look them up on every pod and binding, and must not queue behind a scheduling cycle for that.
     // PVs and claims, which only the writers read (to update them), are kept as their JSON: a third of the size of
     // the object graph, and they are the bulk of a large cluster (the memory load test: 100,000 of each).
-    private readonly ConcurrentDictionary<string, byte[]> _volumes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<ObjectKey, byte[]> _claims = new();
-    private readonly ConcurrentDictionary<ObjectKey, V1Pod> _pods = new();
+    private readonly Dictionary<ResourceKind, ConcurrentDictionary<ObjectKey, object>> _raw =
+        ResourceKinds.All.Where(k => k.Raw != RawForm.None).ToDictionary(k => k.Kind, _ => new ConcurrentDictionary<ObjectKey, object>());
     private readonly List<(Func<ClusterCache, bool> Condition, TaskCompletionSource Done)> _waiters = [];
     // Bounded, dropping the oldest: a consumer that falls behind (or a standby replica that does not schedule)
     // must not grow memory; whoever starts consuming re-reads the full state first anyway.
@@ -69,12 +68,12 @@ public sealed class ClusterCache
     }
 
     /// <summary>The latest PV as the API served it (managed fields dropped): a fresh copy, the caller's to change.</summary>
-    public V1PersistentVolume? GetVolumeObject(string name) => _volumes.TryGetValue(name, out var json) ? FromJson<V1PersistentVolume>(json) : null;
+    public V1PersistentVolume? GetVolumeObject(string name) =>
+        _raw[ResourceKind.PersistentVolume].TryGetValue(ObjectKey.Cluster(name), out var json) ? FromJson<V1PersistentVolume>((byte[])json) : null;
 
     /// <summary>The latest claim as the API served it (managed fields dropped): a fresh copy, the caller's to change.</summary>
-    public V1PersistentVolumeClaim? GetClaimObject(ObjectKey key) => _claims.TryGetValue(key, out var json) ? FromJson<V1PersistentVolumeClaim>(json) : null;
-
-    private static byte[] ToJson<T>(T obj) => System.Text.Encoding.UTF8.GetBytes(KubernetesJson.Serialize(obj));
+    public V1PersistentVolumeClaim? GetClaimObject(ObjectKey key) =>
+        _raw[ResourceKind.PersistentVolumeClaim].TryGetValue(key, out var json) ? FromJson<V1PersistentVolumeClaim>((byte[])json) : null;
 
     private static T FromJson<T>(byte[] json)
     {
@@ -82,11 +81,11 @@ public sealed class ClusterCache
         return KubernetesJson.Deserialize<T>(stream);
     }
 
-    public V1Pod? GetPodObject(ObjectKey key) => _pods.GetValueOrDefault(key);
+    public V1Pod? GetPodObject(ObjectKey key) => _raw[ResourceKind.Pod].GetValueOrDefault(key) as V1Pod;
 
     public IReadOnlyList<V1Pod> PodObjects()
     {
-        lock (_lock) return [.. _pods.Values];
+        lock (_lock) return [.. _raw[ResourceKind.Pod].Values.Cast<V1Pod>()];
     }
 
     /// <summary>Completes when <paramref name="condition"/> holds after some applied event (checked under the lock).</summary>
@@ -125,15 +124,12 @@ public sealed class ClusterCache
         _changes.Writer.TryComplete();
     }
 
-    /// <summary>An event kind that carries nothing: when the cache applies it, everything queued before it is applied.</summary>
-    public const string BarrierKind = "Barrier";
-
-    /// <summary>How many barriers have been applied.</summary>
+    /// <summary>How many barriers (<see cref="InformerEventType.Barrier"/>) have been applied.</summary>
     public long BarriersApplied { get; private set; }
 
     public void Apply(InformerEvent e)
     {
-        if (e.Kind == BarrierKind)
+        if (e.Type == InformerEventType.Barrier)
         {
             lock (_lock)
             {
@@ -142,172 +138,88 @@ public sealed class ClusterCache
             }
             return;
         }
+        var kind = ResourceKinds.ByKind[e.Kind];
         // Conversions and the JSON of PVs and claims are pure: done before the lock, which the scheduling cycle holds
         // for its whole decision, so that neither waits for the other's share of that work.
         var delete = e.Type == InformerEventType.Delete;
         var prepared = new Prepared[e.Objects.Count];
-        for (var i = 0; i < prepared.Length; i++) prepared[i] = Prepare(e.Objects[i], delete);
+        for (var i = 0; i < prepared.Length; i++) prepared[i] = Prepare(kind, e.Objects[i], delete);
         lock (_lock)
         {
-            if (e.Type == InformerEventType.Replace) ClearKind(e.Kind, e.Objects);
+            if (e.Type == InformerEventType.Replace) Relist(kind, prepared);
             foreach (var one in prepared)
             {
-                var key = ApplyOne(one, delete);
-                if (key is not null) _changes.Writer.TryWrite(new ClusterChange(e.Kind, e.Type, key));
+                if (ApplyOne(kind, one, delete)) _changes.Writer.TryWrite(new ClusterChange(e.Kind, e.Type, one.Key));
             }
             Version++;
             ReleaseWaiters();
         }
     }
 
-    /// <summary>An API object with its Core snapshot (null when deleted, finished or unconvertible) and, for PVs and claims, its JSON.</summary>
-    private readonly record struct Prepared(IKubernetesObject<V1ObjectMeta> Object, object? Snapshot, byte[]? Json, bool Unconvertible);
+    /// <summary>
+    /// An API object's key, its Core snapshot (null when deleted, left out of the state or unconvertible) and the form
+    /// the writers keep it in (the JSON of PVs and claims).
+    /// </summary>
+    private readonly record struct Prepared(ObjectKey Key, object? Snapshot, object? Raw, bool Unconvertible);
 
-    private static Prepared Prepare(IKubernetesObject<V1ObjectMeta> obj, bool delete)
+    private static Prepared Prepare(KindRegistration kind, IKubernetesObject<V1ObjectMeta> obj, bool delete)
     {
-        if (delete) return new Prepared(obj, null, null, false);
-        var json = obj switch
+        var key = kind.KeyOf(obj);
+        if (delete) return new Prepared(key, null, null, false);
+        object? raw = kind.Raw switch
         {
-            V1PersistentVolume pv => ToJson(pv),
-            V1PersistentVolumeClaim pvc => ToJson(pvc),
+            RawForm.Json => System.Text.Encoding.UTF8.GetBytes(KubernetesJson.Serialize(obj)),
+            RawForm.Object => obj,
             _ => null,
         };
         try
         {
-            object? snapshot = obj switch
-            {
-                V1Node node => Converter.ToNode(node),
-                V1PersistentVolume pv => Converter.ToVolume(pv),
-                V1PersistentVolumeClaim pvc => Converter.ToClaim(pvc),
-                V1Pod pod when pod.Status?.Phase is "Succeeded" or "Failed" => null,
-                V1Pod pod => Converter.ToPod(pod),
-                V1StorageClass sc => Converter.ToStorageClass(sc),
-                V1CSIDriver driver => Converter.ToCsiDriver(driver),
-                V1CSIStorageCapacity capacity => Converter.ToCapacity(capacity),
-                _ => null,
-            };
-            return new Prepared(obj, snapshot, json, false);
+            return new Prepared(key, kind.Convert(obj), raw, false);
         }
         catch (ConversionException)
         {
-            return new Prepared(obj, null, json, true);
+            return new Prepared(key, null, raw, true);
         }
     }
 
-    private string? ApplyOne(Prepared prepared, bool delete)
+    /// <summary>Applies one object; false when the state did not change (an unconvertible object).</summary>
+    private bool ApplyOne(KindRegistration kind, Prepared prepared, bool delete)
     {
-        // An unconvertible object is counted and left out of the state; the API objects writers read are kept (as before).
+        // An unconvertible object is counted and left out of the state; the API objects writers read are kept.
         if (prepared.Unconvertible) ConversionErrors++;
-        switch (prepared.Object)
+        var raw = _raw.GetValueOrDefault(kind.Kind);
+        if (delete || (prepared.Snapshot is null && !prepared.Unconvertible))
         {
-            case V1Node node:
-                if (delete) State.RemoveNode(node.Name());
-                else if (prepared.Snapshot is NodeInfo info) State.UpsertNode(info);
-                else return null;
-                return node.Name();
-            case V1PersistentVolume pv:
-                if (delete)
-                {
-                    _volumes.TryRemove(pv.Name(), out _);
-                    State.Volumes.Remove(pv.Name());
-                }
-                else
-                {
-                    _volumes[pv.Name()] = prepared.Json!;
-                    if (prepared.Snapshot is VolumeInfo info) State.Volumes.Upsert(info);
-                    else return null;
-                }
-                return pv.Name();
-            case V1PersistentVolumeClaim pvc:
-                var claimKey = new ObjectKey(pvc.Namespace() ?? "default", pvc.Name());
-                if (delete)
-                {
-                    _claims.TryRemove(claimKey, out _);
-                    State.RemoveClaim(claimKey);
-                }
-                else
-                {
-                    _claims[claimKey] = prepared.Json!;
-                    if (prepared.Snapshot is ClaimInfo info) State.UpsertClaim(info);
-                    else return null;
-                }
-                return claimKey.ToString();
-            case V1Pod pod:
-                var podKey = new ObjectKey(pod.Namespace() ?? "default", pod.Name());
-                var finished = pod.Status?.Phase is "Succeeded" or "Failed";
-                if (delete || finished)
-                {
-                    _pods.TryRemove(podKey, out _);
-                    State.RemovePod(podKey);
-                }
-                else
-                {
-                    _pods[podKey] = pod;
-                    if (prepared.Snapshot is PodInfo info) State.UpsertPod(info);
-                    else return null;
-                }
-                return podKey.ToString();
-            case V1StorageClass sc:
-                if (delete) State.RemoveStorageClass(sc.Name());
-                else if (prepared.Snapshot is StorageClassInfo info) State.UpsertStorageClass(info);
-                else return null;
-                return sc.Name();
-            case V1CSIDriver driver:
-                if (delete) State.RemoveCsiDriver(driver.Name());
-                else if (prepared.Snapshot is CsiDriverInfo info) State.UpsertCsiDriver(info);
-                else return null;
-                return driver.Name();
-            case V1CSIStorageCapacity capacity:
-                var capacityKey = new ObjectKey(capacity.Namespace() ?? "default", capacity.Name());
-                if (delete) State.RemoveCapacity(capacityKey);
-                else if (prepared.Snapshot is CsiStorageCapacityInfo info) State.UpsertCapacity(info);
-                else return null;
-                return capacityKey.ToString();
-            default:
-                return null;
+            // Deleted, or left out of the state (a finished pod): gone from both.
+            raw?.TryRemove(prepared.Key, out _);
+            kind.Remove(State, prepared.Key);
+            return true;
         }
+        if (raw is not null && prepared.Raw is not null) raw[prepared.Key] = prepared.Raw;
+        if (prepared.Snapshot is null) return false;
+        kind.Upsert(State, prepared.Snapshot);
+        return true;
     }
 
     /// <summary>
-    /// A relist replaces everything of its kind: objects deleted while the watch was down must go. The API objects
-    /// are read without the lock, so only those absent from the new list are removed (the others are overwritten):
-    /// a reader never misses an object that exists on both sides of the relist.
+    /// A relist replaces everything of its kind: objects deleted while the watch was down must go. Snapshots absent
+    /// from the new list are removed from the state; the API objects (read without the lock) only when absent too, so
+    /// that a reader never misses an object that exists on both sides of the relist.
     /// </summary>
-    private void ClearKind(string kind, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> incoming)
+    private void Relist(KindRegistration kind, Prepared[] incoming)
     {
-        var kept = incoming.Select(o => (o.Namespace() ?? "default", o.Name())).ToHashSet();
-        switch (kind)
+        var kept = new HashSet<ObjectKey>(incoming.Length);
+        foreach (var one in incoming) kept.Add(one.Key);
+        foreach (var key in kind.Keys(State).ToList())
         {
-            case "Node":
-                foreach (var node in State.Nodes.ToList()) State.RemoveNode(node.Name);
-                break;
-            case "PersistentVolume":
-                foreach (var name in _volumes.Keys.ToList())
-                {
-                    State.Volumes.Remove(name);
-                    if (!kept.Contains(("default", name))) _volumes.TryRemove(name, out _);
-                }
-                break;
-            case "PersistentVolumeClaim":
-                foreach (var key in _claims.Keys.ToList())
-                {
-                    State.RemoveClaim(key);
-                    if (!kept.Contains((key.Namespace, key.Name))) _claims.TryRemove(key, out _);
-                }
-                break;
-            case "Pod":
-                foreach (var key in _pods.Keys.ToList())
-                {
-                    State.RemovePod(key);
-                    if (!kept.Contains((key.Namespace, key.Name))) _pods.TryRemove(key, out _);
-                }
-                break;
-            case "StorageClass":
-                foreach (var sc in State.StorageClasses.ToList()) State.RemoveStorageClass(sc.Name);
-                break;
-            case "CSIStorageCapacity":
-                foreach (var c in State.Capacities.ToList()) State.RemoveCapacity(c.Key);
-                break;
+            if (!kept.Contains(key)) kind.Remove(State, key);
+        }
+        if (_raw.GetValueOrDefault(kind.Kind) is { } raw)
+        {
+            foreach (var key in raw.Keys)
+            {
+                if (!kept.Contains(key)) raw.TryRemove(key, out _);
+            }
         }
     }
 

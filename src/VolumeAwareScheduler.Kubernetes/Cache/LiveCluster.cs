@@ -6,7 +6,7 @@ using VolumeAwareScheduler.Kubernetes.Informers;
 namespace VolumeAwareScheduler.Kubernetes.Cache;
 
 /// <summary>
-/// The live cluster: one informer per kind the decisions read, all feeding one channel that the
+/// The live cluster: one informer per registered kind (<see cref="ResourceKinds"/>), all feeding one channel that the
 /// <see cref="ClusterCache"/> drains as the single writer. The same code runs against a real API server and
 /// against the emulator; only the client's configuration differs.
 /// </summary>
@@ -23,45 +23,14 @@ public sealed class LiveCluster : IAsyncDisposable
     {
         Cache = new ClusterCache();
         _time = time;
-        var w = _events.Writer;
-        Add(new Informer<V1Node, V1NodeList>("Node",
-            (c, l, ct) => client.CoreV1.ListNodeAsync(continueParameter: c, limit: l, cancellationToken: ct),
-            (rv, t, e, ct) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
-            w, time, options));
-        Add(new Informer<V1PersistentVolume, V1PersistentVolumeList>("PersistentVolume",
-            (c, l, ct) => client.CoreV1.ListPersistentVolumeAsync(continueParameter: c, limit: l, cancellationToken: ct),
-            (rv, t, e, ct) => client.CoreV1.WatchListPersistentVolumeAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
-            w, time, options));
-        Add(new Informer<V1PersistentVolumeClaim, V1PersistentVolumeClaimList>("PersistentVolumeClaim",
-            (c, l, ct) => client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
-            (rv, t, e, ct) => client.CoreV1.WatchListPersistentVolumeClaimForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
-            w, time, options));
-        Add(new Informer<V1Pod, V1PodList>("Pod",
-            (c, l, ct) => client.CoreV1.ListPodForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
-            (rv, t, e, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
-            w, time, options));
-        Add(new Informer<V1StorageClass, V1StorageClassList>("StorageClass",
-            (c, l, ct) => client.StorageV1.ListStorageClassAsync(continueParameter: c, limit: l, cancellationToken: ct),
-            (rv, t, e, ct) => client.StorageV1.WatchListStorageClassAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
-            w, time, options));
-        Add(new Informer<V1CSIDriver, V1CSIDriverList>("CSIDriver",
-            (c, l, ct) => client.StorageV1.ListCSIDriverAsync(continueParameter: c, limit: l, cancellationToken: ct),
-            (rv, t, e, ct) => client.StorageV1.WatchListCSIDriverAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
-            w, time, options));
-        Add(new Informer<V1CSIStorageCapacity, V1CSIStorageCapacityList>("CSIStorageCapacity",
-            (c, l, ct) => client.StorageV1.ListCSIStorageCapacityForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
-            (rv, t, e, ct) => client.StorageV1.WatchListCSIStorageCapacityForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
-            w, time, options));
-        _loops.Add(Cache.RunAsync(_events.Reader, _stop.Token));
-        Synced = WhenAppliedAsync(time);
-
-        void Add<T, TList>(Informer<T, TList> informer)
-            where T : class, IKubernetesObject<V1ObjectMeta>
-            where TList : IKubernetesObject<V1ListMeta>, IItems<T>
+        foreach (var kind in ResourceKinds.All)
         {
+            var informer = kind.CreateInformer(client, _events.Writer, time, options);
             _loops.Add(Task.Run(() => informer.RunAsync(_stop.Token)));
             _synced.Add(informer.Synced);
         }
+        _loops.Add(Cache.RunAsync(_events.Reader, _stop.Token));
+        Synced = WhenAppliedAsync(time);
     }
 
     public ClusterCache Cache { get; }
@@ -73,7 +42,7 @@ public sealed class LiveCluster : IAsyncDisposable
     {
         await Task.WhenAll(_synced).ConfigureAwait(false);
         // The lists are in the channel; a barrier behind them completes once the cache has applied them all.
-        await _events.Writer.WriteAsync(new InformerEvent(ClusterCache.BarrierKind, InformerEventType.Upsert, []), _stop.Token).ConfigureAwait(false);
+        await _events.Writer.WriteAsync(InformerEvent.Barrier, _stop.Token).ConfigureAwait(false);
         await Cache.WaitForAsync(c => c.BarriersApplied > 0, Timeout.InfiniteTimeSpan, time, _stop.Token).ConfigureAwait(false);
     }
 
@@ -95,7 +64,7 @@ public sealed class LiveCluster : IAsyncDisposable
             // Off the caller's thread: a wedged cache may hold its lock, and waiting for it must not block a request thread.
             var applied = await Task.Run(async () =>
             {
-                await _events.Writer.WriteAsync(new InformerEvent(ClusterCache.BarrierKind, InformerEventType.Upsert, []), linked.Token).ConfigureAwait(false);
+                await _events.Writer.WriteAsync(InformerEvent.Barrier, linked.Token).ConfigureAwait(false);
                 return await Cache.WaitForAsync(c => c.BarriersApplied > before, timeout, _time, linked.Token).ConfigureAwait(false);
             }, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
             return applied ? null : $"the cache did not apply informer events within {timeout.TotalSeconds:0.#} s";

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using VolumeAwareScheduler.Core.Model;
 
 namespace VolumeAwareScheduler.Kubernetes.Informers;
 
@@ -12,9 +13,30 @@ public enum InformerEventType : byte
     Replace,
     Upsert,
     Delete,
+    /// <summary>Carries nothing: once the receiver applies it, everything queued before it is applied.</summary>
+    Barrier,
 }
 
-public sealed record InformerEvent(string Kind, InformerEventType Type, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects);
+public sealed record InformerEvent(ResourceKind Kind, InformerEventType Type, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects)
+{
+    /// <summary>A barrier event (<see cref="InformerEventType.Barrier"/>).</summary>
+    public static readonly InformerEvent Barrier = new(default, InformerEventType.Barrier, []);
+}
+
+/// <summary>An informer of any kind, as its owner runs and watches it.</summary>
+public interface IInformer
+{
+    ResourceKind Kind { get; }
+
+    /// <summary>Completes after the first full list was handed on.</summary>
+    Task Synced { get; }
+
+    int Relists { get; }
+
+    int Resumes { get; }
+
+    Task RunAsync(CancellationToken cancellationToken);
+}
 
 /// <summary>One page of a list: KubernetesClient's generated ListXxxAsync(continue, limit).</summary>
 public delegate Task<TList> ListCall<TList>(string? continueToken, int limit, CancellationToken cancellationToken);
@@ -44,19 +66,19 @@ public sealed record InformerOptions
 /// raw watch stream; this is the loop around it. <see cref="Synced"/> completes after the first full list.
 /// </summary>
 public sealed class Informer<T, TList>(
-    string kind,
+    ResourceKind kind,
     ListCall<TList> list,
     WatchCall<T> watch,
     ChannelWriter<InformerEvent> sink,
     TimeProvider time,
-    InformerOptions? options = null)
+    InformerOptions? options = null) : IInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
     where TList : IKubernetesObject<V1ListMeta>, IItems<T>
 {
     private readonly InformerOptions _options = options ?? new InformerOptions();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public string Kind => kind;
+    public ResourceKind Kind => kind;
 
     public Task Synced => _synced.Task;
 

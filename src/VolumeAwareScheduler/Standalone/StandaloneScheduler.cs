@@ -90,16 +90,14 @@ public sealed partial class StandaloneScheduler
         await foreach (var change in _cluster.Cache.Changes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             var action = change.Type == InformerEventType.Delete ? ClusterEventAction.Delete : ClusterEventAction.Add | ClusterEventAction.Update;
-            if (change.Kind == "Pod")
+            if (change.Kind == ResourceKind.Pod)
             {
-                var slash = change.Key.IndexOf('/', StringComparison.Ordinal);
-                var key = new ObjectKey(change.Key[..slash], change.Key[(slash + 1)..]);
-                var pod = _cluster.Cache.GetPodObject(key);
-                if (pod is null) _queue.Remove(key);
+                var pod = _cluster.Cache.GetPodObject(change.Key);
+                if (pod is null) _queue.Remove(change.Key);
                 else Track(pod);
             }
             var moved = _queue.OnClusterEvent(new ClusterEvent(change.Kind, action));
-            if (moved > 0) Log.Requeued(_logger, moved, change.Kind, change.Key);
+            if (moved > 0) Log.Requeued(_logger, moved, change.Kind.ToString(), change.Key.ToString());
         }
     }
 
@@ -207,7 +205,7 @@ public sealed partial class StandaloneScheduler
             {
                 _metrics.Binding("bound", _time.GetElapsedTime(started));
                 _metrics.Attempt("scheduled");
-                if (queued.Cure is { } cure) _metrics.EventToBinding(cure.Event.Kind, boundAt - cure.At);
+                if (queued.Cure is { } cure) _metrics.EventToBinding(cure.Event.Kind.ToString(), boundAt - cure.At);
             }
             _progress.Writer.TryWrite(new PodBound(pod.Key, boundAt, node, volumes, queued.Attempts, queued.Cure));
             bound = true;

@@ -35,7 +35,7 @@ public class RestrictionsAndPreferencesTests
         Assert.Equal($"0/2 nodes are available: 1 {Reasons.ReadWriteOncePodConflict}, 1 {Reasons.DidNotSatisfyPlugins(["VolumeBinding"])}.", result.FailureMessage);
         Assert.Equal(StatusCode.Unschedulable, result.Nodes.Single(n => n.Node.Name == "node-a").Status.Code);
         Assert.Contains("VolumeRestrictions", RequeueHints.RejectingPlugins(result));
-        Assert.True(RequeueHints.MayCure(RequeueHints.RejectingPlugins(result), new ClusterEvent("Pod", ClusterEventAction.Delete)));
+        Assert.True(RequeueHints.MayCure(RequeueHints.RejectingPlugins(result), new ClusterEvent(ResourceKind.Pod, ClusterEventAction.Delete)));
     }
 
     [Fact]

@@ -102,7 +102,9 @@ public class VolumeBindingPluginTests
         foreach (var n in scenario.Nodes) state.UpsertNode(n);
         foreach (var c in scenario.Pvcs ?? []) state.UpsertClaim(c);
         foreach (var v in scenario.Pvs ?? []) state.Volumes.Upsert(v);
-        var framework = new SchedulingFramework(Profiles.Default());
+        // VolumeBinding alone, as upstream's table runs it (other plugins' PreFilters, such as VolumeZone's, would
+        // answer some rows first in the default profile).
+        var framework = new SchedulingFramework(Profiles.Extender());
 
         var (preFilter, _) = new VolumeAwareScheduler.Core.Binding.VolumeBinder(state).GetPodVolumeClaims(scenario.Pod);
         var wantPreFilter = scenario.WantPreFilter ?? (StatusCode.Success, []);

@@ -59,10 +59,10 @@ public sealed class SchedulingQueueTests : IDisposable
         await _queue.PopAsync(default);
         _queue.MarkUnschedulable(Pod("a"), VolumeRejection);
 
-        Assert.Equal(0, _queue.OnClusterEvent(new ClusterEvent("ConfigMap", ClusterEventAction.Add)));
+        Assert.Equal(0, _queue.OnClusterEvent(new ClusterEvent(ResourceKind.PodDisruptionBudget, ClusterEventAction.Add)));
         Assert.Equal(QueueState.Unschedulable, _queue.StateOf(Pod("a")));
 
-        Assert.Equal(1, _queue.OnClusterEvent(new ClusterEvent("PersistentVolume", ClusterEventAction.Add)));
+        Assert.Equal(1, _queue.OnClusterEvent(new ClusterEvent(ResourceKind.PersistentVolume, ClusterEventAction.Add)));
         Assert.Equal(QueueState.Backoff, _queue.StateOf(Pod("a")));
 
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -79,8 +79,8 @@ public sealed class SchedulingQueueTests : IDisposable
         await _queue.PopAsync(default);
         _queue.MarkUnschedulable(Pod("a"), new HashSet<string> { "TaintToleration" });
 
-        Assert.Equal(0, _queue.OnClusterEvent(new ClusterEvent("PersistentVolume", ClusterEventAction.Add)));
-        Assert.Equal(1, _queue.OnClusterEvent(new ClusterEvent("Node", ClusterEventAction.Update)));
+        Assert.Equal(0, _queue.OnClusterEvent(new ClusterEvent(ResourceKind.PersistentVolume, ClusterEventAction.Add)));
+        Assert.Equal(1, _queue.OnClusterEvent(new ClusterEvent(ResourceKind.Node, ClusterEventAction.Update)));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class SchedulingQueueTests : IDisposable
     {
         _queue.Add(Pod("a"), 0);
         await _queue.PopAsync(default);
-        _queue.OnClusterEvent(new ClusterEvent("PersistentVolume", ClusterEventAction.Add)); // while in flight
+        _queue.OnClusterEvent(new ClusterEvent(ResourceKind.PersistentVolume, ClusterEventAction.Add)); // while in flight
 
         _queue.MarkUnschedulable(Pod("a"), VolumeRejection);
 
@@ -143,10 +143,10 @@ public sealed class SchedulingQueueTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(3));
         var eventAt = _time.GetUtcNow();
 
-        _queue.OnClusterEvent(new ClusterEvent("PersistentVolume", ClusterEventAction.Add));
+        _queue.OnClusterEvent(new ClusterEvent(ResourceKind.PersistentVolume, ClusterEventAction.Add));
         var popped = await _queue.PopAsync(default).WaitAsync(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(new CuringEvent(new ClusterEvent("PersistentVolume", ClusterEventAction.Add), eventAt), popped.Cure);
+        Assert.Equal(new CuringEvent(new ClusterEvent(ResourceKind.PersistentVolume, ClusterEventAction.Add), eventAt), popped.Cure);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class SchedulingQueueTests : IDisposable
     {
         _queue.Add(Pod("a"), 0);
         await _queue.PopAsync(default);
-        _queue.OnClusterEvent(new ClusterEvent("PersistentVolume", ClusterEventAction.Add)); // while in flight
+        _queue.OnClusterEvent(new ClusterEvent(ResourceKind.PersistentVolume, ClusterEventAction.Add)); // while in flight
 
         _queue.MarkUnschedulable(Pod("a"), new HashSet<string> { "TaintToleration" });
 
@@ -225,40 +225,40 @@ public sealed class SchedulingQueueTests : IDisposable
         _queue.Retry(Pod("retried"));
         _queue.MarkUnschedulable(Pod("parked"), new HashSet<string> { "TaintToleration" });
         _queue.MarkUnschedulable(Pod("cured"), VolumeRejection);
-        _queue.OnClusterEvent(new ClusterEvent("PersistentVolume", ClusterEventAction.Add));
+        _queue.OnClusterEvent(new ClusterEvent(ResourceKind.PersistentVolume, ClusterEventAction.Add));
 
         Assert.Equal(new QueueDepths(Active: 1, Backoff: 2, Unschedulable: 1, InFlight: 1), _queue.Depths());
     }
 
     /// <summary>Rejecting plugin, the cluster event, whether it moves the pod (RequeueHints, through the queue).</summary>
-    public static TheoryData<string, string, ClusterEventAction, bool> RequeueCases => new()
+    public static TheoryData<string, ResourceKind, ClusterEventAction, bool> RequeueCases => new()
     {
-        { "VolumeBinding", "PersistentVolume", ClusterEventAction.Add, true },
-        { "VolumeBinding", "PersistentVolumeClaim", ClusterEventAction.Update, true },
-        { "VolumeBinding", "StorageClass", ClusterEventAction.Add, true },
-        { "VolumeBinding", "Node", ClusterEventAction.Add, true },
-        { "VolumeBinding", "CSINode", ClusterEventAction.Add, true },
-        { "VolumeBinding", "CSIDriver", ClusterEventAction.Update, true },
-        { "VolumeBinding", "CSIStorageCapacity", ClusterEventAction.Add, true },
-        { "VolumeBinding", "CSIStorageCapacity", ClusterEventAction.Update, true },
-        { "VolumeBinding", "PersistentVolume", ClusterEventAction.Delete, false },
-        { "VolumeBinding", "Pod", ClusterEventAction.Delete, false },
-        { "NodeResourcesFit", "Pod", ClusterEventAction.Delete, true },
-        { "NodeResourcesFit", "Node", ClusterEventAction.Add, true },
-        { "NodeResourcesFit", "PersistentVolume", ClusterEventAction.Add, false },
-        { "VolumeRestrictions", "Pod", ClusterEventAction.Delete, true },
-        { "VolumeRestrictions", "Node", ClusterEventAction.Add, false },
-        { "NodeAffinity", "Node", ClusterEventAction.Add, true },
-        { "NodeAffinity", "Node", ClusterEventAction.Delete, false },
-        { "NodeAffinity", "StorageClass", ClusterEventAction.Add, false },
-        { "NodeName", "Node", ClusterEventAction.Add, true },
-        { "TaintToleration", "Node", ClusterEventAction.Update, true },
-        { "NodeUnschedulable", "Node", ClusterEventAction.Update, true },
+        { "VolumeBinding", ResourceKind.PersistentVolume, ClusterEventAction.Add, true },
+        { "VolumeBinding", ResourceKind.PersistentVolumeClaim, ClusterEventAction.Update, true },
+        { "VolumeBinding", ResourceKind.StorageClass, ClusterEventAction.Add, true },
+        { "VolumeBinding", ResourceKind.Node, ClusterEventAction.Add, true },
+        { "VolumeBinding", ResourceKind.CSINode, ClusterEventAction.Add, true },
+        { "VolumeBinding", ResourceKind.CSIDriver, ClusterEventAction.Update, true },
+        { "VolumeBinding", ResourceKind.CSIStorageCapacity, ClusterEventAction.Add, true },
+        { "VolumeBinding", ResourceKind.CSIStorageCapacity, ClusterEventAction.Update, true },
+        { "VolumeBinding", ResourceKind.PersistentVolume, ClusterEventAction.Delete, false },
+        { "VolumeBinding", ResourceKind.Pod, ClusterEventAction.Delete, false },
+        { "NodeResourcesFit", ResourceKind.Pod, ClusterEventAction.Delete, true },
+        { "NodeResourcesFit", ResourceKind.Node, ClusterEventAction.Add, true },
+        { "NodeResourcesFit", ResourceKind.PersistentVolume, ClusterEventAction.Add, false },
+        { "VolumeRestrictions", ResourceKind.Pod, ClusterEventAction.Delete, true },
+        { "VolumeRestrictions", ResourceKind.Node, ClusterEventAction.Add, false },
+        { "NodeAffinity", ResourceKind.Node, ClusterEventAction.Add, true },
+        { "NodeAffinity", ResourceKind.Node, ClusterEventAction.Delete, false },
+        { "NodeAffinity", ResourceKind.StorageClass, ClusterEventAction.Add, false },
+        { "NodeName", ResourceKind.Node, ClusterEventAction.Add, true },
+        { "TaintToleration", ResourceKind.Node, ClusterEventAction.Update, true },
+        { "NodeUnschedulable", ResourceKind.Node, ClusterEventAction.Update, true },
     };
 
     [Theory]
     [MemberData(nameof(RequeueCases))]
-    public async Task Cluster_event_moves_the_pod_only_when_it_may_cure_the_rejection(string plugin, string kind, ClusterEventAction action, bool moves)
+    public async Task Cluster_event_moves_the_pod_only_when_it_may_cure_the_rejection(string plugin, ResourceKind kind, ClusterEventAction action, bool moves)
     {
         _queue.Add(Pod("a"), 0);
         await _queue.PopAsync(default);

@@ -101,7 +101,7 @@ public sealed class StandaloneOpsTests
 
         // The event that moved the pod: the new volume, or a change to its claim that the PV controller made meanwhile.
         var (seconds, kind) = Assert.Single(recorded);
-        Assert.Equal(bound.Cure!.Value.Event.Kind, kind);
+        Assert.Equal(bound.Cure!.Value.Event.Kind.ToString(), kind);
         Assert.Contains(kind, new[] { "PersistentVolume", "PersistentVolumeClaim" });
         Assert.Equal((bound.At - bound.Cure!.Value.At).TotalSeconds, seconds, 6);
     }

@@ -32,7 +32,7 @@ public sealed class StandaloneRequeueTests : IAsyncLifetime
         var bound = await _cluster.NextAsync<PodBound>(pod);
 
         Assert.Equal("node-3", bound.Node);
-        Assert.Equal(new ClusterEvent("Node", ClusterEventAction.Add | ClusterEventAction.Update), bound.Cure?.Event);
+        Assert.Equal(new ClusterEvent(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update), bound.Cure?.Event);
         Assert.True(bound.Cure!.Value.At >= pending.At && bound.Cure.Value.At <= bound.At);
         Assert.Equal(2, bound.Attempts);
     }
@@ -43,6 +43,10 @@ public sealed class StandaloneRequeueTests : IAsyncLifetime
         var pod = new ObjectKey("default", "follower");
         await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-3", "node-3"));
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("data"), "default");
+        // The claim and the pod come through different watches: wait for the claim, so that the first verdict is
+        // about the volume rather than about a claim not seen yet.
+        Assert.True(await _cluster.Runner.Cluster.Cache.WaitForAsync(c => c.Read(s => s.GetClaim(new ObjectKey("default", "data")) is not null),
+            StandaloneTestCluster.Patience, TimeProvider.System, default));
         await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("follower", "data"), "default");
         var pending = await _cluster.NextAsync<PodUnschedulable>(pod);
         Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind.", pending.Message);

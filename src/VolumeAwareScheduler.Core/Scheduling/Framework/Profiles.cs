@@ -22,12 +22,13 @@ public static class Profiles
         var fit = new NodeResourcesFit();
         var restrictions = new VolumeRestrictions();
         var binding = new VolumeBinding(volumeBinding ?? new VolumeBindingArgs());
+        var zone = new VolumeZone();
         return new Profile
         {
             SchedulerName = schedulerName,
             QueueSort = new PrioritySort(),
-            PreFilter = [nodeAffinity, restrictions, binding],
-            Filter = [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, fit, restrictions, binding],
+            PreFilter = [nodeAffinity, restrictions, binding, zone],
+            Filter = [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, fit, restrictions, binding, zone],
             PreScore = [taintToleration, nodeAffinity, binding],
             Score = [new(taintToleration, 3), new(nodeAffinity, 2), new(fit, 1), new(binding, 1)],
             Reserve = [binding],

@@ -1,0 +1,81 @@
+using k8s;
+using k8s.Models;
+using VolumeAwareScheduler.ApiEmulator;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Kubernetes.Cache;
+using VolumeAwareScheduler.Testing.Kubernetes;
+
+namespace VolumeAwareScheduler.Kubernetes.Tests.Cache;
+
+/// <summary>
+/// Every registered kind (<see cref="ResourceKinds.All"/>): an object deleted while the watches are down, with the
+/// history compacted so that resuming fails with 410, is gone from the cache after the relist; one that stays, stays.
+/// </summary>
+public sealed class RelistTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private ApiEmulator.ApiEmulator _emulator = null!;
+    private k8s.Kubernetes _client = null!;
+
+    /// <summary>Per kind: create an object named <c>name</c>, delete it.</summary>
+    private static readonly Dictionary<ResourceKind, (Func<IKubernetes, string, Task> Create, Func<IKubernetes, string, Task> Delete)> Ops = new()
+    {
+        [ResourceKind.Node] = ((c, n) => c.CoreV1.CreateNodeAsync(Objects.Node(n)), (c, n) => c.CoreV1.DeleteNodeAsync(n)),
+        [ResourceKind.PersistentVolume] = ((c, n) => c.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume(n, "node-x")), (c, n) => c.CoreV1.DeletePersistentVolumeAsync(n)),
+        [ResourceKind.PersistentVolumeClaim] = ((c, n) => c.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim(n), "default"),
+            (c, n) => c.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync(n, "default")),
+        [ResourceKind.Pod] = ((c, n) => c.CoreV1.CreateNamespacedPodAsync(Objects.Pod(n, claim: null), "default"), (c, n) => c.CoreV1.DeleteNamespacedPodAsync(n, "default")),
+        [ResourceKind.StorageClass] = ((c, n) => c.StorageV1.CreateStorageClassAsync(Objects.LocalClass(n)), (c, n) => c.StorageV1.DeleteStorageClassAsync(n)),
+        [ResourceKind.CSIDriver] = ((c, n) => c.StorageV1.CreateCSIDriverAsync(new V1CSIDriver { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1CSIDriverSpec { StorageCapacity = true } }),
+            (c, n) => c.StorageV1.DeleteCSIDriverAsync(n)),
+        [ResourceKind.CSIStorageCapacity] = ((c, n) => c.StorageV1.CreateNamespacedCSIStorageCapacityAsync(
+                new V1CSIStorageCapacity { Metadata = new V1ObjectMeta { Name = n, NamespaceProperty = "default" }, StorageClassName = "local", Capacity = new ResourceQuantity("10Gi") }, "default"),
+            (c, n) => c.StorageV1.DeleteNamespacedCSIStorageCapacityAsync(n, "default")),
+    };
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions { EnableControllers = false });
+        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _emulator.BaseAddress.ToString() });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public void Every_registered_kind_is_covered_here() =>
+        Assert.Equal(ResourceKinds.All.Select(k => k.Kind).Order(), Ops.Keys.Order());
+
+    [Fact]
+    public async Task A_relist_removes_what_was_deleted_while_the_watches_were_down_for_every_kind()
+    {
+        foreach (var (create, _) in Ops.Values)
+        {
+            await create(_client, "stays");
+            await create(_client, "goes");
+        }
+        await using var cluster = new LiveCluster(_client, TimeProvider.System);
+        await cluster.Synced.WaitAsync(Patience);
+        Assert.True(await cluster.Cache.WaitForAsync(c => c.Read(s => ResourceKinds.All.All(k => Names(k, s).SetEquals(["goes", "stays"]))), Patience, TimeProvider.System, default),
+            Describe(cluster));
+
+        _emulator.Faults.DropWatches();
+        foreach (var (_, delete) in Ops.Values) await delete(_client, "goes");
+        _emulator.Faults.Compact();
+
+        Assert.True(await cluster.Cache.WaitForAsync(c => c.Read(s => ResourceKinds.All.All(k => Names(k, s).SetEquals(["stays"]))), Patience, TimeProvider.System, default),
+            Describe(cluster));
+        Assert.Null(cluster.Cache.GetVolumeObject("goes"));
+        Assert.Null(cluster.Cache.GetClaimObject(new ObjectKey("default", "goes")));
+        Assert.Null(cluster.Cache.GetPodObject(new ObjectKey("default", "goes")));
+        Assert.NotNull(cluster.Cache.GetPodObject(new ObjectKey("default", "stays")));
+    }
+
+    private static HashSet<string> Names(KindRegistration kind, Core.State.ClusterState state) => [.. kind.Keys(state).Select(k => k.Name)];
+
+    private static string Describe(LiveCluster cluster) =>
+        cluster.Cache.Read(s => string.Join("; ", ResourceKinds.All.Select(k => $"{k.Kind}: {string.Join(",", Names(k, s).Order())}")));
+}
