@@ -122,6 +122,8 @@ public static class Explainer
         VolumeRejection.ClaimedByOther => $"claimed by {volume.ClaimRef!.Key}",
         VolumeRejection.TooSmall => $"too small: {ByteSize.Format(volume.CapacityBytes)} < request {ByteSize.Format(claim.RequestBytes)}",
         VolumeRejection.VolumeModeMismatch => $"volumeMode {volume.VolumeMode}, claim wants {claim.VolumeMode}",
+        VolumeRejection.VolumeAttributesClassMismatch =>
+            $"volumeAttributesClassName {Quoted(volume.VolumeAttributesClassName)}, claim wants {Quoted(claim.VolumeAttributesClassName)}",
         VolumeRejection.BeingDeleted => "being deleted",
         VolumeRejection.NodeAffinityMismatch => $"node affinity {volume.NodeAffinity} does not match this node",
         VolumeRejection.NotAvailable => $"phase {volume.Phase}, not Available",
@@ -131,4 +133,7 @@ public static class Explainer
         VolumeRejection.LargerThanChosen => "fits, but a smaller PV was chosen",
         _ => "fits",
     };
+
+    /// <summary>A class name as users write it; an unset one says so.</summary>
+    private static string Quoted(string name) => name.Length == 0 ? "(unset)" : $"\"{name}\"";
 }
