@@ -28,9 +28,9 @@ public sealed class PodScheduler(ClusterState state)
             return new SchedulingResult(pod, 0, Status.Success, [], null, Reasons.NoNodesAvailable);
         }
         // PreFilter in kube-scheduler's order: VolumeRestrictions runs before VolumeBinding.
-        var restricted = VolumeRestrictions.PreFilter(state, pod);
+        var restrictions = VolumeRestrictions.PreFilter(state, pod);
         var (preFilter, claims) = _binder.GetPodVolumeClaims(pod);
-        if (!restricted.IsSuccess) preFilter = restricted;
+        if (restrictions.PreFilter.Code is not (StatusCode.Success or StatusCode.Skip)) preFilter = restrictions.PreFilter;
         if (preFilter.Code is not (StatusCode.Success or StatusCode.Skip))
         {
             var rejected = nodes.Select(n => new NodeOutcome(n, preFilter, null)).ToArray();
@@ -42,11 +42,11 @@ public sealed class PodScheduler(ClusterState state)
         var outcomes = new NodeOutcome[nodes.Count];
         if (nodes.Count >= ParallelThreshold)
         {
-            Parallel.For(0, nodes.Count, i => outcomes[i] = Filter(pod, claims, nodes[i], matches, i));
+            Parallel.For(0, nodes.Count, i => outcomes[i] = Filter(pod, claims, nodes[i], matches, i, restrictions));
         }
         else
         {
-            for (var i = 0; i < nodes.Count; i++) outcomes[i] = Filter(pod, claims, nodes[i], matches, i);
+            for (var i = 0; i < nodes.Count; i++) outcomes[i] = Filter(pod, claims, nodes[i], matches, i, restrictions);
         }
 
         Score(pod, outcomes);
@@ -67,13 +67,16 @@ public sealed class PodScheduler(ClusterState state)
     /// <see cref="Filter(PodInfo, PodVolumeClaims, NodeInfo)"/> for the node at <paramref name="nodeIndex"/> of a cycle
     /// whose claims' best PVs were computed for all nodes at once (<see cref="VolumeBinder.PrepareMatches"/>).
     /// </summary>
-    public NodeOutcome Filter(PodInfo pod, PodVolumeClaims claims, NodeInfo node, ClaimMatches? matches, int nodeIndex)
+    /// <param name="restrictions">The cycle's VolumeRestrictions PreFilter state; computed here when not given.</param>
+    public NodeOutcome Filter(PodInfo pod, PodVolumeClaims claims, NodeInfo node, ClaimMatches? matches, int nodeIndex,
+        VolumeRestrictionsState? restrictions = null)
     {
         var status = NodePredicates.NodeUnschedulable(pod, node);
         if (status.IsSuccess) status = NodePredicates.NodeName(pod, node);
         if (status.IsSuccess) status = NodePredicates.TaintToleration(pod, node);
         if (status.IsSuccess) status = NodePredicates.NodeAffinity(pod, node);
         if (status.IsSuccess) status = NodePredicates.NodeResourcesFit(pod, node, state.RequestedOn(node.Name));
+        if (status.IsSuccess) status = (restrictions ?? VolumeRestrictions.PreFilter(state, pod)).Filter();
         if (!status.IsSuccess) return new NodeOutcome(node, status, null);
         if (!claims.HasClaims) return new NodeOutcome(node, Status.Success, PodVolumes.Empty);
 

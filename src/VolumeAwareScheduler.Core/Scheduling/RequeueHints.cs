@@ -32,7 +32,9 @@ public static class RequeueHints
             new("CSIDriver", ClusterEventAction.Add | ClusterEventAction.Update),
             new("CSIStorageCapacity", ClusterEventAction.Add | ClusterEventAction.Update),
         ],
-        ["VolumeRestrictions"] = [new("Pod", ClusterEventAction.Delete | ClusterEventAction.Update), new("PersistentVolumeClaim", ClusterEventAction.Add | ClusterEventAction.Update)],
+        // volumerestrictions/volume_restrictions.go (v1.37): a pod holding the claim goes away, a node is added, the
+        // missing claim is created. spec.volumes is immutable, so a pod update cannot cure it.
+        ["VolumeRestrictions"] = [new("Pod", ClusterEventAction.Delete), new("Node", ClusterEventAction.Add), new("PersistentVolumeClaim", ClusterEventAction.Add)],
         ["NodeAffinity"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
         ["NodeName"] = [new("Node", ClusterEventAction.Add)],
         ["NodeUnschedulable"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],

@@ -29,9 +29,29 @@ public class RestrictionsAndPreferencesTests
         var result = new PodScheduler(state).Schedule(Pod("ns", "second").WithClaim("solo"));
 
         Assert.Null(result.Selected);
-        Assert.Equal("0/2 nodes are available: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.", result.FailureMessage);
+        // Per node and Unschedulable (not a PreFilter rejection): the FitError counts the nodes, preemption may act.
+        Assert.Equal("0/2 nodes are available: 2 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod.", result.FailureMessage);
+        Assert.Equal(StatusCode.Success, result.PreFilter.Code);
+        Assert.All(result.Nodes, n => Assert.Equal((StatusCode.Unschedulable, "VolumeRestrictions"), (n.Status.Code, n.Status.Plugin)));
         Assert.Contains("VolumeRestrictions", RequeueHints.RejectingPlugins(result));
         Assert.True(RequeueHints.MayCure(RequeueHints.RejectingPlugins(result), new ClusterEvent("Pod", ClusterEventAction.Delete)));
+        Assert.False(RequeueHints.MayCure(RequeueHints.RejectingPlugins(result), new ClusterEvent("Pod", ClusterEventAction.Update)));
+    }
+
+    [Fact]
+    public void ReadWriteOncePod_conflict_is_counted_beside_earlier_filters_as_clusters_print_it()
+    {
+        // The FitError of the v1.37 reference ("as printed by clusters in 2026"), without the preemption summary that
+        // only DefaultPreemption adds: TaintToleration rejects the control plane first, VolumeRestrictions the rest.
+        var state = Cluster();
+        state.UpsertNode(Node("control-plane").WithTaint("node-role.kubernetes.io/control-plane", "", TaintEffect.NoSchedule));
+        state.Volumes.Upsert(Volume("pv").WithCapacity("10Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod).ClaimedBy("ns", "solo", "u").Phase(VolumePhase.Bound));
+        state.UpsertClaim(Claim("ns", "solo").WithUid("u").Requesting("1Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod).BoundTo("pv"));
+        state.UpsertPod(Pod("ns", "owner").WithClaim("solo").OnNode("node-a"));
+
+        var result = new PodScheduler(state).Schedule(Pod("ns", "second").WithClaim("solo"));
+
+        Assert.Equal("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod.", result.FailureMessage);
     }
 
     [Fact]
