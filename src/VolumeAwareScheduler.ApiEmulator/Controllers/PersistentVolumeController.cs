@@ -230,7 +230,15 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
         }
 
         var claimVolume = Json.GetString(claim, "spec.volumeName") ?? "";
-        if (claimVolume.Length == 0 || claimVolume == Name(volume))
+        if (claimVolume.Length == 0)
+        {
+            // syncVolume leaves a volume pre-bound to a pending claim to the claim's sync, whose FindMatchingVolume
+            // takes it only if it fits the claim (size, volume mode, VolumeAttributesClass).
+            SyncClaim(claim);
+            return;
+        }
+
+        if (claimVolume == Name(volume))
         {
             Bind(volume, claim);
             return;

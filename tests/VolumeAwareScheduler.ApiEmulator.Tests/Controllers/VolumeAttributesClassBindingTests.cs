@@ -109,6 +109,23 @@ public sealed class VolumeAttributesClassBindingTests : IAsyncLifetime
         Assert.Equal("pv-free-gold", (string?)bound["spec"]!["volumeName"]);
     }
 
+    [Fact]
+    public async Task A_volume_prebound_to_a_waiting_claim_of_another_attributes_class_is_not_bound_by_its_own_sync()
+    {
+        // syncVolume leaves a volume pre-bound to a pending claim to syncClaim, whose FindMatchingVolume skips it here.
+        await _cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("data", ClassGold), "default");
+        await _cluster.WaitForAsync("pvc", "default", "data", c => Phase(c) == "Pending");
+        var claimRef = new V1ObjectReference { Kind = "PersistentVolumeClaim", NamespaceProperty = "default", Name = "data" };
+        await _cluster.Client.CoreV1.CreatePersistentVolumeAsync(Volume("pv-prebound-silver", "silver", claimRef));
+
+        // A later write through the same loop proves the controller has handled the volume.
+        await _cluster.Client.CoreV1.CreatePersistentVolumeAsync(Make.Volume("pv-marker", storageClass: "marker"));
+        await _cluster.WaitForAsync("pv", null, "pv-marker", v => Phase(v) == "Available");
+
+        Assert.Null(_cluster.Emulator.Get("pvc", "default", "data")!["spec"]!["volumeName"]);
+        Assert.NotEqual("Bound", Phase(_cluster.Emulator.Get("pv", null, "pv-prebound-silver")!));
+    }
+
     private async Task<JsonObject> WaitForEventAsync(string involvedName, string reason)
     {
         using var deadline = new CancellationTokenSource(TestCluster.Timeout);
