@@ -228,9 +228,8 @@ public sealed class SchedulingQueue : IDisposable
             entry.Timestamp = _time.GetUtcNow();
             entry.BackoffExpiry = null;
             entry.RejectingPlugins = NoPlugins;
-            entry.Cure = null;
             entry.EventsWhileInFlight?.Clear();
-            RequeueAfterBackoff(entry);
+            RequeueAfterBackoff(entry); // the curing event, if any, stays: the binding it led to is still to come
         }
     }
 

@@ -159,6 +159,19 @@ public sealed class SchedulingQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_transient_failure_after_a_cure_keeps_the_curing_event_for_the_retry()
+    {
+        var pod = await RejectedAndCuredAsync("a");
+        var cure = (await _queue.PopAsync(default)).Cure;
+        _queue.Retry(pod); // e.g. a 409 while binding
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.NotNull(cure);
+        Assert.Equal(cure, (await _queue.PopAsync(default).WaitAsync(TimeSpan.FromSeconds(5))).Cure);
+    }
+
+    [Fact]
     public async Task A_pod_returned_by_the_flush_has_no_curing_event()
     {
         _queue.Add(Pod("a"), 0);
@@ -400,6 +413,9 @@ public sealed class SchedulingQueueTests : IDisposable
     public static TheoryData<string, string, ClusterEventAction, bool> RequeueCases => new()
     {
         { "VolumeBinding", "PersistentVolume", ClusterEventAction.Add, true },
+        // volume_binding.go isSchedulableAfterPersistentVolumeChange queues on any PV update of a pod with claims: a
+        // changed nodeAffinity (MutablePVNodeAffinity, alpha in v1.35) cures "didn't match PersistentVolume's node affinity".
+        { "VolumeBinding", "PersistentVolume", ClusterEventAction.Update, true },
         { "VolumeBinding", "PersistentVolumeClaim", ClusterEventAction.Update, true },
         { "VolumeBinding", "StorageClass", ClusterEventAction.Add, true },
         { "VolumeBinding", "Node", ClusterEventAction.Add, true },
