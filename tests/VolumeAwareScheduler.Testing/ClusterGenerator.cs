@@ -17,9 +17,11 @@ public sealed record GeneratedCluster(
 /// Seeded random clusters for property tests: nodes over regions, zones and racks with realistic labels
 /// (kubernetes.io/hostname, topology.kubernetes.io/zone and region, a rack label, numeric labels for Gt/Lt,
 /// presence-only labels for Exists/DoesNotExist), PVs of several sizes (with many exact ties), 2–3 classes,
-/// Filesystem and Block, several access-mode sets, every node-affinity shape, prebound PVs (claimRef with and
-/// without uid), non-Available phases, PVs being deleted, PVs labelled for claim selectors; and claims of varied
-/// shapes. <see cref="MutateVolume"/> produces the random updates an informer would deliver.
+/// Filesystem and Block, several access-mode sets, VolumeAttributesClasses (mostly unset), every node-affinity shape,
+/// prebound PVs (claimRef with and without uid), non-Available phases, PVs being deleted, PVs labelled for claim
+/// selectors; and claims of varied shapes. <see cref="MutateVolume"/> produces the random updates an informer would
+/// deliver. The VolumeAttributesClass of a generated PV or claim follows from its name, so that adding it left every
+/// other draw of a seed as it was.
 /// </summary>
 public static class ClusterGenerator
 {
@@ -32,6 +34,8 @@ public static class ClusterGenerator
     public const string TeamLabel = "team";
 
     public static readonly string[] Classes = ["local-ssd", "local-hdd", "zonal"];
+    /// <summary>VolumeAttributesClass names; "" (unset) is the most common, as in clusters.</summary>
+    public static readonly string[] AttributesClasses = ["", "", "", "", "", "", "fast-iops", "slow-iops"];
     private static readonly string[] Tiers = ["gold", "silver", "bronze"];
     private static readonly string[] Teams = ["a", "b"];
     private static readonly string[] Sizes = ["1Gi", "2Gi", "5Gi", "5Gi", "10Gi", "10G", "20Gi", "50Gi", "100Gi", "100Gi", "200Gi", "500Gi", "1Ti"];
@@ -64,13 +68,18 @@ public static class ClusterGenerator
 
     /// <summary>
     /// One informer-style update of <paramref name="volume"/>: bind, unbind, phase change, start deleting, resize,
-    /// relabel, change affinity or class. Returns the new version (same name).
+    /// relabel, change affinity, class or VolumeAttributesClass, or change the node affinity of a PV that stays free
+    /// (MutablePVNodeAffinity, alpha in v1.35). Returns the new version (same name).
     /// </summary>
     public static VolumeInfo MutateVolume(Random rng, GeneratedCluster cluster, VolumeInfo volume)
     {
         var context = new Context(rng, cluster.Nodes, cluster.Claims, cluster.StorageClasses.Select(c => c.Name).ToArray(), 3);
-        switch (rng.Next(9))
+        switch (rng.Next(11))
         {
+            case 9: // the VolumeAttributesClass changes (a modification completed by the resizer)
+                return volume with { VolumeAttributesClassName = Pick(rng, AttributesClasses) };
+            case 10:
+                return ChangeFreeVolumeAffinity(rng, cluster, volume);
             case 0: // bind to a claim (with or without uid), as the PV controller or the scheduler would
                 var claim = cluster.Claims[rng.Next(cluster.Claims.Count)];
                 return volume with
@@ -95,6 +104,16 @@ public static class ClusterGenerator
             default:
                 return volume with { VolumeMode = rng.Next(4) == 0 ? VolumeMode.Block : VolumeMode.Filesystem, ClaimRef = null, Phase = VolumePhase.Available, IsDeleting = false };
         }
+    }
+
+    /// <summary>
+    /// The update MutablePVNodeAffinity (alpha in v1.35) allows: a free PV (Available, unclaimed, not being deleted) gets
+    /// another node affinity, of any shape, and stays free, so an index must move it between its buckets.
+    /// </summary>
+    public static VolumeInfo ChangeFreeVolumeAffinity(Random rng, GeneratedCluster cluster, VolumeInfo volume)
+    {
+        var context = new Context(rng, cluster.Nodes, cluster.Claims, cluster.StorageClasses.Select(c => c.Name).ToArray(), 3);
+        return volume with { NodeAffinity = Affinity(context), ClaimRef = null, Phase = VolumePhase.Available, IsDeleting = false };
     }
 
     /// <summary>A brand-new PV in the same cluster (a provisioner or an admin creating one).</summary>
@@ -124,7 +143,8 @@ public static class ClusterGenerator
             .Requesting(Pick(rng, Requests))
             .WithClass(rng.Next(25) == 0 ? "missing-class" : Pick(rng, classes))
             .WithModes(rng.Next(10) == 0 ? AccessModes.None : Pick(rng, AccessSets))
-            .WithVolumeMode(rng.Next(5) == 0 ? VolumeMode.Block : VolumeMode.Filesystem);
+            .WithVolumeMode(rng.Next(5) == 0 ? VolumeMode.Block : VolumeMode.Filesystem)
+            .WithAttributesClass(AttributesClassOf($"claim-{i:D3}"));
         switch (rng.Next(8))
         {
             case 0: builder.WithSelectorLabel(TierLabel, Pick(rng, Tiers)); break;
@@ -145,7 +165,8 @@ public static class ClusterGenerator
             .WithClass(Pick(rng, c.Classes))
             .WithModes(Pick(rng, AccessSets))
             .WithVolumeMode(rng.Next(5) == 0 ? VolumeMode.Block : VolumeMode.Filesystem)
-            .WithAffinity(Affinity(c));
+            .WithAffinity(Affinity(c))
+            .WithAttributesClass(AttributesClassOf(name));
         var volume = builder.Build() with { Labels = VolumeLabels(rng) };
 
         var roll = rng.Next(100);
@@ -226,6 +247,14 @@ public static class ClusterGenerator
     }
 
     private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];
+
+    /// <summary>A VolumeAttributesClass from the name alone (FNV-1a), leaving the seed's random sequence untouched.</summary>
+    private static string AttributesClassOf(string name)
+    {
+        var hash = 2166136261u;
+        foreach (var c in name) hash = (hash ^ c) * 16777619u;
+        return AttributesClasses[(int)(hash % (uint)AttributesClasses.Length)];
+    }
 
     private sealed record Context(Random Rng, IReadOnlyList<NodeInfo> Nodes, IReadOnlyList<ClaimInfo> Claims, string[] Classes, int Zones);
 }

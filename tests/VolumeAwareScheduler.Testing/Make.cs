@@ -87,6 +87,8 @@ public sealed class VolumeBuilder(string name)
     public VolumeBuilder WithCapacity(string quantity) { _volume = _volume with { CapacityBytes = Quantity.Parse(quantity) }; return this; }
     public VolumeBuilder WithCapacityBytes(long bytes) { _volume = _volume with { CapacityBytes = bytes }; return this; }
     public VolumeBuilder WithClass(string storageClass) { _volume = _volume with { StorageClassName = storageClass }; return this; }
+    /// <summary>spec.volumeAttributesClassName ("" = unset).</summary>
+    public VolumeBuilder WithAttributesClass(string attributesClass) { _volume = _volume with { VolumeAttributesClassName = attributesClass }; return this; }
     public VolumeBuilder WithModes(AccessModes modes) { _volume = _volume with { AccessModes = modes }; return this; }
     public VolumeBuilder WithVolumeMode(VolumeMode mode) { _volume = _volume with { VolumeMode = mode }; return this; }
     public VolumeBuilder Block() => WithVolumeMode(VolumeMode.Block);
@@ -122,6 +124,8 @@ public sealed class ClaimBuilder(string ns, string name)
     public ClaimBuilder Requesting(string quantity) { _claim = _claim with { RequestBytes = Quantity.Parse(quantity), HasStorageRequest = true }; return this; }
     public ClaimBuilder WithoutStorageRequest() { _claim = _claim with { RequestBytes = 0, HasStorageRequest = false }; return this; }
     public ClaimBuilder WithClass(string storageClass) { _claim = _claim with { StorageClassName = storageClass }; return this; }
+    /// <summary>spec.volumeAttributesClassName ("" = unset).</summary>
+    public ClaimBuilder WithAttributesClass(string attributesClass) { _claim = _claim with { VolumeAttributesClassName = attributesClass }; return this; }
     public ClaimBuilder WithModes(AccessModes modes) { _claim = _claim with { AccessModes = modes }; return this; }
     public ClaimBuilder WithVolumeMode(VolumeMode mode) { _claim = _claim with { VolumeMode = mode }; return this; }
     public ClaimBuilder Block() => WithVolumeMode(VolumeMode.Block);

@@ -160,6 +160,12 @@ internal sealed class DynamicProvisioner(ControllerStore api) : IController
             ["storageClassName"] = Name(storageClass),
             ["volumeMode"] = VolumeModeOf(claim),
         };
+        if (VolumeAttributesClassOf(claim) is { Length: > 0 } attributesClass)
+        {
+            // external-provisioner gives the volume the claim's VolumeAttributesClass, so that the two still match.
+            spec["volumeAttributesClassName"] = attributesClass;
+        }
+
         if (Json.GetArray(storageClass, "mountOptions") is { } mountOptions)
         {
             spec["mountOptions"] = mountOptions.DeepClone();

@@ -18,8 +18,11 @@ namespace VolumeAwareScheduler.ApiEmulator.Controllers;
 /// completes the bind: claim <c>spec.volumeName</c>, the bind-completed / bound-by-controller annotations, claim
 /// status (Bound, capacity, access modes) and volume phase Bound.</item>
 /// <item>Unbound claims in Immediate mode (no class, unknown class, or a class without WaitForFirstConsumer) are
-/// bound to the smallest Available volume that matches class, access modes, capacity, volume mode and selector.
-/// Delayed claims are left for the scheduler, except volumes pre-bound to them.</item>
+/// bound to the smallest Available volume that matches class, VolumeAttributesClass, access modes, capacity, volume
+/// mode and selector. Delayed claims are left for the scheduler, except volumes pre-bound to them, which must still
+/// have the claim's size, volume mode and VolumeAttributesClass (as Kubernetes v1.34+ checks it).</item>
+/// <item>A claim naming an unclaimed volume in <c>spec.volumeName</c> is bound only if the volume satisfies it
+/// (checkVolumeSatisfyClaim); otherwise it stays Pending with a Warning VolumeMismatch event.</item>
 /// <item>A bound volume whose claim is gone becomes Released; dynamically provisioned ones with reclaim policy
 /// Delete are deleted (the deleter is simulated).</item>
 /// </list>
@@ -108,7 +111,7 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
         if (volumeName.Length == 0)
         {
             // syncUnboundClaim: a volume pre-bound to this claim wins; otherwise match only in Immediate mode.
-            var volume = VolumesNaming(claim).FirstOrDefault(v => !IsDeleting(v))
+            var volume = VolumesNaming(claim).FirstOrDefault(v => !IsDeleting(v) && PreboundVolumeFits(v, claim))
                 ?? (IsDelayBinding(claim, api) ? null : FindMatchingVolume(claim, api.List("persistentvolumes").Where(v => !IsDeleting(v))));
             if (volume is not null)
             {
@@ -126,7 +129,13 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
         }
 
         var claimRef = Json.GetObject(bound, "spec.claimRef");
-        if (claimRef is null || ClaimRefMatches(claimRef, claim))
+        if (claimRef is null && Annotation(claim, AnnBindCompleted) is null && CheckVolumeSatisfiesClaim(bound, claim) is { } mismatch)
+        {
+            // syncUnboundClaim: the user asked for a volume that does not satisfy the claim.
+            api.RecordEvent(claim, "persistentvolumeclaims", "Warning", "VolumeMismatch", $"Cannot bind to requested volume \"{Name(bound)}\": {mismatch}");
+            SetClaimPhase(claim, "Pending");
+        }
+        else if (claimRef is null || ClaimRefMatches(claimRef, claim))
         {
             // The user pre-bound the claim to this volume, or the bind is half done: finish it.
             Bind(bound, claim);
@@ -221,7 +230,15 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
         }
 
         var claimVolume = Json.GetString(claim, "spec.volumeName") ?? "";
-        if (claimVolume.Length == 0 || claimVolume == Name(volume))
+        if (claimVolume.Length == 0)
+        {
+            // syncVolume leaves a volume pre-bound to a pending claim to the claim's sync, whose FindMatchingVolume
+            // takes it only if it fits the claim (size, volume mode, VolumeAttributesClass).
+            SyncClaim(claim);
+            return;
+        }
+
+        if (claimVolume == Name(volume))
         {
             Bind(volume, claim);
             return;
@@ -348,6 +365,59 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
         api.Update("persistentvolumes", volume);
     }
 
+    private void SetClaimPhase(JsonObject claim, string phase)
+    {
+        if (Json.GetString(claim, "status.phase") == phase)
+        {
+            return;
+        }
+
+        Json.Ensure(claim, "status")["phase"] = phase;
+        api.Update("persistentvolumeclaims", claim);
+    }
+
+    /// <summary>
+    /// pv_controller.go checkVolumeSatisfyClaim, in its order and words: null when the volume can serve the claim.
+    /// </summary>
+    internal static string? CheckVolumeSatisfiesClaim(JsonObject volume, JsonObject claim)
+    {
+        if (IsDeleting(volume))
+        {
+            return $"the volume is marked for deletion \"{Name(volume)}\"";
+        }
+
+        if (CapacityBytes(volume) < RequestedBytes(claim))
+        {
+            return "requested PV is too small";
+        }
+
+        if (ClassOf(volume) != ClassOf(claim))
+        {
+            return "storageClassName does not match";
+        }
+
+        if (VolumeAttributesClassOf(volume) != VolumeAttributesClassOf(claim))
+        {
+            return "volumeAttributesClassName does not match";
+        }
+
+        if (VolumeModeOf(volume) != VolumeModeOf(claim))
+        {
+            return "incompatible volumeMode";
+        }
+
+        return AccessModes(claim).All(AccessModes(volume).Contains) ? null : "incompatible accessMode";
+    }
+
+    /// <summary>
+    /// The checks pv_helpers.go FindMatchingVolume makes before it takes a volume pre-bound to the claim: size, volume
+    /// mode and VolumeAttributesClass. A pre-bound volume that fails them is skipped, not bound.
+    /// </summary>
+    private static bool PreboundVolumeFits(JsonObject volume, JsonObject claim) =>
+        CapacityBytes(volume) >= RequestedBytes(claim)
+        && VolumeModeOf(volume) == VolumeModeOf(claim)
+        && VolumeAttributesClassOf(volume) == VolumeAttributesClassOf(claim);
+
     private void SetClaimLostIfBound(JsonObject claim)
     {
         if (Annotation(claim, AnnBindCompleted) is null || Json.GetString(claim, "status.phase") == "Lost")
@@ -360,15 +430,16 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
     }
 
     /// <summary>
-    /// pv_helpers.go FindMatchingVolume for an unbound claim without a node: Available volumes with equal class and
-    /// volume mode, access modes ⊇ the claim's, capacity ≥ the request and labels matching the claim's selector;
-    /// the smallest wins (ties by name).
+    /// pv_helpers.go FindMatchingVolume for an unbound claim without a node: Available volumes with equal class,
+    /// VolumeAttributesClass (unset = "") and volume mode, access modes ⊇ the claim's, capacity ≥ the request and labels
+    /// matching the claim's selector; the smallest wins (ties by name).
     /// </summary>
     internal static JsonObject? FindMatchingVolume(JsonObject claim, IEnumerable<JsonObject> volumes)
     {
         var requested = RequestedBytes(claim);
         var className = ClassOf(claim);
         var mode = VolumeModeOf(claim);
+        var attributesClass = VolumeAttributesClassOf(claim);
         var modes = AccessModes(claim);
         if (!LabelSelector.TryFromJson(Json.GetObject(claim, "spec.selector"), out var selector, out _))
         {
@@ -383,6 +454,7 @@ internal sealed class PersistentVolumeController(ControllerStore api) : IControl
                 || Json.GetString(volume, "status.phase") != "Available"
                 || ClassOf(volume) != className
                 || VolumeModeOf(volume) != mode
+                || VolumeAttributesClassOf(volume) != attributesClass
                 || !modes.All(AccessModes(volume).Contains)
                 || !selector.Matches(Json.StringMap(Json.GetObject(volume, "metadata.labels"))))
             {

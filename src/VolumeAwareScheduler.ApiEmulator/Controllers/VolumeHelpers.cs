@@ -31,6 +31,9 @@ internal static class VolumeHelpers
     /// <summary>storagehelpers.GetPersistentVolumeClaimClass / GetPersistentVolumeClass: absent means "".</summary>
     public static string ClassOf(JsonObject volumeOrClaim) => Json.GetString(volumeOrClaim, "spec.storageClassName") ?? "";
 
+    /// <summary>spec.volumeAttributesClassName; unset and empty are the same to matching (ptr.Deref(…, "") in pv_helpers.go).</summary>
+    public static string VolumeAttributesClassOf(JsonObject volumeOrClaim) => Json.GetString(volumeOrClaim, "spec.volumeAttributesClassName") ?? "";
+
     public static string VolumeModeOf(JsonObject volumeOrClaim) => Json.GetString(volumeOrClaim, "spec.volumeMode") ?? "Filesystem";
 
     public static IReadOnlyList<string> AccessModes(JsonObject volumeOrClaim) =>

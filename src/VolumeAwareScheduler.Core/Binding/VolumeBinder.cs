@@ -7,7 +7,7 @@ namespace VolumeAwareScheduler.Core.Binding;
 
 /// <summary>
 /// The decision object of delayed volume binding. Mirrors SchedulerVolumeBinder in
-/// pkg/scheduler/framework/plugins/volumebinding/binder.go (Kubernetes v1.33). The lifecycle of one pod:
+/// pkg/scheduler/framework/plugins/volumebinding/binder.go (Kubernetes v1.37). The lifecycle of one pod:
 /// <list type="number">
 /// <item>PreFilter: <see cref="GetPodVolumeClaims"/> resolves the pod's claims (persistentVolumeClaim and generic
 /// ephemeral volumes), rejects the pod when one is missing, lost, being deleted or not owned, and splits them into

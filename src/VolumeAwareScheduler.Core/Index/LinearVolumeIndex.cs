@@ -5,7 +5,9 @@ namespace VolumeAwareScheduler.Core.Index;
 
 /// <summary>
 /// The baseline: what upstream does. For each (claim, node) it walks every PV of the claim's class
-/// (pvCache.ListPVs(class) in volumebinding/binder.go) and evaluates each PV's node affinity.
+/// (pvCache.ListPVs(class) in volumebinding/binder.go) and evaluates each PV's node affinity. Its buckets are keyed by
+/// storage class alone, as upstream's PV cache index is; the VolumeAttributesClass and every other attribute are
+/// checked per PV by <see cref="VolumeMatching.FindMatchingVolume"/>, in upstream's order.
 /// </summary>
 public sealed class LinearVolumeIndex : IVolumeIndex
 {

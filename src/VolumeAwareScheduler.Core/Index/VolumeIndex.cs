@@ -7,7 +7,9 @@ namespace VolumeAwareScheduler.Core.Index;
 
 /// <summary>
 /// The fast index. Free PVs (Available, unclaimed, not being deleted) sit in buckets keyed by
-/// (storage class, volumeMode, access-mode set, node-affinity term), each bucket ordered by (capacity, name).
+/// (storage class, VolumeAttributesClass, volumeMode, access-mode set, node-affinity term), each bucket ordered by
+/// (capacity, name): the first three must equal the claim's (pv_helpers.go FindMatchingVolume), so a claim reads only
+/// its own (class, VolumeAttributesClass, volumeMode).
 /// Term ids are dense (released ids are reused), so a (class, mode, access set) keeps its buckets in an array
 /// indexed by term "slot" (term id + 1; slot 0 holds the PVs without node affinity).
 /// A node reaches only the terms it satisfies ("its cover"): terms with an <c>In</c> requirement are found
@@ -28,7 +30,8 @@ public sealed class VolumeIndex : IVolumeIndex
     private readonly Dictionary<string, VolumeInfo> _volumes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedList<string, VolumeInfo>> _byClass = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectKey, SortedList<string, VolumeInfo>> _claimed = [];
-    private readonly Dictionary<(string Class, VolumeMode Mode), FreeVolumes> _free = [];
+    /// <summary>Free PVs by the claim attributes that must equal the PV's: class, VolumeAttributesClass, volumeMode.</summary>
+    private readonly Dictionary<FreeKey, FreeVolumes> _free = [];
 
     private readonly Dictionary<NodeSelectorTerm, TermEntry> _terms = [];
     private readonly Dictionary<(string Key, string Value), List<TermEntry>> _termsByLabel = [];
@@ -112,7 +115,7 @@ public sealed class VolumeIndex : IVolumeIndex
         }
 
         // 2. The smallest free PV over the buckets this node can reach.
-        if (!_free.TryGetValue((claim.StorageClassName, claim.VolumeMode), out var free)) return null;
+        if (!_free.TryGetValue(FreeKey.Of(claim), out var free)) return null;
         var cover = CoverOf(node);
         VolumeInfo? best = null;
         for (var accessSet = 0; accessSet < FreeVolumes.AccessSets; accessSet++)
@@ -153,7 +156,7 @@ public sealed class VolumeIndex : IVolumeIndex
                 return;
             }
         }
-        if (!_free.TryGetValue((claim.StorageClassName, claim.VolumeMode), out var free))
+        if (!_free.TryGetValue(FreeKey.Of(claim), out var free))
         {
             results[..count].Clear();
             return;
@@ -374,7 +377,7 @@ public sealed class VolumeIndex : IVolumeIndex
 
     private void AddFree(VolumeInfo volume)
     {
-        var key = (volume.StorageClassName, volume.VolumeMode);
+        var key = FreeKey.Of(volume);
         if (!_free.TryGetValue(key, out var free))
         {
             free = new FreeVolumes();
@@ -393,7 +396,7 @@ public sealed class VolumeIndex : IVolumeIndex
 
     private void RemoveFree(VolumeInfo volume)
     {
-        var free = _free[(volume.StorageClassName, volume.VolumeMode)];
+        var free = _free[FreeKey.Of(volume)];
         var accessSet = (int)volume.AccessModes;
         free.Counts[accessSet]--;
         var buckets = free.Buckets[accessSet];
@@ -667,6 +670,14 @@ public sealed class VolumeIndex : IVolumeIndex
     }
 
     private sealed record NodeCover(int TermVersion, int[] Slots);
+
+    /// <summary>The attributes a free PV must share with a claim to be a candidate at all; unset classes are "".</summary>
+    private readonly record struct FreeKey(string StorageClass, string VolumeAttributesClass, VolumeMode Mode)
+    {
+        public static FreeKey Of(ClaimInfo claim) => new(claim.StorageClassName, claim.VolumeAttributesClassName, claim.VolumeMode);
+
+        public static FreeKey Of(VolumeInfo volume) => new(volume.StorageClassName, volume.VolumeAttributesClassName, volume.VolumeMode);
+    }
 
     /// <summary>A slot's first fitting PV in one query (<see cref="None"/>: no PV, capacity beyond any).</summary>
     private readonly record struct SlotAnswer(long Capacity, VolumeInfo? Volume)

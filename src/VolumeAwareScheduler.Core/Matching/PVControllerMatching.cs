@@ -29,13 +29,15 @@ public static class PVControllerMatching
 
     /// <summary>
     /// checkVolumeSatisfyClaim (pv_controller.go) for a claim that names its PV in spec.volumeName: the PV must not be
-    /// being deleted, and must be big enough, of the same class, volumeMode and access modes. Returns null when it is, else the reason.
+    /// being deleted, and must be big enough, of the same class, VolumeAttributesClass (since v1.34), volumeMode and
+    /// access modes. Returns null when it is, else the reason, in upstream's words and order.
     /// </summary>
     public static string? CheckVolumeSatisfiesClaim(VolumeInfo volume, ClaimInfo claim)
     {
         if (volume.IsDeleting) return $"the volume is marked for deletion \"{volume.Name}\"";
         if (volume.CapacityBytes < claim.RequestBytes) return "requested PV is too small";
         if (volume.StorageClassName != claim.StorageClassName) return "storageClassName does not match";
+        if (volume.VolumeAttributesClassName != claim.VolumeAttributesClassName) return "volumeAttributesClassName does not match";
         if (volume.VolumeMode != claim.VolumeMode) return "incompatible volumeMode";
         if (!volume.AccessModes.ContainsAll(claim.AccessModes)) return "incompatible accessMode";
         return null;

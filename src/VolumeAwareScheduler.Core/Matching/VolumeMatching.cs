@@ -10,6 +10,7 @@ public enum VolumeRejection : byte
     ClaimedByOther,
     TooSmall,
     VolumeModeMismatch,
+    VolumeAttributesClassMismatch,
     BeingDeleted,
     NodeAffinityMismatch,
     NotAvailable,
@@ -22,8 +23,10 @@ public enum VolumeRejection : byte
 
 /// <summary>
 /// Claim ↔ volume matching. Mirrors FindMatchingVolume in component-helpers/storage/volume/pv_helpers.go
-/// (Kubernetes v1.33): the same checks in the same order, so a prebound PV wins over every free PV and
-/// a prebound PV whose node affinity fails means "no match at all" for that node.
+/// (Kubernetes v1.37): the same checks in the same order, so a prebound PV wins over every free PV and
+/// a prebound PV whose node affinity fails means "no match at all" for that node. Since v1.34 (VolumeAttributesClass
+/// GA, the vacEnabled path) a PV whose volumeAttributesClassName differs from the claim's is skipped before anything
+/// else about it counts, a PV prebound to the claim included: that one then does not decide, and another PV may match.
 /// </summary>
 public static class VolumeMatching
 {
@@ -39,6 +42,7 @@ public static class VolumeMatching
         if (volume.ClaimRef is not null && !volume.IsBoundTo(claim)) return VolumeRejection.ClaimedByOther;
         if (volume.CapacityBytes < claim.RequestBytes) return VolumeRejection.TooSmall;
         if (volume.VolumeMode != claim.VolumeMode) return VolumeRejection.VolumeModeMismatch;
+        if (volume.VolumeAttributesClassName != claim.VolumeAttributesClassName) return VolumeRejection.VolumeAttributesClassMismatch;
         if (volume.IsDeleting) return VolumeRejection.BeingDeleted;
 
         var affinityValid = node is null || SelectorMatching.VolumeFitsNode(volume, node);

@@ -33,6 +33,11 @@ public sealed record VolumeInfo
     public required string Name { get; init; }
     public string Uid { get; init; } = "";
     public string StorageClassName { get; init; } = "";
+    /// <summary>
+    /// spec.volumeAttributesClassName, "" when unset: FindMatchingVolume gives a claim only a PV of its own
+    /// VolumeAttributesClass (GA and on by default since Kubernetes v1.34).
+    /// </summary>
+    public string VolumeAttributesClassName { get; init; } = "";
     /// <summary>spec.capacity.storage in bytes, rounded up as Quantity.Value() does.</summary>
     public long CapacityBytes { get; init; }
     public AccessModes AccessModes { get; init; }
@@ -65,6 +70,8 @@ public sealed record ClaimInfo
     public string Uid { get; init; } = "";
     /// <summary>GetPersistentVolumeClaimClass: beta annotation, then spec.storageClassName, else "".</summary>
     public string StorageClassName { get; init; } = "";
+    /// <summary>spec.volumeAttributesClassName, "" when unset (unset and empty are the same to matching).</summary>
+    public string VolumeAttributesClassName { get; init; } = "";
     /// <summary>spec.resources.requests.storage in bytes (rounded up); 0 when absent.</summary>
     public long RequestBytes { get; init; }
     public bool HasStorageRequest { get; init; } = true;

@@ -35,15 +35,20 @@ public sealed record PodExplanation(
     string? PreFilterMessage,
     string? SelectedNode,
     string? Message,
-    IReadOnlyList<NodeExplanation> Nodes);
+    IReadOnlyList<NodeExplanation> Nodes,
+    IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Explains one scheduling decision: per node, the verdict, every reason, the PV each claim would get, or why each
-/// candidate PV of the claim's class was not taken. Read-only; runs the same cycle as <see cref="SchedulingFramework.Schedule"/>.
+/// candidate PV of the claim's class was not taken; and warnings about traps that the decision follows faithfully but
+/// users do not expect. Read-only; runs the same cycle as <see cref="SchedulingFramework.Schedule"/>.
 /// </summary>
 public static class Explainer
 {
     public const int DefaultMaxCandidates = 10;
+
+    /// <summary>How many PVs a warning names before it only counts them.</summary>
+    public const int MaxNamedVolumes = 5;
 
     public static PodExplanation Explain(ClusterState state, SchedulingFramework framework, PodInfo pod,
         IReadOnlyList<NodeInfo>? nodes = null, int maxCandidates = DefaultMaxCandidates)
@@ -68,8 +73,62 @@ public static class Explainer
             preFilterFailed ? result.PreFilter.Message : null,
             result.Selected?.Node.Name,
             result.FailureMessage,
-            explained);
+            explained,
+            Warnings(state, pod));
     }
+
+    /// <summary>
+    /// Traps in the pod's claims and their PVs:
+    /// <list type="bullet">
+    /// <item>a claim whose volume.kubernetes.io/selected-node names a node that no longer exists: FindPodVolumes rejects
+    /// every other node for it (kubernetes/kubernetes#125491 is how clusters get there);</item>
+    /// <item>PVs whose node affinity has matchFields terms: CheckNodeAffinity (component-helpers/storage/volume/helpers.go)
+    /// matches the PV's terms against a node built from the labels alone, and nodeaffinity.go reads matchFields only for
+    /// a node with a name, so matchFields never restrict a PV, in the scheduler as in the kubelet
+    /// (rancher/local-path-provisioner#451, kubernetes/kubernetes#82562).</item>
+    /// </list>
+    /// The PVs looked at are the bound claims' PVs and, for the unbound ones, the PVs of their class that they could get.
+    /// </summary>
+    public static IReadOnlyList<string> Warnings(ClusterState state, PodInfo pod)
+    {
+        var warnings = new List<string>();
+        var fieldVolumes = new SortedSet<string>(StringComparer.Ordinal);
+        var seenClasses = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var reference in pod.Claims)
+        {
+            if (state.GetClaim(new ObjectKey(pod.Key.Namespace, reference.ClaimName)) is not { } claim) continue;
+            if (claim.SelectedNode is { } selected && !claim.IsFullyBound && state.GetNode(selected) is null)
+            {
+                warnings.Add($"claim {claim.Key} has {SelectedNodeAnnotation}: {selected}, a node that no longer exists: every node is rejected "
+                    + $"for this claim (\"{Reasons.BindConflict}\") until the annotation is removed. A CSI external-provisioner removes it when it "
+                    + $"next handles the claim; otherwise remove it: kubectl annotate pvc -n {claim.Key.Namespace} {claim.Key.Name} {SelectedNodeAnnotation}-");
+            }
+            if (claim.VolumeName.Length > 0)
+            {
+                if (state.Volumes.Get(claim.VolumeName) is { } bound && HasMatchFields(bound)) fieldVolumes.Add(bound.Name);
+                continue;
+            }
+            if (!seenClasses.Add(claim.StorageClassName)) continue;
+            foreach (var volume in state.Volumes.ListByClass(claim.StorageClassName))
+            {
+                if ((volume.IsFree || volume.IsBoundTo(claim)) && HasMatchFields(volume)) fieldVolumes.Add(volume.Name);
+            }
+        }
+        if (fieldVolumes.Count > 0)
+        {
+            var named = string.Join(", ", fieldVolumes.Take(MaxNamedVolumes));
+            var more = fieldVolumes.Count > MaxNamedVolumes ? $" and {fieldVolumes.Count - MaxNamedVolumes} more" : "";
+            warnings.Add($"{fieldVolumes.Count} PV(s) ({named}{more}) have node affinity terms with matchFields, which kube-scheduler and the kubelet "
+                + "ignore for PersistentVolumes: a term of matchFields alone matches every node, and in a term with matchExpressions only those count. "
+                + "Select the node with matchExpressions on kubernetes.io/hostname instead (rancher/local-path-provisioner#451).");
+        }
+        return warnings;
+    }
+
+    private const string SelectedNodeAnnotation = "volume.kubernetes.io/selected-node";
+
+    private static bool HasMatchFields(VolumeInfo volume) =>
+        volume.NodeAffinity is { } affinity && affinity.Terms.Any(t => !t.MatchFields.IsEmpty);
 
     private static List<ClaimExplanation> ExplainClaims(ClusterState state, PodVolumeClaims claims, NodeOutcome outcome, int maxCandidates)
     {
@@ -128,6 +187,8 @@ public static class Explainer
         VolumeRejection.ClaimedByOther => $"claimed by {volume.ClaimRef!.Key}",
         VolumeRejection.TooSmall => $"too small: {ByteSize.Format(volume.CapacityBytes)} < request {ByteSize.Format(claim.RequestBytes)}",
         VolumeRejection.VolumeModeMismatch => $"volumeMode {volume.VolumeMode}, claim wants {claim.VolumeMode}",
+        VolumeRejection.VolumeAttributesClassMismatch =>
+            $"volumeAttributesClassName {Quoted(volume.VolumeAttributesClassName)}, claim wants {Quoted(claim.VolumeAttributesClassName)}",
         VolumeRejection.BeingDeleted => "being deleted",
         VolumeRejection.NodeAffinityMismatch => $"node affinity {volume.NodeAffinity} does not match this node",
         VolumeRejection.NotAvailable => $"phase {volume.Phase}, not Available",
@@ -137,4 +198,7 @@ public static class Explainer
         VolumeRejection.LargerThanChosen => "fits, but a smaller PV was chosen",
         _ => "fits",
     };
+
+    /// <summary>A class name as users write it; an unset one says so.</summary>
+    private static string Quoted(string name) => name.Length == 0 ? "(unset)" : $"\"{name}\"";
 }

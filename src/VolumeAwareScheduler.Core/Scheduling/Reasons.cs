@@ -3,25 +3,32 @@ namespace VolumeAwareScheduler.Core.Scheduling;
 /// <summary>
 /// Failure reasons, word for word as kube-scheduler writes them. Reason strings are API: they appear in
 /// FailedScheduling events, in FitError messages and in the extender's FailedNodes, and users grep for them.
-/// Pinned to Kubernetes v1.33. Sources:
-/// pkg/scheduler/framework/plugins/volumebinding/binder.go and volume_binding.go (the node-affinity reason
-/// was "node(s) had volume node affinity conflict" before kubernetes/kubernetes#129887);
+/// Pinned to Kubernetes v1.37; where a string has changed, its comment names the change and gives the older text.
+/// Sources: pkg/scheduler/framework/plugins/volumebinding/binder.go and volume_binding.go;
+/// pkg/scheduler/framework/plugins/volumerestrictions/volume_restrictions.go;
 /// pkg/scheduler/framework/plugins/{nodename,nodeunschedulable,nodeaffinity,tainttoleration,noderesources}/;
-/// pkg/scheduler/framework/types.go (FitError).
+/// pkg/scheduler/schedule_one.go and pkg/scheduler/framework/types.go (FitError).
 /// </summary>
 public static class Reasons
 {
-    public const string KubernetesVersion = "v1.33";
+    public const string KubernetesVersion = "v1.37";
 
     // VolumeBinding (binder.go ConflictReasons)
     public const string BindConflict = "node(s) didn't find available persistent volumes to bind";
+
+    /// <summary>
+    /// ErrReasonNodeConflict. Since v1.33 (kubernetes/kubernetes#129887); before: "node(s) had volume node affinity
+    /// conflict".
+    /// </summary>
     public const string NodeConflict = "node(s) didn't match PersistentVolume's node affinity";
+
     public const string NotEnoughSpace = "node(s) did not have enough free storage";
     public const string PVNotExist = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
 
     // VolumeBinding PreFilter (volume_binding.go)
     public const string UnboundImmediateClaims = "pod has unbound immediate PersistentVolumeClaims";
 
+    /// <summary>The lister's NotFound error text (VolumeRestrictions' and VolumeBinding's PreFilter both return it).</summary>
     public static string ClaimNotFound(string claimName) => $"persistentvolumeclaim \"{claimName}\" not found";
 
     public static string ClaimBeingDeleted(string claimName) => $"persistentvolumeclaim \"{claimName}\" is being deleted";
@@ -36,8 +43,12 @@ public static class Reasons
     public static string EphemeralClaimNotOwned(string claimNamespace, string claimName, string podNamespace, string podName) =>
         $"PVC {claimNamespace}/{claimName} was not created for pod {podNamespace}/{podName} (pod is not owner)";
 
-    // VolumeRestrictions PreFilter (volumerestrictions/volume_restrictions.go)
-    public const string ReadWriteOncePodConflict = "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode";
+    /// <summary>
+    /// VolumeRestrictions Filter, ErrReasonReadWriteOncePodConflict: returned per node with code Unschedulable, so the
+    /// FitError counts it per node and preemption may act (kubernetes/kubernetes#129145, the text clusters print in
+    /// v1.37); before: "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode".
+    /// </summary>
+    public const string ReadWriteOncePodConflict = "node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod";
 
     /// <summary>volumezone/volume_zone.go ErrReasonConflict.</summary>
     public const string VolumeZoneConflict = "node(s) had no available volume zone";
@@ -51,7 +62,11 @@ public static class Reasons
     public const string NodeAffinityConflict = "pod affinity terms conflict";
     public const string TooManyPods = "Too many pods";
 
-    public static string UntoleratedTaint(string key, string value) => $"node(s) had untolerated taint {{{key}: {value}}}";
+    /// <summary>
+    /// TaintToleration Filter (tainttoleration/taint_toleration.go): the reason no longer names the taint, which is
+    /// logged at V(4) instead; before: "node(s) had untolerated taint {key: value}".
+    /// </summary>
+    public const string UntoleratedTaints = "node(s) had untolerated taint(s)";
 
     public static string Insufficient(string resource) => $"Insufficient {resource}";
 

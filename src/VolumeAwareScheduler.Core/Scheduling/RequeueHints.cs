@@ -35,7 +35,9 @@ public static class RequeueHints
             new(ResourceKind.CSIDriver, ClusterEventAction.Add | ClusterEventAction.Update),
             new(ResourceKind.CSIStorageCapacity, ClusterEventAction.Add | ClusterEventAction.Update),
         ],
-        ["VolumeRestrictions"] = [new(ResourceKind.Pod, ClusterEventAction.Delete | ClusterEventAction.Update), new(ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add | ClusterEventAction.Update)],
+        // volumerestrictions/volume_restrictions.go (v1.37): a pod holding the claim goes away, a node is added, the
+        // missing claim is created. spec.volumes is immutable, so a pod update cannot cure it.
+        ["VolumeRestrictions"] = [new(ResourceKind.Pod, ClusterEventAction.Delete), new(ResourceKind.Node, ClusterEventAction.Add), new(ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add)],
         // volumezone EventsToRegister: StorageClass added, Node added or relabelled, PVC and PV added or updated.
         ["VolumeZone"] =
         [
@@ -70,6 +72,7 @@ public static class RequeueHints
     {
         var plugins = new HashSet<string>(StringComparer.Ordinal);
         if (result.PreFilter.IsRejected) plugins.Add(result.PreFilter.Plugin);
+        plugins.UnionWith(result.NarrowedBy); // nodes a PreFilterResult left out were rejected by those plugins
         foreach (var node in result.Nodes)
         {
             if (!node.Status.IsSuccess && node.Status.Plugin.Length > 0) plugins.Add(node.Status.Plugin);

@@ -10,6 +10,7 @@ public static class ExplanationTable
         output.WriteLine($"Pod {explanation.Pod}: {(explanation.SelectedNode is { } node ? $"would be placed on {node}" : "cannot be placed")}");
         if (explanation.PreFilterMessage is { } preFilter) output.WriteLine($"  rejected before any node is tried: {preFilter}");
         if (explanation.Message is { } message) output.WriteLine($"  {message}");
+        foreach (var warning in explanation.Warnings) output.WriteLine($"  warning: {warning}");
         output.WriteLine();
 
         var rows = new List<string[]> { new[] { "NODE", "VERDICT", "SCORE", "REASONS" } };

@@ -311,9 +311,11 @@ public sealed class Simulator
     }
 
     /// <summary>
-    /// The PV controller's pass over unbound claims (pv_controller.go syncUnboundClaim): a claim naming its PV, or a PV
-    /// prebound to a claim, is bound; an Immediate claim gets the best available PV or, failing that, is provisioned
-    /// when its class can. Delayed claims wait for the scheduler.
+    /// The PV controller's pass over unbound claims (pv_controller.go syncUnboundClaim): a claim naming its PV is bound
+    /// when the PV satisfies it (checkVolumeSatisfyClaim: size, class, VolumeAttributesClass, volume mode, access modes),
+    /// a PV prebound to a claim when FindMatchingVolume takes it (size, volume mode, VolumeAttributesClass); an
+    /// Immediate claim gets the best available PV of its class and VolumeAttributesClass or, failing that, is
+    /// provisioned when its class can. Delayed claims wait for the scheduler.
     /// </summary>
     private void SettleClaims()
     {
@@ -426,6 +428,8 @@ public sealed class Simulator
         {
             Name = "pvc-" + claim.Uid,
             StorageClassName = claim.StorageClassName,
+            // external-provisioner gives the volume the claim's VolumeAttributesClass.
+            VolumeAttributesClassName = claim.VolumeAttributesClassName,
             CapacityBytes = claim.RequestBytes,
             AccessModes = claim.AccessModes,
             VolumeMode = claim.VolumeMode,

@@ -21,6 +21,20 @@ public sealed class DynamicProvisionerTests : IAsyncLifetime
     private static Dictionary<string, string> SelectedNode(string node) => new() { ["volume.kubernetes.io/selected-node"] = node };
 
     [Fact]
+    public async Task Provisioned_volume_carries_the_claims_attributes_class_and_binds()
+    {
+        // external-provisioner copies spec.volumeAttributesClassName: without it the PV controller (v1.34+) would not bind.
+        var request = Make.Claim("fast", request: "5Gi", storageClass: "csi", annotations: SelectedNode("node-1"));
+        request.Spec.VolumeAttributesClassName = "gold";
+        var claim = await _cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(request, "default");
+
+        var bound = await _cluster.WaitForAsync("pvc", "default", "fast", c => (string?)c["status"]?["phase"] == "Bound");
+
+        Assert.Equal("pvc-" + claim.Metadata.Uid, (string?)bound["spec"]!["volumeName"]);
+        Assert.Equal("gold", (await _cluster.Client.CoreV1.ReadPersistentVolumeAsync("pvc-" + claim.Metadata.Uid)).Spec.VolumeAttributesClassName);
+    }
+
+    [Fact]
     public async Task Selected_node_claim_gets_a_pinned_volume_and_binds()
     {
         var claim = await _cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(

@@ -130,6 +130,45 @@ public class VolumeBinderTests
 
     private static string[] Sorted(IEnumerable<string> reasons) => [.. reasons.Order(StringComparer.Ordinal)];
 
+    // FindPodVolumes with VolumeAttributesClass (binder.go findMatchingVolumes passes the gate to FindMatchingVolume; the
+    // binder_test.go versions read have no VAC rows, so these are ours, on the upstream fixtures).
+    public static TheoryData<string, string, string[], string?, string[]> AttributesClassCases
+    {
+        get
+        {
+            var data = new TheoryData<string, string, string[], string?, string[]>();
+            foreach (var kind in new[] { nameof(VolumeIndex), nameof(LinearVolumeIndex) })
+            {
+                data.Add(kind, "unbound-pvc-gold,pv-gold-among-unset", ["pv-node1a", "pv-node1b-gold"], "pv-node1b-gold", []);
+                data.Add(kind, "unbound-pvc-gold,no-pv-gold", ["pv-node1a", "pv-node1c-silver"], null, [Reasons.BindConflict]);
+                data.Add(kind, "unbound-pvc-gold,pv-gold-on-another-node", ["pv-node1a", "pv-node2-gold"], null, [Reasons.BindConflict]);
+            }
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AttributesClassCases))]
+    public void FindPodVolumes_binds_a_claim_only_to_a_PV_of_its_VolumeAttributesClass(string indexKind, string name, string[] pvNames, string? expected, string[] reasons)
+    {
+        VolumeInfo[] all =
+        [
+            PvNode1a,
+            PvNode1b with { Name = "pv-node1b-gold", VolumeAttributesClassName = "gold" },
+            PvNode1c with { Name = "pv-node1c-silver", VolumeAttributesClassName = "silver" },
+            PvNode2 with { Name = "pv-node2-gold", CapacityBytes = PvNode1b.CapacityBytes, VolumeAttributesClassName = "gold" },
+        ];
+        var claim = UnboundPVC with { VolumeAttributesClassName = "gold" };
+        var state = NewState(indexKind, all.Where(v => pvNames.Contains(v.Name)), [claim]);
+        var binder = new VolumeBinder(state);
+        var (_, claims) = binder.GetPodVolumeClaims(PodWith([claim]));
+
+        var result = binder.FindPodVolumes(claims, Node1);
+
+        Assert.Equal(reasons, result.Reasons);
+        Assert.True(expected == result.Volumes?.StaticBindings.SingleOrDefault()?.Volume.Name, $"{name}: got {result.Volumes?.StaticBindings.SingleOrDefault()?.Volume.Name}");
+    }
+
     [Fact]
     public void Partial_match_reports_the_claims_it_found_as_upstream_does()
     {

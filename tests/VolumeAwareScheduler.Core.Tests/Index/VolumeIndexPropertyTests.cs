@@ -9,7 +9,10 @@ namespace VolumeAwareScheduler.Core.Tests.Index;
 /// (~300 nodes, ~3,000 PVs with every affinity shape) is loaded into a <see cref="VolumeIndex"/> and a
 /// <see cref="LinearVolumeIndex"/>; then every claim is asked on every node, with no exclusions, with random exclusion
 /// sets, and again after random incremental updates (bind, unbind, phase change, deletion, re-add, resize, relabel,
-/// affinity and class changes) applied to both indexes without rebuilding them. In every phase the all-nodes query
+/// affinity, class and VolumeAttributesClass changes) applied to both indexes without rebuilding them, and after a round
+/// that only changes the node affinity of free PVs (MutablePVNodeAffinity, Kubernetes v1.35). Claims and PVs carry
+/// VolumeAttributesClasses (mostly unset), which pv_helpers.go FindMatchingVolume requires equal since v1.34. In every
+/// phase the all-nodes query
 /// (<see cref="IVolumeIndex.FindMatchingVolumes"/>) must also answer, node by node, as the per-node query does: over
 /// every node, a shuffled copy, a few nodes (the per-node fallback), and one array changed in place between queries.
 /// </summary>
@@ -94,6 +97,20 @@ public class VolumeIndexPropertyTests
             matched += Compare($"after update round {round}", cluster, fast, linear, rng, withExclusions: round % 2 == 0, mismatches);
         }
 
+        // MutablePVNodeAffinity: only free PVs, only their node affinity; every one must be found where it now reaches.
+        if (mismatches.IsEmpty)
+        {
+            for (var i = 0; i < updatesPerRound; i++)
+            {
+                var current = linear.Get(cluster.Volumes[rng.Next(cluster.Volumes.Count)].Name);
+                if (current is null) continue;
+                var moved = ClusterGenerator.ChangeFreeVolumeAffinity(rng, cluster, current);
+                fast.Upsert(moved);
+                linear.Upsert(moved);
+            }
+            matched += Compare("after free PVs' node affinity changed", cluster, fast, linear, rng, withExclusions: false, mismatches);
+        }
+
         if (!mismatches.IsEmpty)
         {
             var report = new StringBuilder($"seed {seed}: VolumeIndex and LinearVolumeIndex disagree ({mismatches.Count} cases, first ones):\n");
@@ -101,6 +118,32 @@ public class VolumeIndexPropertyTests
             Assert.Fail(report.ToString());
         }
         Assert.True(matched > 0, $"seed {seed}: no query found any volume; the generator is not exercising the index");
+    }
+
+    /// <summary>
+    /// The generated clusters exercise VolumeAttributesClass matching: claims with a class find PVs of that class, and
+    /// never a PV of another class or of none.
+    /// </summary>
+    [Fact]
+    public void Generated_claims_with_a_VolumeAttributesClass_get_only_PVs_of_that_class()
+    {
+        var found = 0;
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var cluster = ClusterGenerator.Generate(seed, 100, 1000, 12);
+            var linear = new LinearVolumeIndex();
+            foreach (var volume in cluster.Volumes) linear.Upsert(volume);
+            foreach (var claim in cluster.Claims.Where(c => c.VolumeAttributesClassName.Length > 0))
+            {
+                foreach (var node in cluster.Nodes)
+                {
+                    if (linear.FindMatchingVolume(claim, node, null) is not { } volume) continue;
+                    Assert.Equal(claim.VolumeAttributesClassName, volume.VolumeAttributesClassName);
+                    found++;
+                }
+            }
+        }
+        Assert.True(found > 0, "no generated claim with a VolumeAttributesClass found a PV; the generator is not exercising it");
     }
 
     /// <summary>Asks every claim on every node of both indexes; returns how many answers were a volume.</summary>
@@ -138,7 +181,7 @@ public class VolumeIndexPropertyTests
                 if (want != got)
                 {
                     mismatches.Enqueue($"  [{phase}] seed {cluster.Seed}, claim {claim.Key} (class \"{claim.StorageClassName}\", {claim.RequestBytes} B, "
-                        + $"{claim.AccessModes.ToShortString()}, {claim.VolumeMode}, selector {claim.Selector}), node {node.Name}"
+                        + $"{claim.AccessModes.ToShortString()}, {claim.VolumeMode}, VAC \"{claim.VolumeAttributesClassName}\", selector {claim.Selector}), node {node.Name}"
                         + $"{(excluded is null ? "" : $", {excluded.Count} excluded")}: LinearVolumeIndex → {want ?? "(none)"}, VolumeIndex → {got ?? "(none)"}"
                         + $"{Describe(linear, want)}{Describe(linear, got)}");
                 }
@@ -173,7 +216,7 @@ public class VolumeIndexPropertyTests
                 if (want is not null && index == fast) Interlocked.Increment(ref found);
                 if (want == got) continue;
                 mismatches.Enqueue($"  [{phase}, all-nodes query over {listName}, {index.GetType().Name}] seed {cluster.Seed}, claim {claim.Key} "
-                    + $"(class \"{claim.StorageClassName}\", {claim.RequestBytes} B, {claim.AccessModes.ToShortString()}, {claim.VolumeMode}, selector {claim.Selector}), "
+                    + $"(class \"{claim.StorageClassName}\", {claim.RequestBytes} B, {claim.AccessModes.ToShortString()}, {claim.VolumeMode}, VAC \"{claim.VolumeAttributesClassName}\", selector {claim.Selector}), "
                     + $"node {nodes[i].Name} (position {i}){(excluded is null ? "" : $", {excluded.Count} excluded")}: per-node → {want ?? "(none)"}, all-nodes → {got ?? "(none)"}"
                     + $"{Describe(linear, want)}{Describe(linear, got)}");
             }
@@ -215,5 +258,5 @@ public class VolumeIndexPropertyTests
 
     private static string Describe(LinearVolumeIndex index, string? name) =>
         name is null || index.Get(name) is not { } v ? "" :
-        $"\n      {v.Name}: class \"{v.StorageClassName}\", {v.CapacityBytes} B, {v.AccessModes.ToShortString()}, {v.VolumeMode}, {v.Phase}, claimRef {v.ClaimRef}, deleting {v.IsDeleting}, affinity {v.NodeAffinity}";
+        $"\n      {v.Name}: class \"{v.StorageClassName}\", {v.CapacityBytes} B, {v.AccessModes.ToShortString()}, {v.VolumeMode}, VAC \"{v.VolumeAttributesClassName}\", {v.Phase}, claimRef {v.ClaimRef}, deleting {v.IsDeleting}, affinity {v.NodeAffinity}";
 }

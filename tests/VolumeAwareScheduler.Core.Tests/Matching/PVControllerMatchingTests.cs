@@ -163,6 +163,9 @@ public class PVControllerMatchingTests
         { "size before class", Volume("pv").WithCapacity("1Gi").WithClass("a"), Claim("ns", "c").Requesting("2Gi").WithClass("b"), "requested PV is too small" },
         { "class", Volume("pv").WithCapacity("2Gi").WithClass("a"), Claim("ns", "c").Requesting("2Gi").WithClass("b"), "storageClassName does not match" },
         { "class before volume mode", Volume("pv").WithCapacity("2Gi").WithClass("a").Block(), Claim("ns", "c").Requesting("2Gi").WithClass("b"), "storageClassName does not match" },
+        { "VolumeAttributesClass", Volume("pv").WithCapacity("2Gi").WithAttributesClass("gold"), Claim("ns", "c").Requesting("2Gi"), "volumeAttributesClassName does not match" },
+        { "class before VolumeAttributesClass", Volume("pv").WithCapacity("2Gi").WithClass("a").WithAttributesClass("gold"), Claim("ns", "c").Requesting("2Gi").WithClass("b"), "storageClassName does not match" },
+        { "VolumeAttributesClass before volume mode", Volume("pv").WithCapacity("2Gi").Block().WithAttributesClass("gold"), Claim("ns", "c").Requesting("2Gi").WithAttributesClass("silver"), "volumeAttributesClassName does not match" },
         { "volume mode", Volume("pv").WithCapacity("2Gi").Block(), Claim("ns", "c").Requesting("2Gi"), "incompatible volumeMode" },
         { "satisfied", Volume("pv").WithCapacity("2Gi"), Claim("ns", "c").Requesting("2Gi"), null },
     };

@@ -6,6 +6,9 @@ namespace VolumeAwareScheduler.Core.Tests.Matching;
 internal static class UpstreamVolumes
 {
     public const string ClassWait = "wait";
+    /// <summary>pv_helpers_test.go classGold and classSilver, used there as VolumeAttributesClass names.</summary>
+    public const string ClassGold = "gold";
+    public const string ClassSilver = "silver";
     private const AccessModes RwoRox = AccessModes.ReadWriteOnce | AccessModes.ReadOnlyMany;
     private const AccessModes RwoRoxRwx = AccessModes.ReadWriteOnce | AccessModes.ReadOnlyMany | AccessModes.ReadWriteMany;
 

@@ -33,6 +33,54 @@ public class VolumeMatchingTests
         Assert.True(expectedUid == (volume?.Uid ?? ""), $"{name}: expected \"{expectedUid}\", got \"{volume?.Uid}\"");
     }
 
+    // The VolumeAttributesClass rows of the same test (pv_helpers_test.go TestFindMatchVolumeWithNode, the
+    // "[VolumeAttributiesClass: true]" runs: the gate is GA and on since v1.34). Upstream's volumesWithVAC(classGold, …)
+    // gives every volume of the table the class "gold". The vacEnabled=false rows ("fail-on-error", "fail-volumes-vac")
+    // test a gate that v1.37 no longer lets anyone turn off, and are not ported.
+    public static TheoryData<string, string, ClaimInfo, NodeInfo, string?> FindMatchVolumeWithNodeAndVAC => new()
+    {
+        { "success-match-with-vac", "affinity-pv", UpstreamVolumes.WaitClaim("claim01", "100G", AccessModes.ReadWriteOnce) with { VolumeAttributesClassName = UpstreamVolumes.ClassGold }, Node1, UpstreamVolumes.ClassGold },
+        // claim has a given vac and volumes don't have the same vac.
+        { "fail-vac", "", UpstreamVolumes.WaitClaim("claim01", "100G", AccessModes.ReadWriteOnce) with { VolumeAttributesClassName = UpstreamVolumes.ClassSilver }, Node1, null },
+        // claim has a given vac and volume name but the given volume has a different vac.
+        { "fail-prebound-vac", "", UpstreamVolumes.WaitClaim("claim02", "100G", AccessModes.ReadWriteOnce) with { VolumeAttributesClassName = UpstreamVolumes.ClassSilver }, Node1, UpstreamVolumes.ClassGold },
+    };
+
+    [Theory]
+    [MemberData(nameof(FindMatchVolumeWithNodeAndVAC))]
+    public void FindMatchingVolume_with_VolumeAttributesClass_matches_upstream(string name, string expectedUid, ClaimInfo claim, NodeInfo node, string? volumesClass)
+    {
+        var volumes = UpstreamVolumes.NodeAffinityVolumes().Select(v => volumesClass is null ? v : v with { VolumeAttributesClassName = volumesClass });
+        var volume = VolumeMatching.FindMatchingVolume(claim, volumes, node, excluded: null, delayBinding: true);
+        Assert.True(expectedUid == (volume?.Uid ?? ""), $"{name}: expected \"{expectedUid}\", got \"{volume?.Uid}\"");
+    }
+
+    // Both indexes answer these rows as FindMatchingVolume does (the prebound PV is skipped, not decisive).
+    [Theory]
+    [MemberData(nameof(FindMatchVolumeWithNodeAndVAC))]
+    public void Indexes_answer_the_VolumeAttributesClass_rows_like_upstream(string name, string expectedUid, ClaimInfo claim, NodeInfo node, string? volumesClass)
+    {
+        foreach (var index in new Core.Index.IVolumeIndex[] { new Core.Index.VolumeIndex(), new Core.Index.LinearVolumeIndex() })
+        {
+            foreach (var v in UpstreamVolumes.NodeAffinityVolumes(uniqueNames: true)) index.Upsert(volumesClass is null ? v : v with { VolumeAttributesClassName = volumesClass });
+            var volume = index.FindMatchingVolume(claim, node, excluded: null);
+            Assert.True(expectedUid == (volume?.Uid ?? ""), $"{name} ({index.GetType().Name}): expected \"{expectedUid}\", got \"{volume?.Uid}\"");
+        }
+    }
+
+    [Fact]
+    public void A_prebound_volume_of_another_VolumeAttributesClass_is_skipped_and_a_free_one_of_the_claims_class_wins()
+    {
+        ClaimInfo claim = Claim("ns", "claim").Requesting("5Gi").WithAttributesClass("fast");
+        List<VolumeInfo> volumes =
+        [
+            Volume("pv-prebound-slow").WithCapacity("5Gi").ClaimedBy("ns", "claim").WithAttributesClass("slow"),
+            Volume("pv-free-unset").WithCapacity("5Gi"),
+            Volume("pv-free-fast").WithCapacity("8Gi").WithAttributesClass("fast"),
+        ];
+        Assert.Equal("pv-free-fast", VolumeMatching.FindMatchingVolume(claim, volumes, Node("node-1"), null, delayBinding: true)?.Name);
+    }
+
     // pkg/controller/volume/persistentvolume/index_test.go TestCheckAccessModes (CheckAccessModes; our ContainsAll).
     public static TheoryData<string, AccessModes, bool> CheckAccessModes => new()
     {
@@ -79,6 +127,9 @@ public class VolumeMatchingTests
         { "claimRef with another uid is another claim", Volume("pv").WithCapacity("10Gi").ClaimedBy("ns", "claim", "old-uid"), VolumeRejection.ClaimedByOther },
         { "too small before mode", Volume("pv").WithCapacity("1Gi").Block(), VolumeRejection.TooSmall },
         { "volume mode before deletion", Volume("pv").WithCapacity("10Gi").Block().Deleting(), VolumeRejection.VolumeModeMismatch },
+        { "volume mode before VolumeAttributesClass", Volume("pv").WithCapacity("10Gi").Block().WithAttributesClass("fast"), VolumeRejection.VolumeModeMismatch },
+        { "VolumeAttributesClass before deletion", Volume("pv").WithCapacity("10Gi").WithAttributesClass("fast").Deleting(), VolumeRejection.VolumeAttributesClassMismatch },
+        { "VolumeAttributesClass even when prebound", Volume("pv").WithCapacity("10Gi").ClaimedBy("ns", "claim").WithAttributesClass("fast"), VolumeRejection.VolumeAttributesClassMismatch },
         { "being deleted, even when prebound", Volume("pv").WithCapacity("10Gi").ClaimedBy("ns", "claim").Deleting(), VolumeRejection.BeingDeleted },
         { "prebound ignores phase, class, selector and access modes", Volume("pv").WithCapacity("10Gi").ClaimedBy("ns", "claim", "uid-1").Phase(VolumePhase.Released).WithClass("other").WithModes(AccessModes.ReadOnlyMany), VolumeRejection.None },
         { "prebound without uid matches by name", Volume("pv").WithCapacity("10Gi").ClaimedBy("ns", "claim").Phase(VolumePhase.Bound), VolumeRejection.None },

@@ -1,30 +1,73 @@
+using System.Reflection;
 using VolumeAwareScheduler.Core.Scheduling;
 
 namespace VolumeAwareScheduler.Core.Tests.Scheduling;
 
-/// <summary>Reason strings are API: pinned word for word to Kubernetes v1.33 (volumebinding/binder.go ConflictReasons, types.go).</summary>
+/// <summary>
+/// Reason strings are API: pinned word for word to Kubernetes v1.37 (volumebinding/binder.go and volume_binding.go,
+/// volumerestrictions/volume_restrictions.go, the node filter plugins, schedule_one.go and framework/types.go). Every
+/// constant of <see cref="Reasons"/> must appear here: a new one without its pinned text fails the test.
+/// </summary>
 public class ReasonsTests
 {
-    public static TheoryData<string, string> Pinned => new()
+    private static readonly Dictionary<string, string> Constants = new(StringComparer.Ordinal)
     {
-        { Reasons.BindConflict, "node(s) didn't find available persistent volumes to bind" },
-        { Reasons.NodeConflict, "node(s) didn't match PersistentVolume's node affinity" },
-        { Reasons.NotEnoughSpace, "node(s) did not have enough free storage" },
-        { Reasons.PVNotExist, "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)" },
-        { Reasons.UnboundImmediateClaims, "pod has unbound immediate PersistentVolumeClaims" },
-        { Reasons.NodeUnschedulable, "node(s) were unschedulable" },
-        { Reasons.NodeNameMismatch, "node(s) didn't match the requested node name" },
-        { Reasons.NodeAffinityMismatch, "node(s) didn't match Pod's node affinity/selector" },
-        { Reasons.TooManyPods, "Too many pods" },
+        [nameof(Reasons.KubernetesVersion)] = "v1.37",
+        [nameof(Reasons.BindConflict)] = "node(s) didn't find available persistent volumes to bind",
+        // kubernetes/kubernetes#129887 (v1.33); before: "node(s) had volume node affinity conflict".
+        [nameof(Reasons.NodeConflict)] = "node(s) didn't match PersistentVolume's node affinity",
+        [nameof(Reasons.NotEnoughSpace)] = "node(s) did not have enough free storage",
+        [nameof(Reasons.PVNotExist)] = "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)",
+        [nameof(Reasons.UnboundImmediateClaims)] = "pod has unbound immediate PersistentVolumeClaims",
+        // kubernetes/kubernetes#129145; before: "node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode".
+        [nameof(Reasons.ReadWriteOncePodConflict)] = "node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod",
+        [nameof(Reasons.NodeNameMismatch)] = "node(s) didn't match the requested node name",
+        [nameof(Reasons.NodeUnschedulable)] = "node(s) were unschedulable",
+        [nameof(Reasons.NodeAffinityMismatch)] = "node(s) didn't match Pod's node affinity/selector",
+        [nameof(Reasons.TooManyPods)] = "Too many pods",
+        // before: "node(s) had untolerated taint {key: value}".
+        [nameof(Reasons.UntoleratedTaints)] = "node(s) had untolerated taint(s)",
+        [nameof(Reasons.NoNodesAvailable)] = "no nodes available to schedule pods",
+        // nodeaffinity/node_affinity.go errReasonConflict.
+        [nameof(Reasons.NodeAffinityConflict)] = "pod affinity terms conflict",
+        // volumezone/volume_zone.go ErrReasonConflict.
+        [nameof(Reasons.VolumeZoneConflict)] = "node(s) had no available volume zone",
+    };
+
+    public static TheoryData<string, string> PinnedConstants
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var (name, text) in Constants) data.Add(name, text);
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PinnedConstants))]
+    public void Constant_is_pinned_to_v1_37(string name, string expected) =>
+        Assert.Equal(expected, typeof(Reasons).GetField(name, BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue());
+
+    [Fact]
+    public void Every_constant_is_pinned_here()
+    {
+        var declared = typeof(Reasons).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => f.Name).Order();
+        Assert.Equal(Constants.Keys.Order(), declared);
+    }
+
+    public static TheoryData<string, string> Formatted => new()
+    {
+        { Reasons.ClaimNotFound("data"), "persistentvolumeclaim \"data\" not found" },
+        { Reasons.ClaimBeingDeleted("data"), "persistentvolumeclaim \"data\" is being deleted" },
+        { Reasons.ClaimLost("data", "pv-1"), "persistentvolumeclaim \"data\" bound to non-existent persistentvolume \"pv-1\"" },
+        { Reasons.EphemeralClaimNotCreated("app-scratch"), "waiting for ephemeral volume controller to create the persistentvolumeclaim \"app-scratch\"" },
+        { Reasons.EphemeralClaimNotOwned("ns", "app-scratch", "ns", "app"), "PVC ns/app-scratch was not created for pod ns/app (pod is not owner)" },
         { Reasons.Insufficient("cpu"), "Insufficient cpu" },
-        { Reasons.UntoleratedTaint("dedicated", "db"), "node(s) had untolerated taint {dedicated: db}" },
         { Reasons.NoNodeAvailable(3), "0/3 nodes are available" },
     };
 
     [Theory]
-    [MemberData(nameof(Pinned))]
-    public void Reason_strings_are_pinned(string actual, string expected) => Assert.Equal(expected, actual);
-
-    [Fact]
-    public void Pinned_to_v1_33() => Assert.Equal("v1.33", Reasons.KubernetesVersion);
+    [MemberData(nameof(Formatted))]
+    public void Formatted_reason_is_pinned_to_v1_37(string actual, string expected) => Assert.Equal(expected, actual);
 }

@@ -30,12 +30,31 @@ public class RestrictionsAndPreferencesTests
         var result = new SchedulingFramework(Profiles.Default()).Schedule(state, Pod("ns", "second").WithClaim("solo"));
 
         Assert.Null(result.Selected);
-        // volumerestrictions in v1.37: Filter rejects each node as Unschedulable, so the FitError counts nodes; node-b
+        // Per node and Unschedulable (not a PreFilter rejection): the FitError counts the nodes, preemption may act.
+        // Per node and Unschedulable (not a PreFilter rejection): the FitError counts the nodes, preemption may act. node-b
         // is left out before Filter by VolumeBinding's PreFilterResult (the bound PV is on node-a).
-        Assert.Equal($"0/2 nodes are available: 1 {Reasons.ReadWriteOncePodConflict}, 1 {Reasons.DidNotSatisfyPlugins(["VolumeBinding"])}.", result.FailureMessage);
-        Assert.Equal(StatusCode.Unschedulable, result.Nodes.Single(n => n.Node.Name == "node-a").Status.Code);
+        Assert.Equal("0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [VolumeBinding], 1 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod.", result.FailureMessage);
+        Assert.Equal(StatusCode.Success, result.PreFilter.Code);
+        Assert.Equal((StatusCode.Unschedulable, "VolumeRestrictions"), (result.Nodes.Single(n => n.Node.Name == "node-a").Status.Code, result.Nodes.Single(n => n.Node.Name == "node-a").Status.Plugin));
         Assert.Contains("VolumeRestrictions", RequeueHints.RejectingPlugins(result));
         Assert.True(RequeueHints.MayCure(RequeueHints.RejectingPlugins(result), new ClusterEvent(ResourceKind.Pod, ClusterEventAction.Delete)));
+        Assert.False(RequeueHints.MayCure(RequeueHints.RejectingPlugins(result), new ClusterEvent(ResourceKind.Pod, ClusterEventAction.Update)));
+    }
+
+    [Fact]
+    public void ReadWriteOncePod_conflict_is_counted_beside_earlier_filters_as_clusters_print_it()
+    {
+        // The FitError of the v1.37 reference ("as printed by clusters in 2026"), without the preemption summary that
+        // only DefaultPreemption adds: TaintToleration rejects the control plane first, VolumeRestrictions the rest.
+        var state = Cluster();
+        state.UpsertNode(Node("control-plane").WithTaint("node-role.kubernetes.io/control-plane", "", TaintEffect.NoSchedule));
+        state.Volumes.Upsert(Volume("pv").WithCapacity("10Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod).ClaimedBy("ns", "solo", "u").Phase(VolumePhase.Bound));
+        state.UpsertClaim(Claim("ns", "solo").WithUid("u").Requesting("1Gi").WithClass("local").WithModes(AccessModes.ReadWriteOncePod).BoundTo("pv"));
+        state.UpsertPod(Pod("ns", "owner").WithClaim("solo").OnNode("node-a"));
+
+        var result = new SchedulingFramework(Profiles.Default()).Schedule(state, Pod("ns", "second").WithClaim("solo"));
+
+        Assert.Equal("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod.", result.FailureMessage);
     }
 
     [Fact]

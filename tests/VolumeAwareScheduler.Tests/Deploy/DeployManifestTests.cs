@@ -58,6 +58,18 @@ public sealed class DeployManifestTests
     }
 
     [Fact]
+    public void Deployment_runs_the_kube_scheduler_release_the_extender_mirrors()
+    {
+        var deployment = Map(LoadAll(Path.Combine(DeployDir, "deployment.yaml")).Single());
+        var pod = Map(Map(Map(deployment["spec"])["template"])["spec"]);
+        var scheduler = List(pod["containers"]).Select(Map).Single(c => (string)c["name"] == "kube-scheduler");
+
+        // v1.37.1, the newest patch of the reference; the minor release is the one Reasons.cs is pinned to.
+        Assert.Equal("registry.k8s.io/kube-scheduler:v1.37.1", scheduler["image"]);
+        Assert.StartsWith($"registry.k8s.io/kube-scheduler:{Core.Scheduling.Reasons.KubernetesVersion}.", (string)scheduler["image"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deployment_runs_kube_scheduler_with_the_config_and_the_extender_on_loopback_with_probes()
     {
         var deployment = Map(LoadAll(Path.Combine(DeployDir, "deployment.yaml")).Single());

@@ -5,7 +5,7 @@ namespace VolumeAwareScheduler.Tests.Simulation;
 /// <summary>
 /// Golden cases: testdata/&lt;case&gt;/cluster.yaml through `simulate --output json` must print exactly expected.jsonl
 /// on stdout, and on stderr exactly expected-stderr.txt ("{cluster}" standing for the file's path) or nothing.
-/// Expected reason strings are kube-scheduler's (v1.33).
+/// Expected reason strings are kube-scheduler's (v1.37).
 /// </summary>
 public sealed class SimulateGoldenTests
 {

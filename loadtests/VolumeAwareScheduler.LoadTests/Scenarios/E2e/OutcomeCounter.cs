@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
+using VolumeAwareScheduler.Kubernetes.Queue;
 using VolumeAwareScheduler.Standalone;
 
 namespace VolumeAwareScheduler.LoadTests.Scenarios.E2e;
@@ -18,13 +19,14 @@ public sealed class OutcomeCounter
 
     /// <summary>
     /// Whether the pod was found unschedulable and its backoff since that last attempt has run out, by the queue's rule
-    /// (QueueOptions defaults: 1 s doubling per attempt up to 10 s): a curing event now moves it straight to the active queue.
+    /// (QueueOptions defaults: 1 s doubling per unschedulable attempt up to 10 s, the expiry truncated to its second and
+    /// over when that second is): a curing event now moves it straight to the active queue.
     /// </summary>
     public bool IsOutOfBackoff(string pod)
     {
         if (!_unschedulable.TryGetValue(pod, out var seen)) return false;
         var backoff = TimeSpan.FromSeconds(Math.Min(10, Math.Pow(2, Math.Min(seen.Count, 5) - 1)));
-        return Stopwatch.GetElapsedTime(seen.Last) > backoff + TimeSpan.FromMilliseconds(100);
+        return Stopwatch.GetElapsedTime(seen.Last) > backoff + SchedulingQueue.BackoffOrderingWindow + TimeSpan.FromMilliseconds(100);
     }
 
     public long BindingFailures => Interlocked.Read(ref _bindingFailed);

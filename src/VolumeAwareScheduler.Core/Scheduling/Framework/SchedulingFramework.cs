@@ -90,6 +90,7 @@ public sealed class SchedulingFramework(Profile profile)
 
         var preFilter = RunPreFilter(cycle, pod, out var narrowed, out var narrowedBy);
         result.PreFilter = preFilter;
+        result.NarrowedBy = narrowedBy;
         if (preFilter.Code == StatusCode.Error)
         {
             result.Error = preFilter.Message;

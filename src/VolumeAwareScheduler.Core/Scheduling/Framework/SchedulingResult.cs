@@ -22,6 +22,9 @@ public sealed class SchedulingResult(PodInfo pod, CycleState cycle)
 
     public Status PreFilter { get; internal set; } = Status.Success;
 
+    /// <summary>The PreFilter plugins whose PreFilterResult narrowed the nodes: they rejected the nodes left out.</summary>
+    public IReadOnlyList<string> NarrowedBy { get; internal set; } = [];
+
     /// <summary>An internal error (a plugin's Error status): the cycle failed; the pod is retried with backoff.</summary>
     public string? Error { get; internal set; }
 

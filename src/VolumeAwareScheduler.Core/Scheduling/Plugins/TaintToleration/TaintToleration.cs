@@ -13,6 +13,8 @@ public sealed class TaintToleration : IFilterPlugin, IPreScorePlugin, IScorePlug
 {
     public const string PluginName = "TaintToleration";
 
+    private static readonly Status Untolerated = Status.Unresolvable(PluginName, Reasons.UntoleratedTaints);
+
     public string Name => PluginName;
 
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node, int nodeIndex)
@@ -20,7 +22,7 @@ public sealed class TaintToleration : IFilterPlugin, IPreScorePlugin, IScorePlug
         foreach (var taint in node.Taints)
         {
             if (taint.Effect == TaintEffect.PreferNoSchedule) continue;
-            if (!Tolerated(pod.Tolerations, taint)) return Status.Unresolvable(PluginName, Reasons.UntoleratedTaint(taint.Key, taint.Value));
+            if (!Tolerated(pod.Tolerations, taint)) return Untolerated;
         }
         return Status.Success;
     }

@@ -30,15 +30,18 @@ public sealed class VolumeRestrictions : IPreFilterPlugin, IFilterPlugin
             if (claim.AccessModes.HasFlag(AccessModes.ReadWriteOncePod)) (exclusive ??= []).Add(reference.ClaimName);
         }
         if (exclusive is null) return Status.Skip(PluginName);
-        var conflicting = 0;
+        // calPreFilterState: each ReadWriteOncePod claim some scheduled pod (assumed ones included) already uses; the
+        // node's PVC reference counts come from persistentVolumeClaim volumes only (framework/types.go).
+        var used = new HashSet<string>(StringComparer.Ordinal);
         foreach (var other in state.Cluster.Pods)
         {
             if (other.Key == pod.Key || other.NodeName.Length == 0 || other.Key.Namespace != pod.Key.Namespace) continue;
             foreach (var reference in other.Claims)
             {
-                if (exclusive.Contains(reference.ClaimName)) conflicting++;
+                if (!reference.IsEphemeral && exclusive.Contains(reference.ClaimName)) used.Add(reference.ClaimName);
             }
         }
+        var conflicting = used.Count;
         if (conflicting == 0) return Status.Skip(PluginName);
         state.Write(PluginName, new ConflictCount(conflicting));
         return Status.Success;
