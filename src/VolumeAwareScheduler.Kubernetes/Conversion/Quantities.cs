@@ -14,9 +14,11 @@ public static class Quantities
 {
     private const int QuotedLength = 40;
 
-    public static long Value(ResourceQuantity quantity, string field) => Scaled(quantity, field, 0);
+    /// <summary>Quantity.Value(): whole units, rounded up. A null quantity (JSON null) is zero, as Go decodes it.</summary>
+    public static long Value(ResourceQuantity? quantity, string field) => Scaled(quantity, field, 0);
 
-    public static long MilliValue(ResourceQuantity quantity, string field) => Scaled(quantity, field, 3);
+    /// <summary>Quantity.MilliValue(): thousandths, rounded up. A null quantity (JSON null) is zero, as Go decodes it.</summary>
+    public static long MilliValue(ResourceQuantity? quantity, string field) => Scaled(quantity, field, 3);
 
     /// <summary>The text of a quantity: as received for a <see cref="WireQuantity"/>, else the library's decimal canonical form.</summary>
     public static string TextOf(ResourceQuantity quantity, string field)
@@ -34,8 +36,9 @@ public static class Quantities
         }
     }
 
-    private static long Scaled(ResourceQuantity quantity, string field, int scale)
+    private static long Scaled(ResourceQuantity? quantity, string field, int scale)
     {
+        if (quantity is null) return 0;
         // Go's Quantity.UnmarshalJSON trims surrounding space before ParseQuantity.
         var text = TextOf(quantity, field).Trim();
         if (!ParsedQuantity.TryParse(text, out var parsed, out var problem))
