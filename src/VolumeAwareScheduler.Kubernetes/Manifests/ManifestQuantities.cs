@@ -20,7 +20,8 @@ internal sealed class ManifestQuantities
     /// <summary>Every KubernetesClient model type that can hold a quantity, with the members that lead to one. Built once.</summary>
     private static readonly Lazy<FrozenDictionary<Type, Shape>> Shapes = new(BuildShapes);
 
-    private readonly Dictionary<YamlScalarNode, string> _texts = new(ReferenceEqualityComparer.Instance);
+    // The text of each quantity scalar taken out; null for a YAML null (a zero quantity, as Go reads it).
+    private readonly Dictionary<YamlScalarNode, string?> _texts = new(ReferenceEqualityComparer.Instance);
 
     private ManifestQuantities()
     {
@@ -44,10 +45,11 @@ internal sealed class ManifestQuantities
     {
         if (type == typeof(ResourceQuantity))
         {
-            if (node is YamlScalarNode { Value: { } text } scalar && !IsNull(scalar))
+            if (node is YamlScalarNode scalar)
             {
-                _texts[scalar] = text;
+                _texts[scalar] = IsNull(scalar) ? null : scalar.Value;
                 scalar.Value = "0";
+                scalar.Style = YamlDotNet.Core.ScalarStyle.Plain;
             }
             return;
         }
@@ -78,14 +80,14 @@ internal sealed class ManifestQuantities
                 foreach (var (key, child) in mapping.Children)
                 {
                     if (key is not YamlScalarNode { Value: { } name } || !dictionary.Contains(name)) continue;
-                    if (Text(child) is { } text) dictionary[name] = new WireQuantity(text);
+                    if (IsQuantity(child, out var quantity)) dictionary[name] = quantity;
                     else if (dictionary[name] is { } item) Attach(child, value, item, shapes);
                 }
                 break;
             case YamlSequenceNode sequence when shape.Element is { } element && instance is IList list:
                 for (var i = 0; i < sequence.Children.Count && i < list.Count; i++)
                 {
-                    if (Text(sequence.Children[i]) is { } text) list[i] = new WireQuantity(text);
+                    if (IsQuantity(sequence.Children[i], out var quantity)) list[i] = quantity;
                     else if (list[i] is { } item) Attach(sequence.Children[i], element, item, shapes);
                 }
                 break;
@@ -93,16 +95,23 @@ internal sealed class ManifestQuantities
                 foreach (var (key, child) in mapping.Children)
                 {
                     if (key is not YamlScalarNode { Value: { } name } || !shape.Members.TryGetValue(name, out var member)) continue;
-                    if (Text(child) is { } text) member.SetValue(instance, new WireQuantity(text));
+                    if (IsQuantity(child, out var quantity)) member.SetValue(instance, quantity);
                     else if (member.GetValue(instance) is { } item) Attach(child, member.PropertyType, item, shapes);
                 }
                 break;
         }
     }
 
-    private string? Text(YamlNode node) => node is YamlScalarNode scalar && _texts.TryGetValue(scalar, out var text) ? text : null;
+    /// <summary>Whether the node is a quantity taken out by <see cref="Detach(YamlNode, Type)"/>, and what to put back.</summary>
+    private bool IsQuantity(YamlNode node, out WireQuantity? quantity)
+    {
+        quantity = null;
+        if (node is not YamlScalarNode scalar || !_texts.TryGetValue(scalar, out var text)) return false;
+        if (text is not null) quantity = new WireQuantity(text);
+        return true;
+    }
 
-    /// <summary>A plain scalar YAML reads as null: left to the reader, as before.</summary>
+    /// <summary>A plain scalar that YAML reads as null.</summary>
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
 
