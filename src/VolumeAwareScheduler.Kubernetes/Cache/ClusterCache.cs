@@ -16,8 +16,8 @@ public sealed record ClusterChange(string Kind, InformerEventType Type, string K
 /// <summary>
 /// The single writer: turns informer events into Core snapshots in a <see cref="ClusterState"/> (with its incremental
 /// index) and keeps the latest API objects that writers need (for their resourceVersion; PVs and claims as JSON). Readers take the lock for
-/// the length of one decision; the writer takes it per event. Conversion errors drop the object and are counted:
-/// the API server validated it, so they mean a field we do not understand, never a crash.
+/// the length of one decision; the writer takes it per event. Conversion errors drop the object from the state and are
+/// counted, never a crash; an unconvertible pod is still published as a change, for the scheduler to report it.
 /// </summary>
 public sealed class ClusterCache
 {
@@ -244,7 +244,9 @@ public sealed class ClusterCache
                 {
                     _pods[podKey] = pod;
                     if (prepared.Snapshot is PodInfo info) State.UpsertPod(info);
-                    else return null;
+                    // Unconvertible: out of the state, but the change is published, so that the scheduler sees the
+                    // pod and says why it cannot schedule it (instead of the pod waiting silently forever).
+                    else State.RemovePod(podKey);
                 }
                 return podKey.ToString();
             case V1StorageClass sc:
