@@ -21,7 +21,7 @@ public static class Quantities
     public static long MilliValue(ResourceQuantity? quantity, string field) => Scaled(quantity, field, 3);
 
     /// <summary>The text of a quantity: as received for a <see cref="WireQuantity"/>, else the library's decimal canonical form.</summary>
-    public static string TextOf(ResourceQuantity quantity, string field)
+    private static string TextOf(ResourceQuantity quantity, string field)
     {
         if (quantity is WireQuantity wire) return wire.Text;
         // Built in memory by our own code or tests. CanonicalizeString(DecimalSI) tries the ten decimal suffixes once
@@ -53,7 +53,7 @@ public static class Quantities
         : $"Kubernetes counts it in thousandths as a 64-bit integer, at most {long.MaxValue.ToString(CultureInfo.InvariantCulture)}m";
 
     /// <summary>The text in quotes for a message, shortened when long (a quantity may be a megabyte of digits).</summary>
-    public static string Quote(string text) =>
+    private static string Quote(string text) =>
         text.Length <= QuotedLength ? $"\"{text}\"" : $"\"{text[..QuotedLength]}…\" ({text.Length.ToString(CultureInfo.InvariantCulture)} characters)";
 
     /// <summary>Human form of a byte count for reports, e.g. "5Gi".</summary>

@@ -51,8 +51,10 @@ public sealed class UnusablePodEvents(ApiWriter? writer, ILogger<UnusablePodEven
         {
             await writer!.RecordEventAsync(pod.Key, pod.Uid, "Warning", "FailedScheduling", pod.Reason, Component, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException
+            or ObjectDisposedException)
         {
+            // ObjectDisposedException: the client went away with the host while this was in flight.
             Log.UnusablePodNotReported(logger, pod.Key.ToString(), e.Message);
         }
     }

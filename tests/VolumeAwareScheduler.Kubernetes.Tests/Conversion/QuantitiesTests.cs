@@ -253,7 +253,7 @@ public sealed class QuantitiesTests
     {
         // ResourceQuantity.ToString() never returns for a negative exponent-form amount; we do not call it.
         var quantity = new ResourceQuantity("-5e3");
-        var error = await Task.Run(() => Assert.Throws<ConversionException>(() => Quantities.Value(quantity, "f"))).WaitAsync(TimeSpan.FromSeconds(5));
+        var error = await Task.Run(() => Assert.Throws<ConversionException>(() => Quantities.Value(quantity, "f"))).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Contains(Negative, error.Message, StringComparison.Ordinal);
     }
 

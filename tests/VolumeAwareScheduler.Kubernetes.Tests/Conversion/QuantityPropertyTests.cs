@@ -15,7 +15,7 @@ namespace VolumeAwareScheduler.Kubernetes.Tests.Conversion;
 /// </summary>
 public sealed partial class QuantityPropertyTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     private static readonly string[] Suffixes = ["", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
 

@@ -9,7 +9,7 @@ namespace VolumeAwareScheduler.Tests.Extender;
 /// </summary>
 public sealed class ExtremeQuantityTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     /// <summary>The quantity as it appears in the JSON (a number or a string), and what the answer says about it.</summary>
     public static TheoryData<string, string> Quantities() => new()

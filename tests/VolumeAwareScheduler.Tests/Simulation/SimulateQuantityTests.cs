@@ -51,7 +51,7 @@ public sealed class SimulateQuantityTests : IDisposable
         await File.WriteAllTextAsync(path, Cluster.Replace("QUANTITY", quantity, StringComparison.Ordinal));
 
         var (exit, stdout, stderr) = await Task.Run(() => SimulateGoldenTests.Run("simulate", "--cluster", path, "--output", "json"))
-            .WaitAsync(TimeSpan.FromSeconds(10));
+            .WaitAsync(TimeSpan.FromSeconds(60)); // generous: start-up included, on a shared machine
 
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);
