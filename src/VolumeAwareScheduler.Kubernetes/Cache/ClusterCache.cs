@@ -16,8 +16,8 @@ public sealed record ClusterChange(ResourceKind Kind, InformerEventType Type, Ob
 /// <summary>
 /// The single writer: turns informer events into Core snapshots in a <see cref="ClusterState"/> (with its incremental
 /// index) and keeps the latest API objects that writers need (for their resourceVersion; PVs and claims as JSON). Readers take the lock for
-/// the length of one decision; the writer takes it per event. Conversion errors drop the object and are counted:
-/// the API server validated it, so they mean a field we do not understand, never a crash.
+/// the length of one decision; the writer takes it per event. Conversion errors drop the object from the state and are
+/// counted, never a crash; an unconvertible pod is still published as a change, for the scheduler to report it.
 /// </summary>
 public sealed class ClusterCache
 {
@@ -196,7 +196,15 @@ public sealed class ClusterCache
             return true;
         }
         if (raw is not null && prepared.Raw is not null) raw[prepared.Key] = prepared.Raw;
-        if (prepared.Snapshot is null) return false;
+        if (prepared.Snapshot is null)
+        {
+            // Unconvertible. A pod leaves the state but its change is published, so that the scheduler sees the pod
+            // and says why it cannot schedule it (instead of the pod waiting silently forever); other kinds keep
+            // their previous snapshot.
+            if (!kind.PublishUnconvertible) return false;
+            kind.Remove(State, prepared.Key);
+            return true;
+        }
         kind.Upsert(State, prepared.Snapshot);
         return true;
     }

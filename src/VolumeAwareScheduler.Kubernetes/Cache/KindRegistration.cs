@@ -29,6 +29,9 @@ public abstract class KindRegistration
 
     public abstract RawForm Raw { get; }
 
+    /// <summary>An object that cannot be converted leaves the state and its change is still published (pods).</summary>
+    public abstract bool PublishUnconvertible { get; }
+
     /// <summary>An informer for the kind over <paramref name="client"/>, writing to <paramref name="sink"/>.</summary>
     public abstract IInformer CreateInformer(IKubernetes client, ChannelWriter<InformerEvent> sink, TimeProvider time, InformerOptions? options);
 
@@ -55,6 +58,8 @@ public sealed class KindRegistration<T, TList, TInfo> : KindRegistration
 
     public RawForm Keep { get; init; }
 
+    public bool PublishWhenUnconvertible { get; init; }
+
     public required Func<IKubernetes, ListCall<TList>> List { get; init; }
 
     public required Func<IKubernetes, WatchCall<T>> Watch { get; init; }
@@ -74,6 +79,8 @@ public sealed class KindRegistration<T, TList, TInfo> : KindRegistration
     public override ResourceKind Kind => Of;
 
     public override RawForm Raw => Keep;
+
+    public override bool PublishUnconvertible => PublishWhenUnconvertible;
 
     public override IInformer CreateInformer(IKubernetes client, ChannelWriter<InformerEvent> sink, TimeProvider time, InformerOptions? options) =>
         new Informer<T, TList>(Of, List(client), Watch(client), sink, time, options);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using k8s;
 using k8s.Models;
+using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Informers;
 
 namespace VolumeAwareScheduler.Kubernetes.Cache;
@@ -21,6 +22,8 @@ public sealed class LiveCluster : IAsyncDisposable
 
     public LiveCluster(IKubernetes client, TimeProvider time, InformerOptions? options = null)
     {
+        // Best effort here (the executable installs it first thing): the lists and watches then read quantities as text.
+        QuantityJson.Install();
         Cache = new ClusterCache();
         _time = time;
         foreach (var kind in ResourceKinds.All)

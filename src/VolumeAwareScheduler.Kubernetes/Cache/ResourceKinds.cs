@@ -53,6 +53,7 @@ public static class ResourceKinds
     {
         Of = ResourceKind.Pod,
         Keep = RawForm.Object,
+        PublishWhenUnconvertible = true,
         Namespaced = true,
         List = c => (token, limit, ct) => c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: token, limit: limit, cancellationToken: ct),
         Watch = c => (rv, t, e, ct) => c.CoreV1.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),

@@ -202,7 +202,7 @@ public static class Converter
                 0);
         }
         var sum = default(Resources);
-        foreach (var (container, i) in (spec.Containers ?? []).Select((c, i) => (c, i))) sum += Of(container, $"spec.containers[{i}].resources.requests");
+        foreach (var (container, i) in (spec.Containers ?? []).Select((c, i) => (c, i))) sum = Add(sum, Of(container, $"spec.containers[{i}].resources.requests"), "spec.containers");
         var init = default(Resources);
         var sidecars = default(Resources);
         foreach (var (container, i) in (spec.InitContainers ?? []).Select((c, i) => (c, i)))
@@ -210,25 +210,39 @@ public static class Converter
             var request = Of(container, $"spec.initContainers[{i}].resources.requests");
             if (container.RestartPolicy == "Always")
             {
-                sidecars += request;
+                sidecars = Add(sidecars, request, "spec.initContainers");
                 continue;
             }
-            var withSidecars = request + sidecars;
+            var withSidecars = Add(request, sidecars, "spec.initContainers");
             init = new Resources(Math.Max(init.MilliCpu, withSidecars.MilliCpu), Math.Max(init.MemoryBytes, withSidecars.MemoryBytes),
                 Math.Max(init.EphemeralStorageBytes, withSidecars.EphemeralStorageBytes), 0);
         }
-        sum += sidecars;
+        sum = Add(sum, sidecars, "spec.initContainers");
         var total = new Resources(Math.Max(sum.MilliCpu, init.MilliCpu), Math.Max(sum.MemoryBytes, init.MemoryBytes),
             Math.Max(sum.EphemeralStorageBytes, init.EphemeralStorageBytes), 1);
         if (spec.Overhead is { } overhead)
         {
-            total += new Resources(
+            total = Add(total, new Resources(
                 overhead.TryGetValue("cpu", out var cpu) ? Quantities.MilliValue(cpu, "spec.overhead.cpu") : 0,
                 overhead.TryGetValue("memory", out var mem) ? Quantities.Value(mem, "spec.overhead.memory") : 0,
-                0, 0);
+                0, 0), "spec.overhead");
         }
         return total;
     }
+
+    /// <summary>
+    /// A sum of requests (each at least 0), refused when it would wrap: two containers asking for "8Ei" (capped at 2^63−1
+    /// each) must not add up to a negative request that fits everywhere.
+    /// </summary>
+    private static Resources Add(Resources a, Resources b, string path) => new(
+        AddChecked(a.MilliCpu, b.MilliCpu, path, "cpu"),
+        AddChecked(a.MemoryBytes, b.MemoryBytes, path, "memory"),
+        AddChecked(a.EphemeralStorageBytes, b.EphemeralStorageBytes, path, "ephemeral-storage"),
+        AddChecked(a.Pods, b.Pods, path, "pods"));
+
+    private static long AddChecked(long a, long b, string path, string resource) => a > long.MaxValue - b
+        ? throw new ConversionException($"{path}: the {resource} requests add up to more than Kubernetes counts in a 64-bit integer")
+        : a + b;
 
     public static NodeSelector ToNodeSelector(V1NodeSelector selector, string path) =>
         new([.. (selector.NodeSelectorTerms ?? []).Select((t, i) => ToTerm(t, $"{path}.nodeSelectorTerms[{i}]"))]);

@@ -5,51 +5,57 @@ namespace VolumeAwareScheduler.Kubernetes.Conversion;
 
 /// <summary>
 /// Quantity → integer, rounded up as Kubernetes does: Quantity.Value() rounds up to a whole unit (so "1.5" bytes is 2)
-/// and MilliValue() to a whole milli-unit (resource.Quantity in apimachinery).
+/// and MilliValue() to a whole milli-unit (resource.Quantity in apimachinery). The text is read by
+/// <see cref="ParsedQuantity"/> in time linear in its length, never by KubernetesClient's arbitrary-precision arithmetic.
+/// A quantity the API server would refuse in a request or a capacity (a negative one, ValidateNonnegativeQuantity), or one
+/// whose Value()/MilliValue() does not fit an int64, is a <see cref="ConversionException"/> naming the field.
 /// </summary>
 public static class Quantities
 {
-    public static long Value(ResourceQuantity quantity, string field) => Ceiling(ToDecimal(quantity, field), field);
+    private const int QuotedLength = 40;
 
-    public static long MilliValue(ResourceQuantity quantity, string field) => Ceiling(ToDecimal(quantity, field) * 1000m, field);
+    /// <summary>Quantity.Value(): whole units, rounded up. A null quantity (JSON null) is zero, as Go decodes it.</summary>
+    public static long Value(ResourceQuantity? quantity, string field) => Scaled(quantity, field, 0);
 
-    private static decimal ToDecimal(ResourceQuantity quantity, string field)
+    /// <summary>Quantity.MilliValue(): thousandths, rounded up. A null quantity (JSON null) is zero, as Go decodes it.</summary>
+    public static long MilliValue(ResourceQuantity? quantity, string field) => Scaled(quantity, field, 3);
+
+    /// <summary>The text of a quantity: as received for a <see cref="WireQuantity"/>, else the library's decimal canonical form.</summary>
+    private static string TextOf(ResourceQuantity quantity, string field)
     {
+        if (quantity is WireQuantity wire) return wire.Text;
+        // Built in memory by our own code or tests. CanonicalizeString(DecimalSI) tries the ten decimal suffixes once
+        // each, unlike ToString(), whose exponent-form loop never ends for a negative amount.
         try
         {
-            return quantity.ToDecimal();
+            return quantity.CanonicalizeString(ResourceQuantity.SuffixFormat.DecimalSI);
         }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidOperationException)
+        catch (OverflowException)
         {
-            throw new ConversionException($"{field} \"{quantity}\" is not a valid quantity");
+            throw new ConversionException($"{field} is out of range: {Limit(0)}");
         }
     }
 
-    private static long Ceiling(decimal value, string field)
+    private static long Scaled(ResourceQuantity? quantity, string field, int scale)
     {
-        var ceiling = decimal.Ceiling(value);
-        if (ceiling > long.MaxValue || ceiling < long.MinValue) throw new ConversionException($"{field} is out of range");
-        return (long)ceiling;
+        if (quantity is null) return 0;
+        // Go's Quantity.UnmarshalJSON trims surrounding space before ParseQuantity.
+        var text = TextOf(quantity, field).Trim();
+        if (!ParsedQuantity.TryParse(text, out var parsed, out var problem))
+            throw new ConversionException($"{field} {Quote(text)} is not a valid quantity ({problem})");
+        if (parsed.IsNegative) throw new ConversionException($"{field} {Quote(text)} must be greater than or equal to 0");
+        if (!parsed.TryScaledValue(scale, out var value)) throw new ConversionException($"{field} {Quote(text)} is out of range: {Limit(scale)}");
+        return value;
     }
 
-    /// <summary>Parses a quantity string, reporting a bad one as a conversion error naming the field.</summary>
-    public static ResourceQuantity Parse(string text, string field)
-    {
-        try
-        {
-            var quantity = new ResourceQuantity(text);
-            _ = quantity.ToDecimal();
-            return quantity;
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidOperationException)
-        {
-            throw new ConversionException($"{field} \"{text}\" is not a valid quantity");
-        }
-    }
+    private static string Limit(int scale) => scale == 0
+        ? $"Kubernetes counts it as a 64-bit integer, at most {long.MaxValue.ToString(CultureInfo.InvariantCulture)}"
+        : $"Kubernetes counts it in thousandths as a 64-bit integer, at most {long.MaxValue.ToString(CultureInfo.InvariantCulture)}m";
+
+    /// <summary>The text in quotes for a message, shortened when long (a quantity may be a megabyte of digits).</summary>
+    private static string Quote(string text) =>
+        text.Length <= QuotedLength ? $"\"{text}\"" : $"\"{text[..QuotedLength]}…\" ({text.Length.ToString(CultureInfo.InvariantCulture)} characters)";
 
     /// <summary>Human form of a byte count for reports, e.g. "5Gi".</summary>
     public static string FormatBytes(long bytes) => VolumeAwareScheduler.Core.Model.ByteSize.Format(bytes);
 }
-
-/// <summary>A Kubernetes object that cannot be turned into a scheduling snapshot; the message names the field.</summary>
-public sealed class ConversionException(string message) : Exception(message);

@@ -112,12 +112,16 @@ public static class ManifestReader
 
     private static object Deserialize(YamlMappingNode node, Type type, string source, int document, string kind)
     {
+        // Quantities are kept as text (read later, in bounded time), out of the reach of the library's YAML converter.
+        var quantities = ManifestQuantities.Detach(node, type);
         var writer = new StringWriter();
         new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
         try
         {
             var method = typeof(KubernetesYaml).GetMethod(nameof(KubernetesYaml.Deserialize), [typeof(string), typeof(bool)])!.MakeGenericMethod(type);
-            return method.Invoke(null, [writer.ToString(), false])!;
+            var model = method.Invoke(null, [writer.ToString(), false])!;
+            quantities.Attach(node, model);
+            return model;
         }
         catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
         {

@@ -18,7 +18,8 @@ namespace VolumeAwareScheduler.Extender;
 /// out; Nodes in → Nodes out, the passing nodes echoed as received; both in → both out, contract P4).
 /// A <c>Problem</c> is returned only for malformed input; every domain outcome is an answer.
 /// </summary>
-public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods, ExtenderMetrics metrics, ServeOptions options, ILogger<ExtenderService> logger)
+public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods, ExtenderMetrics metrics, ServeOptions options, ILogger<ExtenderService> logger,
+    UnusablePodEvents unusablePods)
 {
     /// <summary>Decisions running now: above one, each runs on one core (the others are busy with the other requests).</summary>
     private int _decisionsInFlight;
@@ -39,9 +40,10 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         var outcome = "ok";
         try
         {
-            if (!TryConvertPod(podJson, out var pod, out problem))
+            if (!TryConvertPod(podJson, out var pod, out problem, out var unusable))
             {
                 outcome = "bad_request";
+                if (unusable is not null) unusablePods.Report(unusable);
                 return null;
             }
             Tag(activity, pod!, names.Count);
@@ -81,7 +83,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         var outcome = "ok";
         try
         {
-            if (!TryConvertPod(podJson, out var pod, out problem))
+            if (!TryConvertPod(podJson, out var pod, out problem, out _))
             {
                 outcome = "bad_request";
                 return null;
@@ -134,11 +136,11 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         }
     }
 
-    /// <summary>Converts the Pod's JSON text (a JSON object) at the boundary, as <see cref="TryConvertPod(JsonElement, out PodInfo?, out string?)"/>.</summary>
-    public static bool TryConvertPod(ReadOnlyMemory<byte> podJson, out PodInfo? pod, out string? problem)
+    /// <summary>Converts the Pod's JSON text (a JSON object) at the boundary, as <see cref="TryConvertPod(JsonElement, out PodInfo?, out string?, out UnusablePod?)"/>.</summary>
+    public static bool TryConvertPod(ReadOnlyMemory<byte> podJson, out PodInfo? pod, out string? problem, out UnusablePod? unusable)
     {
         using var document = JsonDocument.Parse(podJson, new JsonDocumentOptions { MaxDepth = 256 });
-        return TryConvertPod(document.RootElement, out pod, out problem);
+        return TryConvertPod(document.RootElement, out pod, out problem, out unusable);
     }
 
     public ExtenderFilterResult Filter(ExtenderArgs args, out string? problem)
@@ -148,9 +150,10 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         var outcome = "ok";
         try
         {
-            if (!TryReadArgs(args, out var pod, out var names, out problem))
+            if (!TryReadArgs(args, out var pod, out var names, out problem, out var unusable))
             {
                 outcome = "bad_request";
+                if (unusable is not null) unusablePods.Report(unusable);
                 return ExtenderFilterResult.Failure(problem!);
             }
             Tag(activity, pod!, names!.Count);
@@ -184,7 +187,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         var outcome = "ok";
         try
         {
-            if (!TryReadArgs(args, out var pod, out var names, out problem))
+            if (!TryReadArgs(args, out var pod, out var names, out problem, out _))
             {
                 outcome = "bad_request";
                 return [];
@@ -223,18 +226,27 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         pods.ByKey(key) ?? source.Store?.Read(key, static (state, _, key) => state.GetPod(key));
 
     /// <summary>Decodes a v1.Pod with KubernetesClient's models and converts it at the boundary (Converter.ToPod).</summary>
-    public static bool TryConvertPod(JsonElement json, out PodInfo? pod, out string? problem)
+    public static bool TryConvertPod(JsonElement json, out PodInfo? pod, out string? problem) => TryConvertPod(json, out pod, out problem, out _);
+
+    /// <summary>
+    /// As <see cref="TryConvertPod(JsonElement, out PodInfo?, out string?)"/>; <paramref name="unusable"/> is set when the
+    /// Pod decoded (so it is known) but cannot be converted. Quantities are read as text (<see cref="QuantityJson"/>):
+    /// a JSON number such as -1e+308 never reaches floating point or unbounded arithmetic.
+    /// </summary>
+    public static bool TryConvertPod(JsonElement json, out PodInfo? pod, out string? problem, out UnusablePod? unusable)
     {
         pod = null;
         problem = null;
+        unusable = null;
         if (json.ValueKind != JsonValueKind.Object)
         {
             problem = $"Pod must be a JSON object, not {json.ValueKind}";
             return false;
         }
+        V1Pod? model = null;
         try
         {
-            var model = KubernetesJson.Deserialize<V1Pod>(json);
+            model = KubernetesJson.Deserialize<V1Pod>(json, QuantityJson.Options);
             pod = Converter.ToPod(model);
             return true;
         }
@@ -245,6 +257,11 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         catch (ConversionException e)
         {
             problem = $"Pod cannot be used: {e.Message}";
+            if (model?.Metadata?.Name is { Length: > 0 } name)
+            {
+                var key = new ObjectKey(string.IsNullOrEmpty(model.Metadata.NamespaceProperty) ? "default" : model.Metadata.NamespaceProperty, name);
+                unusable = new UnusablePod(key, model.Metadata.Uid ?? "", problem);
+            }
         }
         catch (FormatException e)
         {
@@ -253,16 +270,17 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         return false;
     }
 
-    private static bool TryReadArgs(ExtenderArgs args, out PodInfo? pod, out List<string>? names, out string? problem)
+    private static bool TryReadArgs(ExtenderArgs args, out PodInfo? pod, out List<string>? names, out string? problem, out UnusablePod? unusable)
     {
         names = null;
         pod = null;
+        unusable = null;
         if (args.Pod is not { } podJson || podJson.ValueKind == JsonValueKind.Null)
         {
             problem = "Pod is required";
             return false;
         }
-        if (!TryConvertPod(podJson, out pod, out problem)) return false;
+        if (!TryConvertPod(podJson, out pod, out problem, out unusable)) return false;
         if (args.NodeNames is null && args.Nodes is null)
         {
             problem = "one of Nodes or NodeNames is required";

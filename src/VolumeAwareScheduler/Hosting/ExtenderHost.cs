@@ -61,6 +61,7 @@ public static class ExtenderHost
         builder.Services.AddSingleton(pods);
         builder.Services.AddSingleton<ExtenderMetrics>();
         builder.Services.AddSingleton<BindCoordinator>();
+        builder.Services.AddSingleton(services => new UnusablePodEvents(live?.Writer, services.GetRequiredService<ILogger<UnusablePodEvents>>()));
         builder.Services.AddSingleton<ExtenderService>();
         builder.AddVasTelemetry();
         configure?.Invoke(builder);

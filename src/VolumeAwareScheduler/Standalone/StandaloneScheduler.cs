@@ -24,6 +24,9 @@ public sealed partial class StandaloneScheduler
 {
     public const string Component = "volume-aware-scheduler";
 
+    /// <summary>The rejecters of a pod that cannot be read: none, so no cluster event requeues it.</summary>
+    private static readonly IReadOnlySet<string> NoCure = System.Collections.Frozen.FrozenSet<string>.Empty;
+
     private readonly LiveCluster _cluster;
     private readonly ApiWriter _writer;
     private readonly SchedulingQueue _queue;
@@ -134,9 +137,14 @@ public sealed partial class StandaloneScheduler
         }
         catch (ConversionException e)
         {
+            // Only this pod: unschedulable until it changes (no cluster event can cure it; the periodic flush retries it),
+            // the reason in an Event and the PodScheduled condition on its first attempt, as a FitError would be.
+            var message = $"Pod cannot be used: {e.Message}";
             Log.Unconvertible(_logger, key.ToString(), e.Message);
-            _queue.Remove(key);
+            _queue.MarkUnschedulable(key, NoCure);
             CycleDone("error", started, attemptDone: true);
+            _progress.Writer.TryWrite(new PodUnschedulable(key, _time.GetUtcNow(), message));
+            if (queued.Attempts == 1) StartBackground(() => ReportUnschedulableAsync(key, podObject.Uid() ?? "", message, cancellationToken));
             return;
         }
 

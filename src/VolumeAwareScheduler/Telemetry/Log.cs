@@ -17,6 +17,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Filter {Pod} failed: {Error}")]
     public static partial void FilterError(ILogger logger, string pod, string error);
 
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Pod {Pod} cannot be used: {Reason}")]
+    public static partial void UnusablePod(ILogger logger, string pod, string reason);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "The event telling why {Pod} cannot be used was not written: {Error}")]
+    public static partial void UnusablePodNotReported(ILogger logger, string pod, string error);
+
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Bound {Pod} to {Node} ({StaticBindings} static PV(s), {Provisions} claim(s) to provision)")]
     public static partial void Bound(ILogger logger, string pod, string node, int staticBindings, int provisions);
 

@@ -12,7 +12,7 @@ public sealed class SimulateInputErrorTests : IDisposable
         { "broken-yaml", "apiVersion: v1\nkind: Node\nmetadata: {name: [oops\n", "invalid YAML at line" },
         { "no-kind", "apiVersion: v1\nmetadata: {name: x}\n", "document 1 (line 1) has no kind" },
         { "not-a-mapping", "- just\n- a list\n", "document 1 (line 1) is not a Kubernetes object" },
-        { "bad-quantity", "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-1}\nspec:\n  capacity: {storage: 5Gx}\n", "document 1 (PersistentVolume, line 5) cannot be read: unable to parse quantity's suffix" },
+        { "bad-quantity", "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-1}\nspec:\n  capacity: {storage: 5Gx}\n", "document 1 (PersistentVolume \"pv-1\", line 1): spec.capacity.storage \"5Gx\" is not a valid quantity (quantities must match the regular expression" },
         { "bad-operator", "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-1}\nspec:\n  capacity: {storage: 5Gi}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - {key: a, operator: Near, values: [b]}\n", "operator \"Near\" is not a valid operator" },
         { "in-without-values", "---\napiVersion: v1\nkind: Node\nmetadata: {name: n}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-1}\nspec:\n  capacity: {storage: 5Gi}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - {key: a, operator: In, values: []}\n", "document 2 (PersistentVolume \"pv-1\", line 6)" },
         { "wrong-type", "apiVersion: v1\nkind: Node\nmetadata: {name: n}\nspec:\n  unschedulable: notabool\n", "document 1 (Node, line 5) cannot be read: The value \"notabool\" is not a valid YAML Boolean" },
