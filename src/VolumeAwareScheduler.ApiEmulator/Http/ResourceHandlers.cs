@@ -63,6 +63,7 @@ internal static class ResourceHandlers
             "watch" => Watch(http.Request, emulator, kind, path.Namespace),
             "get" => Get(http.Request, emulator, kind, path.Namespace, path.Name!),
             "create" when path.Subresource == "binding" => await BindAsync(http, emulator, validation!, kind, path.Namespace, path.Name!),
+            "create" when path.Subresource == "eviction" => await EvictAsync(http, emulator, validation!, kind, path.Namespace, path.Name!),
             "create" => await CreateAsync(http, emulator, validation!, kind, path.Namespace),
             "update" => await UpdateAsync(http, emulator, validation!, kind, path.Namespace, path.Name!, ScopeOf(path)),
             "patch" => await PatchAsync(http, emulator, validation!, kind, path.Namespace, path.Name!, ScopeOf(path)),
@@ -81,7 +82,7 @@ internal static class ResourceHandlers
             "GET" or "HEAD" when isCollection => IsTrue(request.Query["watch"]) ? "watch" : "list",
             "GET" or "HEAD" when path.Subresource is null or "status" => "get",
             "POST" when isCollection && (path.Kind!.Namespaced ? path.Namespace is not null : true) => "create",
-            "POST" when path.Subresource == "binding" => "create",
+            "POST" when path.Subresource is "binding" or "eviction" => "create",
             "PUT" when !isCollection && path.Subresource is null or "status" or "finalize" => "update",
             "PATCH" when !isCollection && path.Subresource is null or "status" => "patch",
             "DELETE" when isCollection => "deletecollection",
@@ -291,6 +292,18 @@ internal static class ResourceHandlers
         var now = emulator.Store.Timestamp();
         var result = emulator.Store.Mutate(kind, ns, name, WriteScope.All, pod => PodBinding.Apply(pod, binding!, name, now));
         return result.Error is not null ? ApiResults.Error(result.Error) : ApiResults.Success(201);
+    }
+
+    private static async Task<IResult> EvictAsync(HttpContext http, EmulatorContext emulator, FieldValidation validation, ResourceKind kind, string? ns, string name)
+    {
+        var (eviction, error) = await ReadObjectAsync(http.Request, http.RequestAborted);
+        if ((error ?? validation.CheckBody(http.Response, ModelCatalog.BodyKind(kind, "eviction"), eviction!)) is { } refused)
+        {
+            return ApiResults.Error(refused);
+        }
+
+        var outcome = new PodEviction(emulator.Store).Evict(ns ?? "default", name, eviction!);
+        return outcome.Error is { } evictionError ? ApiResults.Error(evictionError) : ApiResults.Json(outcome.Code, outcome.Status!);
     }
 
     private static IResult Respond(StoreResult result, int successCode) =>

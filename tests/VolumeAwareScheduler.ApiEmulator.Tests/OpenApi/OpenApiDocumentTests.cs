@@ -29,6 +29,10 @@ public sealed class OpenApiDocumentTests(ReadOnlyCluster fixture) : IClassFixtur
         { "apis/storage.k8s.io/v1", "storage.k8s.io", "CSIStorageCapacity" },
         { "apis/coordination.k8s.io/v1", "coordination.k8s.io", "Lease" },
         { "apis/apps/v1", "apps", "StatefulSet" },
+        { "api/v1", "", "Service" },
+        { "apis/apps/v1", "apps", "ReplicaSet" },
+        { "apis/policy/v1", "policy", "PodDisruptionBudget" },
+        { "apis/scheduling.k8s.io/v1", "scheduling.k8s.io", "PriorityClass" },
     };
 
     [Fact]
@@ -38,7 +42,7 @@ public sealed class OpenApiDocumentTests(ReadOnlyCluster fixture) : IClassFixtur
 
         var paths = index["paths"]!.AsObject();
         Assert.Equal(
-            ["api/v1", "apis/apps/v1", "apis/coordination.k8s.io/v1", "apis/storage.k8s.io/v1"],
+            ["api/v1", "apis/apps/v1", "apis/coordination.k8s.io/v1", "apis/policy/v1", "apis/scheduling.k8s.io/v1", "apis/storage.k8s.io/v1"],
             paths.Select(p => p.Key).Order(StringComparer.Ordinal));
         foreach (var (path, entry) in paths)
         {
@@ -73,6 +77,8 @@ public sealed class OpenApiDocumentTests(ReadOnlyCluster fixture) : IClassFixtur
     [InlineData("/api/v1/nodes", "", "Node")]
     [InlineData("/apis/storage.k8s.io/v1/storageclasses", "storage.k8s.io", "StorageClass")]
     [InlineData("/apis/apps/v1/namespaces/{namespace}/statefulsets/{name}", "apps", "StatefulSet")]
+    [InlineData("/apis/policy/v1/namespaces/{namespace}/poddisruptionbudgets", "policy", "PodDisruptionBudget")]
+    [InlineData("/apis/scheduling.k8s.io/v1/priorityclasses", "scheduling.k8s.io", "PriorityClass")]
     public async Task Explain_finds_a_resource_kind_from_the_operations_on_its_path(string path, string group, string kind)
     {
         var document = path.StartsWith("/api/", StringComparison.Ordinal) ? "api/v1" : string.Join('/', path.Split('/')[1..4]);
@@ -87,6 +93,7 @@ public sealed class OpenApiDocumentTests(ReadOnlyCluster fixture) : IClassFixtur
     [InlineData("io.k8s.api.core.v1.PodSpec", "containers", "name", "merge")]
     [InlineData("io.k8s.api.core.v1.PodSpec", "volumes", "name", "merge,retainKeys")]
     [InlineData("io.k8s.api.core.v1.Container", "ports", "containerPort", "merge")]
+    [InlineData("io.k8s.api.core.v1.ServiceSpec", "ports", "port", "merge")]
     [InlineData("io.k8s.api.core.v1.PodStatus", "conditions", "type", "merge")]
     [InlineData("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "ownerReferences", "uid", "merge")]
     public async Task Lists_carry_the_strategic_merge_tags_of_their_go_fields(string definition, string field, string mergeKey, string strategy)
@@ -98,6 +105,18 @@ public sealed class OpenApiDocumentTests(ReadOnlyCluster fixture) : IClassFixtur
         Assert.Equal(mergeKey, (string?)property["x-kubernetes-patch-merge-key"]);
         Assert.Equal(strategy, (string?)property["x-kubernetes-patch-strategy"]);
         Assert.Equal("map", (string?)property["x-kubernetes-list-type"]);
+    }
+
+    [Fact]
+    public async Task The_eviction_subresource_takes_a_policy_v1_Eviction()
+    {
+        var core = await GetJsonAsync("openapi/v3/api/v1");
+
+        var post = core["paths"]!["/api/v1/namespaces/{namespace}/pods/{name}/eviction"]!["post"]!;
+
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["group"] = "policy", ["kind"] = "Eviction", ["version"] = "v1" }, post["x-kubernetes-group-version-kind"]));
+        Assert.Equal("#/components/schemas/io.k8s.api.policy.v1.Eviction", (string?)post["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+        Assert.NotNull(core["components"]!["schemas"]!["io.k8s.api.policy.v1.Eviction"]);
     }
 
     [Fact]
