@@ -219,6 +219,80 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Contains("  ports\t<[]ContainerPort>", explain.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Kubectl_gets_the_kinds_a_default_scheduler_profile_reads()
+    {
+        var policy = JsonNode.Parse(await _cluster.Http.GetStringAsync("apis/policy/v1"))!;
+        Assert.Contains(policy["resources"]!.AsArray(), r => (string?)r!["name"] == "poddisruptionbudgets" && (string?)r["shortNames"]![0] == "pdb");
+        var core = JsonNode.Parse(await _cluster.Http.GetStringAsync("api/v1"))!;
+        var eviction = core["resources"]!.AsArray().Single(r => (string?)r!["name"] == "pods/eviction")!;
+        Assert.Equal(("policy", "v1", "Eviction"), ((string?)eviction["group"], (string?)eviction["version"], (string?)eviction["kind"]));
+        if (!File.Exists(KubectlPath))
+        {
+            return;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "scheduling.yaml"), """
+            apiVersion: scheduling.k8s.io/v1
+            kind: PriorityClass
+            metadata:
+              name: high
+            value: 1000
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              maxUnavailable: 1
+              selector:
+                matchLabels: {app: web}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              selector: {app: web}
+              ports:
+              - port: 80
+            ---
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              replicas: 2
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: app
+                    image: registry.k8s.io/pause:3.10
+            """);
+        var apply = await KubectlAsync("apply", "-f", Path.Combine(_workDir, "scheduling.yaml"));
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+
+        var names = await KubectlAsync("get", "pdb,priorityclass,svc,rs,ns", "-o", "name");
+
+        Assert.True(names.ExitCode == 0, names.ToString());
+        Assert.Equal(
+            [
+                "poddisruptionbudget.policy/web", "priorityclass.scheduling.k8s.io/high", "priorityclass.scheduling.k8s.io/system-cluster-critical",
+                "priorityclass.scheduling.k8s.io/system-node-critical", "service/web", "replicaset.apps/web", "namespace/default", "namespace/kube-system",
+            ],
+            names.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var table = await KubectlAsync("get", "svc", "web");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("10.96.0.1", table.Output, StringComparison.Ordinal);
+    }
+
     private async Task AssertDiscoveryServesWhatKubectlNeedsAsync()
     {
         var core = JsonNode.Parse(await _cluster.Http.GetStringAsync("api/v1"))!;
