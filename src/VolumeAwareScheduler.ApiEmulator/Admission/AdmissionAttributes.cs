@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using VolumeAwareScheduler.ApiEmulator.Resources;
-using VolumeAwareScheduler.ApiEmulator.Storage;
 
 namespace VolumeAwareScheduler.ApiEmulator.Admission;
 
@@ -11,13 +10,11 @@ namespace VolumeAwareScheduler.ApiEmulator.Admission;
 /// </summary>
 /// <param name="Name">The name the request gave: <c>metadata.name</c>, or <c>generateName</c> when the server picks the name (admission.extractResourceName).</param>
 internal sealed record AdmissionAttributes(
-    AdmissionOperation Operation, ResourceKind Kind, string Name, JsonObject Object, JsonObject? OldObject, ObjectStore Store)
+    AdmissionOperation Operation, ResourceKind Kind, string Name, JsonObject Object, JsonObject? OldObject, IClusterReader Cluster)
 {
-    /// <summary>Stored objects of another kind, parsed (a lister's view).</summary>
-    public IEnumerable<JsonObject> List(string resource) =>
-        Store.Snapshot(Store.Registry.Find(resource)!, null).Items.Select(o => o.ToJsonObject());
+    public IEnumerable<JsonObject> List(string resource) => Cluster.List(resource);
 
-    public JsonObject? Get(string resource, string? ns, string name) => Store.Get(Store.Registry.Find(resource)!, ns, name)?.ToJsonObject();
+    public JsonObject? Get(string resource, string? ns, string name) => Cluster.Get(resource, ns, name);
 
     /// <summary>admission.NewForbidden: "{resource} "{name}" is forbidden: {reason}".</summary>
     public ApiError Forbidden(string reason) => ApiError.Forbidden(Kind.QualifiedResource, Kind.Group, Name, reason);

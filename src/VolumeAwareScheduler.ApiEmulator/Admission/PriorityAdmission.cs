@@ -105,6 +105,5 @@ internal sealed class PriorityAdmission : IAdmissionPlugin
             .OrderBy(ValueOf)
             .FirstOrDefault();
 
-    private static int ValueOf(JsonObject priorityClass) =>
-        int.TryParse(Json.GetString(priorityClass, "value"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : 0;
+    private static int ValueOf(JsonObject priorityClass) => PriorityClassStrategy.ValueOf(priorityClass);
 }

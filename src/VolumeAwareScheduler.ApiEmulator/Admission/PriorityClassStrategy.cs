@@ -99,6 +99,7 @@ internal sealed class PriorityClassStrategy : IAdmissionPlugin
         return $"{name} is not a known system priority class";
     }
 
-    private static int ValueOf(JsonObject priorityClass) =>
+    /// <summary>A class's <c>value</c> (0 when absent, as the Go int32 decodes).</summary>
+    public static int ValueOf(JsonObject priorityClass) =>
         int.TryParse(Json.GetString(priorityClass, "value"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : 0;
 }

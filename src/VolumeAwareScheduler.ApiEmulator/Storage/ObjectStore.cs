@@ -14,7 +14,7 @@ namespace VolumeAwareScheduler.ApiEmulator.Storage;
 /// finalizer-aware delete). Creates and main-resource updates pass the <see cref="AdmissionChain"/> under the lock,
 /// whoever writes: HTTP clients, in-process seeding and the simulated controllers alike.
 /// </summary>
-internal sealed class ObjectStore
+internal sealed class ObjectStore : IClusterReader
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -52,6 +52,11 @@ internal sealed class ObjectStore
             }
         }
     }
+
+    IEnumerable<JsonObject> IClusterReader.List(string resource, string? ns) =>
+        Snapshot(Registry.Find(resource)!, ns).Items.Select(o => o.ToJsonObject());
+
+    JsonObject? IClusterReader.Get(string resource, string? ns, string name) => Get(Registry.Find(resource)!, ns, name)?.ToJsonObject();
 
     public StoredObject? Get(ResourceKind kind, string? ns, string name)
     {

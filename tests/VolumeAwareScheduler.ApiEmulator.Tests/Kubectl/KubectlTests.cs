@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using k8s;
 using System.Text.Json.Nodes;
 
 namespace VolumeAwareScheduler.ApiEmulator.Tests.Kubectl;
@@ -291,6 +292,31 @@ public sealed class KubectlTests : IAsyncLifetime
         var table = await KubectlAsync("get", "svc", "web");
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains("10.96.0.1", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kubectl_drain_evicts_through_the_disruption_budget()
+    {
+        if (!File.Exists(KubectlPath))
+        {
+            return;
+        }
+
+        await _cluster.Client.CoreV1.CreateNodeAsync(Make.Node("node-1"));
+        var pod = await _cluster.Client.CoreV1.CreateNamespacedPodAsync(
+            Make.Pod("web-0", nodeName: "node-1", labels: new Dictionary<string, string> { ["app"] = "web" }), "default");
+        pod.Status = Make.Status("Running", ready: true);
+        await _cluster.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, "web-0", "default");
+        await _cluster.Client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(Make.Budget("web", minAvailable: 0), "default");
+        await _cluster.WaitForAsync("pdb", "default", "web", b => (int?)b["status"]?["disruptionsAllowed"] == 1);
+
+        var drain = await KubectlAsync("drain", "node-1", "--force", "--timeout=5s");
+
+        Assert.True(drain.ExitCode == 0, drain.ToString());
+        Assert.Contains("pod/web-0 evicted", drain.Output, StringComparison.Ordinal);
+        Assert.Contains("node/node-1 drained", drain.Output, StringComparison.Ordinal);
+        Assert.Null(_cluster.Emulator.Get("pods", "default", "web-0"));
+        Assert.True((bool)_cluster.Emulator.Get("nodes", null, "node-1")!["spec"]!["unschedulable"]!);
     }
 
     private async Task AssertDiscoveryServesWhatKubectlNeedsAsync()
