@@ -112,7 +112,8 @@ internal sealed class PodEviction(ObjectStore store)
             }
         }
 
-        var precondition = clientVersion ?? (deleteUnhealthy ? ResourceVersion(pod) : null);
+        // An unhealthy pod is deleted only as it was read: had it become ready, the budget would have to be spent.
+        var precondition = deleteUnhealthy ? ResourceVersion(pod) : clientVersion;
         var deleteError = AddConditionAndDelete(ns, name, uid, precondition);
         if (deleteError is { Code: 409 } && deleteUnhealthy && clientVersion is null)
         {
