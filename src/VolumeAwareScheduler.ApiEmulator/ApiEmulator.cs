@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VolumeAwareScheduler.ApiEmulator.Admission;
 using VolumeAwareScheduler.ApiEmulator.Controllers;
 using VolumeAwareScheduler.ApiEmulator.Faults;
 using VolumeAwareScheduler.ApiEmulator.Http;
@@ -63,12 +64,14 @@ public sealed class ApiEmulator : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("VolumeAwareScheduler.ApiEmulator");
 
-        var store = new ObjectStore(ResourceRegistry.CreateDefault(), options.TimeProvider, options.EventWindow, options.MaxWatchBacklog);
+        var store = new ObjectStore(ResourceRegistry.CreateDefault(), options.TimeProvider, options.EventWindow, options.MaxWatchBacklog, AdmissionChain.Default());
         var faults = new ApiEmulatorFaults(store);
         if (options.CreateDefaultNamespaces)
         {
             SeedNamespaces(store);
         }
+
+        SeedSystemPriorityClasses(store);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
@@ -246,6 +249,16 @@ public sealed class ApiEmulator : IAsyncDisposable
 
     private static StoredObject Unwrap(StoreResult result) =>
         result.Error is { } error ? throw new ApiEmulatorException(error.Code, error.Reason, error.Message) : result.Object!;
+
+    /// <summary>The two system priority classes kube-apiserver creates at start (scheduling's PostStartHook).</summary>
+    private static void SeedSystemPriorityClasses(ObjectStore store)
+    {
+        var kind = store.Registry.Find("priorityclasses")!;
+        foreach (var priorityClass in PriorityClassStrategy.SystemClassObjects())
+        {
+            store.Create(kind, null, priorityClass);
+        }
+    }
 
     private static void SeedNamespaces(ObjectStore store)
     {

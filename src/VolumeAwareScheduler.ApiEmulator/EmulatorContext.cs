@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using VolumeAwareScheduler.ApiEmulator.Faults;
+using VolumeAwareScheduler.ApiEmulator.OpenApi;
 using VolumeAwareScheduler.ApiEmulator.Resources;
 using VolumeAwareScheduler.ApiEmulator.Storage;
 
@@ -19,4 +20,7 @@ internal sealed class EmulatorContext(ObjectStore store, ApiEmulatorFaults fault
     public TimeProvider Time => options.TimeProvider;
 
     public ILogger Logger => logger;
+
+    /// <summary>The OpenAPI documents and the model catalog behind them and behind strict field validation; built on first use.</summary>
+    public OpenApiDocuments OpenApi { get; } = new(store.Registry);
 }

@@ -7,6 +7,7 @@ namespace VolumeAwareScheduler.ApiEmulator;
 internal static class Json
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = false };
+    private static readonly JsonSerializerOptions TextOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static byte[] ToBytes(JsonNode node)
     {
@@ -18,6 +19,9 @@ internal static class Json
 
         return buffer.ToArray();
     }
+
+    /// <summary>Compact JSON text for messages, without escaping quotes or non-ASCII characters as <c>\uXXXX</c>.</summary>
+    public static string ToText(JsonNode node) => node.ToJsonString(TextOptions);
 
     public static JsonObject ParseObject(ReadOnlySpan<byte> utf8) =>
         JsonNode.Parse(utf8) as JsonObject ?? throw new JsonException("expected a JSON object");

@@ -63,5 +63,47 @@ public static class Make
         VolumeBindingMode = bindingMode,
     };
 
+    public static V1PriorityClass PriorityClass(string name, int value, bool globalDefault = false, string? preemptionPolicy = null) => new()
+    {
+        ApiVersion = "scheduling.k8s.io/v1",
+        Kind = "PriorityClass",
+        Metadata = new V1ObjectMeta { Name = name },
+        Value = value,
+        GlobalDefault = globalDefault,
+        PreemptionPolicy = preemptionPolicy,
+    };
+
+    /// <summary>A disruption budget over pods labelled <c>app=name</c> unless a selector is given.</summary>
+    public static V1PodDisruptionBudget Budget(string name, IntOrString? minAvailable = null, IntOrString? maxUnavailable = null,
+        V1LabelSelector? selector = null, string? unhealthyPodEvictionPolicy = null, string ns = "default") => new()
+    {
+        ApiVersion = "policy/v1",
+        Kind = "PodDisruptionBudget",
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+        Spec = new V1PodDisruptionBudgetSpec
+        {
+            MinAvailable = minAvailable,
+            MaxUnavailable = maxUnavailable,
+            Selector = selector ?? new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            UnhealthyPodEvictionPolicy = unhealthyPodEvictionPolicy,
+        },
+    };
+
+    public static V1Eviction Eviction(string podName, string ns = "default") => new()
+    {
+        ApiVersion = "policy/v1",
+        Kind = "Eviction",
+        Metadata = new V1ObjectMeta { Name = podName, NamespaceProperty = ns },
+    };
+
+    /// <summary>A pod status as the kubelet reports it: the phase, and the Ready condition when running.</summary>
+    public static V1PodStatus Status(string phase, bool ready) => new()
+    {
+        Phase = phase,
+        Conditions = phase == "Running"
+            ? [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False" }]
+            : null,
+    };
+
     public static JsonObject Json(object value) => (JsonObject)JsonNode.Parse(k8s.KubernetesJson.Serialize(value))!;
 }

@@ -24,6 +24,7 @@ internal sealed class ControllerHost
             new PersistentVolumeController(new ControllerStore(store, logger, PersistentVolumeController.ControllerName)),
             new DynamicProvisioner(new ControllerStore(store, logger, DynamicProvisioner.ControllerName)),
             new StatefulSetController(new ControllerStore(store, logger, StatefulSetController.ControllerName)),
+            new DisruptionController(new ControllerStore(store, logger, DisruptionController.ControllerName)),
         ];
     }
 

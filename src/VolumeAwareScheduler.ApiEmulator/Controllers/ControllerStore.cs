@@ -15,6 +15,14 @@ internal sealed class ControllerStore(ObjectStore store, ILogger logger, string 
 {
     public ResourceKind Kind(string plural) => store.Registry.Find(plural)!;
 
+    /// <summary>The emulator's clock.</summary>
+    public DateTimeOffset Now => store.Now;
+
+    public string Timestamp() => store.Timestamp();
+
+    /// <summary>Whether any object of the kind exists in the namespace, without parsing any.</summary>
+    public bool Any(string plural, string ns) => store.Snapshot(Kind(plural), ns).Items.Count > 0;
+
     public JsonObject? Get(string plural, string? ns, string name) => store.Get(Kind(plural), ns, name)?.ToJsonObject();
 
     /// <summary>Whether <paramref name="obj"/> (as read) is still the stored version: the check a write's precondition makes, without the write.</summary>

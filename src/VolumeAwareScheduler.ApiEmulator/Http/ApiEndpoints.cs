@@ -15,6 +15,7 @@ internal static class ApiEndpoints
         endpoints.MapGet("/healthz", static () => Results.Text("ok"));
         endpoints.MapGet("/livez", static () => Results.Text("ok"));
         endpoints.MapGet("/readyz", static () => Results.Text("ok"));
+        endpoints.MapOpenApi();
         endpoints.Map("/api/{**path}", static http => HandleAsync(http, legacy: true));
         endpoints.Map("/apis/{**path}", static http => HandleAsync(http, legacy: false));
         endpoints.MapFallback(static () => ApiResults.Error(ApiError.PathNotFound()));

@@ -84,7 +84,8 @@ internal static class DiscoveryDocuments
                 resource["shortNames"] = new JsonArray(kind.ShortNames.Select(n => (JsonNode?)n).ToArray());
             }
 
-            if (kind.Plural is "pods" or "statefulsets")
+            // The "all" category of kubectl get all (pkg/registry/*/rest storage ShortNames/Categories).
+            if (kind.Plural is "pods" or "statefulsets" or "services" or "replicasets")
             {
                 resource["categories"] = new JsonArray("all");
             }
@@ -95,17 +96,26 @@ internal static class DiscoveryDocuments
                 var (subKind, verbs) = subresource switch
                 {
                     "binding" => ("Binding", new[] { "create" }),
+                    "eviction" => ("Eviction", new[] { "create" }),
                     "finalize" => (kind.Kind, new[] { "update" }),
                     _ => (kind.Kind, new[] { "get", "patch", "update" }),
                 };
-                resources.Add(new JsonObject
+                var entry = new JsonObject
                 {
                     ["name"] = $"{kind.Plural}/{subresource}",
                     ["singularName"] = "",
                     ["namespaced"] = kind.Namespaced,
-                    ["kind"] = subKind,
-                    ["verbs"] = new JsonArray(verbs.Select(v => (JsonNode?)v).ToArray()),
-                });
+                };
+                if (subresource == "eviction")
+                {
+                    // pods/eviction takes a policy/v1 Eviction (EvictionREST.GroupVersionKind).
+                    entry["group"] = "policy";
+                    entry["version"] = "v1";
+                }
+
+                entry["kind"] = subKind;
+                entry["verbs"] = new JsonArray(verbs.Select(v => (JsonNode?)v).ToArray());
+                resources.Add(entry);
             }
         }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using VolumeAwareScheduler.ApiEmulator.OpenApi;
 using VolumeAwareScheduler.ApiEmulator.Patching;
 using VolumeAwareScheduler.ApiEmulator.Resources;
 using VolumeAwareScheduler.ApiEmulator.Selectors;
@@ -17,6 +18,9 @@ namespace VolumeAwareScheduler.ApiEmulator.Http;
 internal static class ResourceHandlers
 {
     private const int MaxBodyBytes = 16 * 1024 * 1024;
+
+    // A repeated field would make JsonObject throw when read; refuse it as malformed input instead.
+    private static readonly JsonDocumentOptions NoDuplicates = new() { AllowDuplicateProperties = false };
 
     public static async Task<IResult> HandleAsync(HttpContext http, EmulatorContext emulator, ResourcePath path)
     {
@@ -43,15 +47,26 @@ internal static class ResourceHandlers
             return ApiResults.Error(ApiError.BadRequest("dryRun is not supported by the API emulator"));
         }
 
+        FieldValidation? validation = null;
+        if (verb is "create" or "update" or "patch")
+        {
+            (validation, var invalid) = FieldValidation.FromQuery(http.Request, emulator, verb);
+            if (invalid is not null)
+            {
+                return ApiResults.Error(invalid);
+            }
+        }
+
         return verb switch
         {
             "list" => List(http.Request, emulator, kind, path.Namespace),
             "watch" => Watch(http.Request, emulator, kind, path.Namespace),
             "get" => Get(http.Request, emulator, kind, path.Namespace, path.Name!),
-            "create" when path.Subresource == "binding" => await BindAsync(http, emulator, kind, path.Namespace, path.Name!),
-            "create" => await CreateAsync(http, emulator, kind, path.Namespace),
-            "update" => await UpdateAsync(http, emulator, kind, path.Namespace, path.Name!, ScopeOf(path)),
-            "patch" => await PatchAsync(http, emulator, kind, path.Namespace, path.Name!, ScopeOf(path)),
+            "create" when path.Subresource == "binding" => await BindAsync(http, emulator, validation!, kind, path.Namespace, path.Name!),
+            "create" when path.Subresource == "eviction" => await EvictAsync(http, emulator, validation!, kind, path.Namespace, path.Name!),
+            "create" => await CreateAsync(http, emulator, validation!, kind, path.Namespace),
+            "update" => await UpdateAsync(http, emulator, validation!, kind, path.Namespace, path.Name!, ScopeOf(path)),
+            "patch" => await PatchAsync(http, emulator, validation!, kind, path.Namespace, path.Name!, ScopeOf(path)),
             "delete" => await DeleteAsync(http, emulator, kind, path.Namespace, path.Name!),
             "deletecollection" => DeleteCollection(http.Request, emulator, kind, path.Namespace),
             _ => ApiResults.Error(ApiError.MethodNotAllowed("the server does not allow this method on the requested resource")),
@@ -67,7 +82,7 @@ internal static class ResourceHandlers
             "GET" or "HEAD" when isCollection => IsTrue(request.Query["watch"]) ? "watch" : "list",
             "GET" or "HEAD" when path.Subresource is null or "status" => "get",
             "POST" when isCollection && (path.Kind!.Namespaced ? path.Namespace is not null : true) => "create",
-            "POST" when path.Subresource == "binding" => "create",
+            "POST" when path.Subresource is "binding" or "eviction" => "create",
             "PUT" when !isCollection && path.Subresource is null or "status" or "finalize" => "update",
             "PATCH" when !isCollection && path.Subresource is null or "status" => "patch",
             "DELETE" when isCollection => "deletecollection",
@@ -162,35 +177,36 @@ internal static class ResourceHandlers
         return ApiResults.Object(200, obj.Json);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, EmulatorContext emulator, ResourceKind kind, string? ns)
+    private static async Task<IResult> CreateAsync(HttpContext http, EmulatorContext emulator, FieldValidation validation, ResourceKind kind, string? ns)
     {
         var (body, error) = await ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null)
+        if ((error ?? validation.CheckBody(http.Response, ModelCatalog.BodyKind(kind, null), body!)) is { } refused)
         {
-            return ApiResults.Error(error);
+            return ApiResults.Error(refused);
         }
 
         return Respond(emulator.Store.Create(kind, ns, body!), successCode: 201);
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, EmulatorContext emulator, ResourceKind kind, string? ns, string name, WriteScope scope)
+    private static async Task<IResult> UpdateAsync(HttpContext http, EmulatorContext emulator, FieldValidation validation, ResourceKind kind, string? ns, string name, WriteScope scope)
     {
         var (body, error) = await ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null)
+        if ((error ?? validation.CheckBody(http.Response, ModelCatalog.BodyKind(kind, null), body!)) is { } refused)
         {
-            return ApiResults.Error(error);
+            return ApiResults.Error(refused);
         }
 
         return Respond(emulator.Store.Update(kind, ns, name, body!, scope), successCode: 200);
     }
 
-    private static async Task<IResult> PatchAsync(HttpContext http, EmulatorContext emulator, ResourceKind kind, string? ns, string name, WriteScope scope)
+    private static async Task<IResult> PatchAsync(HttpContext http, EmulatorContext emulator, FieldValidation validation, ResourceKind kind, string? ns, string name, WriteScope scope)
     {
         var contentType = (http.Request.ContentType ?? "").Split(';')[0].Trim();
         Func<JsonObject, JsonNode?, MutationResult>? apply = contentType switch
         {
             "application/merge-patch+json" => static (current, patch) => AsObject(MergePatch.Apply(current, patch)),
-            "application/strategic-merge-patch+json" => static (current, patch) => AsObject(MergePatch.ApplyStrategic(current, patch)),
+            "application/strategic-merge-patch+json" => (current, patch) =>
+                AsObject(MergePatch.ApplyStrategic(current, patch, PatchSchema.Of(emulator.OpenApi.Catalog, kind))),
             "application/json-patch+json" => static (current, patch) =>
                 JsonPatch.TryApply(current, patch, out var patched, out var message)
                     ? AsObject(patched)
@@ -213,7 +229,16 @@ internal static class ResourceHandlers
             return ApiResults.Error(ApiError.BadRequest("the patch must be a JSON object"));
         }
 
-        return Respond(emulator.Store.Mutate(kind, ns, name, scope, current => apply(current, patchNode)), successCode: 200);
+        var bodyKind = ModelCatalog.BodyKind(kind, null);
+        return Respond(emulator.Store.Mutate(kind, ns, name, scope, current =>
+        {
+            var original = validation.IsChecking ? (JsonObject)current.DeepClone() : null;
+            var outcome = apply(current, patchNode);
+            return outcome.Object is { } patched && original is not null
+                && validation.CheckPatched(http.Response, bodyKind, original, patched, Json.ToText(patchNode!)) is { } refused
+                ? refused
+                : outcome;
+        }), successCode: 200);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, EmulatorContext emulator, ResourceKind kind, string? ns, string name)
@@ -256,17 +281,29 @@ internal static class ResourceHandlers
         return ApiResults.Object(200, ListWriter.Write(kind, page with { Items = deleted, ResourceVersion = emulator.Store.CurrentResourceVersion }));
     }
 
-    private static async Task<IResult> BindAsync(HttpContext http, EmulatorContext emulator, ResourceKind kind, string? ns, string name)
+    private static async Task<IResult> BindAsync(HttpContext http, EmulatorContext emulator, FieldValidation validation, ResourceKind kind, string? ns, string name)
     {
         var (binding, error) = await ReadObjectAsync(http.Request, http.RequestAborted);
-        if (error is not null)
+        if ((error ?? validation.CheckBody(http.Response, ModelCatalog.BodyKind(kind, "binding"), binding!)) is { } refused)
         {
-            return ApiResults.Error(error);
+            return ApiResults.Error(refused);
         }
 
         var now = emulator.Store.Timestamp();
         var result = emulator.Store.Mutate(kind, ns, name, WriteScope.All, pod => PodBinding.Apply(pod, binding!, name, now));
         return result.Error is not null ? ApiResults.Error(result.Error) : ApiResults.Success(201);
+    }
+
+    private static async Task<IResult> EvictAsync(HttpContext http, EmulatorContext emulator, FieldValidation validation, ResourceKind kind, string? ns, string name)
+    {
+        var (eviction, error) = await ReadObjectAsync(http.Request, http.RequestAborted);
+        if ((error ?? validation.CheckBody(http.Response, ModelCatalog.BodyKind(kind, "eviction"), eviction!)) is { } refused)
+        {
+            return ApiResults.Error(refused);
+        }
+
+        var outcome = new PodEviction(emulator.Store).Evict(ns ?? "default", name, eviction!);
+        return outcome.Error is { } evictionError ? ApiResults.Error(evictionError) : ApiResults.Json(outcome.Code, outcome.Status!);
     }
 
     private static IResult Respond(StoreResult result, int successCode) =>
@@ -346,7 +383,7 @@ internal static class ResourceHandlers
 
             try
             {
-                return (JsonNode.Parse(buffer.AsSpan(0, length)), null);
+                return (JsonNode.Parse(buffer.AsSpan(0, length), documentOptions: NoDuplicates), null);
             }
             catch (JsonException exception)
             {

@@ -24,6 +24,10 @@ internal static class TableWriter
         ["statefulsets"] = [("Replicas", "status.replicas")],
         ["namespaces"] = [("Status", "status.phase")],
         ["events"] = [("Type", "type"), ("Reason", "reason"), ("Message", "message")],
+        ["services"] = [("Type", "spec.type"), ("Cluster-IP", "spec.clusterIP")],
+        ["replicasets"] = [("Desired", "spec.replicas"), ("Current", "status.replicas"), ("Ready", "status.readyReplicas")],
+        ["poddisruptionbudgets"] = [("Min Available", "spec.minAvailable"), ("Max Unavailable", "spec.maxUnavailable"), ("Allowed Disruptions", "status.disruptionsAllowed")],
+        ["priorityclasses"] = [("Value", "value"), ("Global-Default", "globalDefault"), ("PreemptionPolicy", "preemptionPolicy")],
     };
 
     public static bool IsRequested(string? accept) =>

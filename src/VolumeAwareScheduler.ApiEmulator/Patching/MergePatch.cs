@@ -4,14 +4,15 @@ namespace VolumeAwareScheduler.ApiEmulator.Patching;
 
 /// <summary>
 /// JSON merge patch (RFC 7386) and the subset of strategic merge patch the emulator supports
-/// (k8s.io/apimachinery/pkg/util/strategicpatch/patch.go): lists named in <see cref="MergeKeys"/> merge
-/// element-wise by their merge key, <c>$patch: delete|replace</c> and <c>$deleteFromPrimitiveList/</c>
-/// directives are honoured, <c>$setElementOrder/</c> and <c>$retainKeys</c> are accepted and ignored.
-/// Every other list is replaced, as with a merge patch.
+/// (k8s.io/apimachinery/pkg/util/strategicpatch/patch.go). With the kind's <see cref="PatchSchema"/>, a list
+/// merges as its Go field's tags say: element-wise by its merge key, as a set for merged primitive lists, and
+/// otherwise replaced. Without one, lists named in <see cref="MergeKeys"/> merge by that key. <c>$patch:
+/// delete|replace</c> and <c>$deleteFromPrimitiveList/</c> directives are honoured, <c>$setElementOrder/</c> and
+/// <c>$retainKeys</c> are accepted and ignored.
 /// </summary>
 internal static class MergePatch
 {
-    /// <summary>Merge keys of the strategic lists used by our kinds (from the patchMergeKey tags in k8s.io/api/core/v1/types.go).</summary>
+    /// <summary>Merge keys by field name, for patches without a schema (from the patchMergeKey tags in k8s.io/api/core/v1/types.go).</summary>
     internal static readonly IReadOnlyDictionary<string, string> MergeKeys = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["conditions"] = "type",
@@ -30,13 +31,22 @@ internal static class MergePatch
     };
 
     /// <summary>Applies an RFC 7386 merge patch. The target is not modified.</summary>
-    public static JsonNode? Apply(JsonNode? target, JsonNode? patch) => Merge(target?.DeepClone(), patch, strategic: false);
+    public static JsonNode? Apply(JsonNode? target, JsonNode? patch) => Merge(target?.DeepClone(), patch, Mode.Merge, null);
 
     /// <summary>Applies a strategic merge patch (subset, see the type comment). The target is not modified.</summary>
-    public static JsonNode? ApplyStrategic(JsonNode? target, JsonNode? patch) => Merge(target?.DeepClone(), patch, strategic: true);
+    public static JsonNode? ApplyStrategic(JsonNode? target, JsonNode? patch, PatchSchema? schema = null) =>
+        Merge(target?.DeepClone(), patch, schema is null ? Mode.StrategicByName : Mode.StrategicBySchema, schema);
 
-    private static JsonNode? Merge(JsonNode? target, JsonNode? patch, bool strategic)
+    private enum Mode
     {
+        Merge,
+        StrategicByName,
+        StrategicBySchema,
+    }
+
+    private static JsonNode? Merge(JsonNode? target, JsonNode? patch, Mode mode, PatchSchema? schema)
+    {
+        var strategic = mode != Mode.Merge;
         if (patch is not JsonObject patchObject)
         {
             return patch?.DeepClone();
@@ -83,14 +93,26 @@ internal static class MergePatch
                 continue;
             }
 
-            if (strategic && value is JsonArray patchList && MergeKeys.TryGetValue(name, out var mergeKey) && result[name] is JsonArray targetList)
+            var (field, listPatch) = schema?.Lookup(name) ?? (null, null);
+            if (strategic && value is JsonArray patchList && result[name] is JsonArray targetList)
             {
-                result[name] = MergeList(targetList, patchList, mergeKey);
-                continue;
+                if (mode == Mode.StrategicByName && MergeKeys.TryGetValue(name, out var namedKey))
+                {
+                    result[name] = MergeList(targetList, patchList, namedKey, mode, null);
+                    continue;
+                }
+
+                if (mode == Mode.StrategicBySchema && listPatch is { } tags && tags.Strategy.Split(',').Contains("merge"))
+                {
+                    result[name] = tags.MergeKey is { } mergeKey
+                        ? MergeList(targetList, patchList, mergeKey, mode, field?.Element)
+                        : MergeSet(targetList, patchList);
+                    continue;
+                }
             }
 
             var existingChild = result[name];
-            var merged = Merge(existingChild, value, strategic);
+            var merged = Merge(existingChild, value, mode, field);
             if (merged is null)
             {
                 result.Remove(name);
@@ -104,7 +126,22 @@ internal static class MergePatch
         return result;
     }
 
-    private static JsonArray MergeList(JsonArray target, JsonArray patch, string mergeKey)
+    /// <summary>A merged list of primitives (finalizers): the target's items, then the patch's that are new.</summary>
+    private static JsonArray MergeSet(JsonArray target, JsonArray patch)
+    {
+        var result = new JsonArray(target.Select(item => item?.DeepClone()).ToArray());
+        foreach (var item in patch)
+        {
+            if (!result.Any(existing => JsonNode.DeepEquals(existing, item)))
+            {
+                result.Add(item?.DeepClone());
+            }
+        }
+
+        return result;
+    }
+
+    private static JsonArray MergeList(JsonArray target, JsonArray patch, string mergeKey, Mode mode, PatchSchema? element)
     {
         var result = new JsonArray(target.Select(item => item?.DeepClone()).ToArray());
         foreach (var patchItem in patch)
@@ -130,7 +167,7 @@ internal static class MergePatch
             if (index >= 0)
             {
                 var existingElement = result[index];
-                var merged = Merge(existingElement, patchElement, strategic: true);
+                var merged = Merge(existingElement, patchElement, mode, element);
                 if (!ReferenceEquals(merged, existingElement))
                 {
                     result[index] = merged;
@@ -138,7 +175,7 @@ internal static class MergePatch
             }
             else
             {
-                result.Add(Merge(null, patchElement, strategic: true));
+                result.Add(Merge(null, patchElement, mode, element));
             }
         }
 

@@ -21,6 +21,9 @@ internal sealed record ApiError(int Code, string Reason, string Message)
 
     public string? CauseMessage { get; init; }
 
+    /// <summary>Seconds a client should wait before retrying; also sent as the <c>Retry-After</c> header.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public static ApiError NotFound(ResourceKind kind, string name) =>
         new(404, "NotFound", $"{kind.QualifiedResource} \"{name}\" not found") { DetailsName = name, DetailsGroup = kind.Group, DetailsKind = kind.Plural };
 
@@ -43,8 +46,9 @@ internal sealed record ApiError(int Code, string Reason, string Message)
     public const string OptimisticLockErrorMsg =
         "the object has been modified; please apply your changes to the latest version and try again";
 
+    /// <summary>errors.NewInvalid with one field error: "{Kind}.{group} "{name}" is invalid: {field}: {detail}".</summary>
     public static ApiError Invalid(ResourceKind kind, string name, string field, string causeReason, string detail) =>
-        new(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {field}: {detail}")
+        new(422, "Invalid", $"{(kind.Group.Length == 0 ? kind.Kind : $"{kind.Kind}.{kind.Group}")} \"{name}\" is invalid: {field}: {detail}")
         {
             DetailsName = name,
             DetailsGroup = kind.Group,
@@ -55,6 +59,24 @@ internal sealed record ApiError(int Code, string Reason, string Message)
         };
 
     public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
+
+    /// <summary>errors.NewForbidden: "{resource} "{name}" is forbidden: {reason}".</summary>
+    public static ApiError Forbidden(string qualifiedResource, string group, string name, string reason) =>
+        new(403, "Forbidden", $"{qualifiedResource} \"{name}\" is forbidden: {reason}")
+        {
+            DetailsName = name,
+            DetailsGroup = group,
+            DetailsKind = qualifiedResource.Split('.')[0],
+        };
+
+    /// <summary>errors.NewTooManyRequests with one cause, as the eviction subresource reports a disruption budget.</summary>
+    public static ApiError TooManyRequests(string message, int retryAfterSeconds, string causeReason, string causeMessage) =>
+        new(429, "TooManyRequests", message)
+        {
+            CauseReason = causeReason,
+            CauseMessage = causeMessage,
+            RetryAfterSeconds = retryAfterSeconds,
+        };
 
     public static ApiError Expired(string message) => new(410, "Expired", message);
 
@@ -96,7 +118,7 @@ internal sealed record ApiError(int Code, string Reason, string Message)
             ["message"] = Message,
             ["reason"] = Reason,
         };
-        if (DetailsName is not null || DetailsKind is not null)
+        if (DetailsName is not null || DetailsKind is not null || CauseReason is not null || RetryAfterSeconds is not null)
         {
             var details = new JsonObject();
             if (DetailsName is not null)
@@ -114,14 +136,20 @@ internal sealed record ApiError(int Code, string Reason, string Message)
                 details["kind"] = DetailsKind;
             }
 
-            if (CauseField is not null)
+            if (CauseField is not null || CauseReason is not null)
             {
-                details["causes"] = new JsonArray(new JsonObject
+                var cause = new JsonObject { ["reason"] = CauseReason, ["message"] = CauseMessage };
+                if (CauseField is not null)
                 {
-                    ["reason"] = CauseReason,
-                    ["message"] = CauseMessage,
-                    ["field"] = CauseField,
-                });
+                    cause["field"] = CauseField;
+                }
+
+                details["causes"] = new JsonArray(cause);
+            }
+
+            if (RetryAfterSeconds is > 0)
+            {
+                details["retryAfterSeconds"] = RetryAfterSeconds;
             }
 
             status["details"] = details;

@@ -48,7 +48,7 @@ internal sealed class ResourceRegistry
             [new("status.phase", "status.phase")]),
         Core("nodes", "node", "Node", namespaced: false, ["no"], ["status"],
             [new("spec.unschedulable", "spec.unschedulable", "false")]),
-        Core("pods", "pod", "Pod", namespaced: true, ["po"], ["binding", "status"],
+        Core("pods", "pod", "Pod", namespaced: true, ["po"], ["binding", "eviction", "status"],
             [
                 new("spec.nodeName", "spec.nodeName"),
                 new("spec.schedulerName", "spec.schedulerName", "default-scheduler"),
@@ -79,6 +79,15 @@ internal sealed class ResourceRegistry
         Group("storage.k8s.io", "csistoragecapacities", "csistoragecapacity", "CSIStorageCapacity", namespaced: true, [], []),
         Group("coordination.k8s.io", "leases", "lease", "Lease", namespaced: true, [], []),
         Group("apps", "statefulsets", "statefulset", "StatefulSet", namespaced: true, ["sts"], ["status"]),
+
+        // What a full default scheduler profile also reads: services and replica sets (PodTopologySpread and
+        // SelectorSpread defaults), disruption budgets (DefaultPreemption), priority classes (PrioritySort).
+        Core("services", "service", "Service", namespaced: true, ["svc"], ["status"],
+            [new("spec.clusterIP", "spec.clusterIP"), new("spec.type", "spec.type")]),
+        Group("apps", "replicasets", "replicaset", "ReplicaSet", namespaced: true, ["rs"], ["status"],
+            [new("status.replicas", "status.replicas", "0")]),
+        Group("policy", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", namespaced: true, ["pdb"], ["status"]),
+        Group("scheduling.k8s.io", "priorityclasses", "priorityclass", "PriorityClass", namespaced: false, ["pc"], []),
     ]);
 
     private static ResourceKind Core(
@@ -98,7 +107,8 @@ internal sealed class ResourceRegistry
         };
 
     private static ResourceKind Group(
-        string group, string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] subresources) =>
+        string group, string plural, string singular, string kind, bool namespaced, string[] shortNames, string[] subresources,
+        SelectableField[]? fields = null) =>
         new()
         {
             Group = group,
@@ -109,5 +119,6 @@ internal sealed class ResourceRegistry
             Namespaced = namespaced,
             ShortNames = shortNames,
             Subresources = subresources,
+            ExtraFields = fields ?? [],
         };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using VolumeAwareScheduler.ApiEmulator.Admission;
 using VolumeAwareScheduler.ApiEmulator.Resources;
 using VolumeAwareScheduler.ApiEmulator.Selectors;
 
@@ -10,9 +11,10 @@ namespace VolumeAwareScheduler.ApiEmulator.Storage;
 /// retained event window and the change feed. All writes and subscriptions take one lock, so the order of
 /// events in every subscriber's channel is the order of resourceVersions. Mirrors the generic registry
 /// semantics of k8s.io/apiserver/pkg/registry/generic/registry/store.go (create, update with preconditions,
-/// finalizer-aware delete).
+/// finalizer-aware delete). Creates and main-resource updates pass the <see cref="AdmissionChain"/> under the lock,
+/// whoever writes: HTTP clients, in-process seeding and the simulated controllers alike.
 /// </summary>
-internal sealed class ObjectStore
+internal sealed class ObjectStore : IClusterReader
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -22,11 +24,13 @@ internal sealed class ObjectStore
     private readonly EventLog _log;
     private readonly TimeProvider _time;
     private readonly int _maxWatchBacklog;
+    private readonly AdmissionChain _admission;
     private long _resourceVersion;
 
-    public ObjectStore(ResourceRegistry registry, TimeProvider time, int eventWindow, int maxWatchBacklog)
+    public ObjectStore(ResourceRegistry registry, TimeProvider time, int eventWindow, int maxWatchBacklog, AdmissionChain? admission = null)
     {
         Registry = registry;
+        _admission = admission ?? AdmissionChain.None;
         _time = time;
         _log = new EventLog(eventWindow);
         _maxWatchBacklog = maxWatchBacklog;
@@ -48,6 +52,11 @@ internal sealed class ObjectStore
             }
         }
     }
+
+    IEnumerable<JsonObject> IClusterReader.List(string resource, string? ns) =>
+        Snapshot(Registry.Find(resource)!, ns).Items.Select(o => o.ToJsonObject());
+
+    JsonObject? IClusterReader.Get(string resource, string? ns, string name) => Get(Registry.Find(resource)!, ns, name)?.ToJsonObject();
 
     public StoredObject? Get(ResourceKind kind, string? ns, string name)
     {
@@ -169,6 +178,11 @@ internal sealed class ObjectStore
             else if (objects.ContainsKey(key))
             {
                 return ApiError.AlreadyExists(kind, name);
+            }
+
+            if (_admission.Admit(new AdmissionAttributes(AdmissionOperation.Create, kind, name.Length > 0 ? name : generateName, obj, null, this)) is { } refused)
+            {
+                return refused;
             }
 
             var stored = Commit(kind, obj, previous: null, StoreEventType.Added);
@@ -340,6 +354,9 @@ internal sealed class ObjectStore
         }
     }
 
+    /// <summary>The store's clock (the emulator's TimeProvider).</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
     public string Timestamp() =>
         _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -434,6 +451,11 @@ internal sealed class ObjectStore
             {
                 return ApiError.Invalid(kind, existing.Name, "metadata.finalizers", "FieldValueForbidden",
                     "Forbidden: no new finalizers can be added if the object is being deleted");
+            }
+
+            if (_admission.Admit(new AdmissionAttributes(AdmissionOperation.Update, kind, existing.Name, next, current, this)) is { } refused)
+            {
+                return refused;
             }
 
             if (next["spec"] is { } spec && !JsonNode.DeepEquals(spec, current["spec"]) && metadata["generation"] is not null)

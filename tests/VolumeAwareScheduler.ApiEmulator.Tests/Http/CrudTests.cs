@@ -31,6 +31,10 @@ public sealed class CrudTests : IAsyncLifetime
         { "apis/storage.k8s.io/v1/namespaces/default/csistoragecapacities", "storage.k8s.io/v1", "CSIStorageCapacity" },
         { "apis/coordination.k8s.io/v1/namespaces/default/leases", "coordination.k8s.io/v1", "Lease" },
         { "apis/apps/v1/namespaces/default/statefulsets", "apps/v1", "StatefulSet" },
+        { "api/v1/namespaces/default/services", "v1", "Service" },
+        { "apis/apps/v1/namespaces/default/replicasets", "apps/v1", "ReplicaSet" },
+        { "apis/policy/v1/namespaces/default/poddisruptionbudgets", "policy/v1", "PodDisruptionBudget" },
+        { "apis/scheduling.k8s.io/v1/priorityclasses", "scheduling.k8s.io/v1", "PriorityClass" },
     };
 
     [Theory]

@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using k8s;
 using System.Text.Json.Nodes;
 
 namespace VolumeAwareScheduler.ApiEmulator.Tests.Kubectl;
 
 /// <summary>
-/// Drives the emulator with the real kubectl (client-side apply, get, delete). CI installs kubectl
-/// (Debian's kubernetes-client); where /usr/bin/kubectl is absent the test still checks the emulator half:
-/// the discovery documents and requests kubectl would make.
+/// Drives the emulator with the real kubectl (client-side apply with its default strict validation, get, delete,
+/// explain). CI installs kubectl (Debian's kubernetes-client); where /usr/bin/kubectl is absent the tests still
+/// check the emulator half: the discovery and OpenAPI documents kubectl reads.
 /// </summary>
 public sealed class KubectlTests : IAsyncLifetime
 {
@@ -55,6 +56,49 @@ public sealed class KubectlTests : IAsyncLifetime
           resources:
             requests:
               storage: 5Gi
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: web
+          namespace: default
+        spec:
+          serviceName: web
+          replicas: 1
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: app
+                image: registry.k8s.io/pause:3.10
+                ports:
+                - containerPort: 80
+          volumeClaimTemplates:
+          - metadata:
+              name: data
+            spec:
+              accessModes: [ReadWriteOnce]
+              storageClassName: local
+              resources:
+                requests:
+                  storage: 1Gi
+        """;
+
+    private const string ManifestWithTypos = """
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: typo
+          namespace: default
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassNam: local
+          resources:
+            requests:
+              storage: 5Gi
         """;
 
     private TestCluster _cluster = null!;
@@ -98,18 +142,26 @@ public sealed class KubectlTests : IAsyncLifetime
             return;
         }
 
-        var apply = await KubectlAsync("apply", "--validate=false", "-f", Path.Combine(_workDir, "manifest.yaml"));
+        // Default validation: kubectl finds fieldValidation on each kind's PATCH in /openapi/v3 and sends Strict.
+        var apply = await KubectlAsync("apply", "-f", Path.Combine(_workDir, "manifest.yaml"));
         Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Contains("storageclass.storage.k8s.io/local created", apply.Output, StringComparison.Ordinal);
         Assert.Contains("persistentvolume/pv-1 created", apply.Output, StringComparison.Ordinal);
         Assert.Contains("persistentvolumeclaim/data created", apply.Output, StringComparison.Ordinal);
+        Assert.Contains("statefulset.apps/web created", apply.Output, StringComparison.Ordinal);
         Assert.NotNull(_cluster.Emulator.Get("pv", null, "pv-1")!["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]);
 
-        // Second apply: GET + strategic merge PATCH of what changed.
-        await File.WriteAllTextAsync(Path.Combine(_workDir, "manifest.yaml"), Manifest.Replace("storage: 10Gi", "storage: 20Gi", StringComparison.Ordinal));
-        var reapply = await KubectlAsync("apply", "--validate=false", "-f", Path.Combine(_workDir, "manifest.yaml"));
+        // Second apply: GET + a strategic merge PATCH computed from the v3 schemas (ports merge by containerPort).
+        var changed = Manifest.Replace("storage: 10Gi", "storage: 20Gi", StringComparison.Ordinal)
+            .Replace("containerPort: 80", "containerPort: 8080", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "manifest.yaml"), changed);
+        var reapply = await KubectlAsync("apply", "-f", Path.Combine(_workDir, "manifest.yaml"));
         Assert.True(reapply.ExitCode == 0, reapply.ToString());
         Assert.Contains("persistentvolume/pv-1 configured", reapply.Output, StringComparison.Ordinal);
+        Assert.Contains("statefulset.apps/web configured", reapply.Output, StringComparison.Ordinal);
         Assert.Equal("20Gi", (string?)_cluster.Emulator.Get("pv", null, "pv-1")!["spec"]!["capacity"]!["storage"]);
+        Assert.Equal("""[{"containerPort":8080}]""",
+            _cluster.Emulator.Get("sts", "default", "web")!["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]!.ToJsonString());
 
         var names = await KubectlAsync("get", "pv", "-o", "name");
         Assert.True(names.ExitCode == 0, names.ToString());
@@ -128,6 +180,143 @@ public sealed class KubectlTests : IAsyncLifetime
         var missing = await KubectlAsync("get", "pvc", "data");
         Assert.NotEqual(0, missing.ExitCode);
         Assert.Contains("NotFound", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kubectl_refuses_an_unknown_field_with_its_default_strict_validation()
+    {
+        var index = JsonNode.Parse(await _cluster.Http.GetStringAsync("openapi/v3"))!;
+        Assert.NotNull(index["paths"]!["api/v1"]);
+        if (!File.Exists(KubectlPath))
+        {
+            return;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "typo.yaml"), ManifestWithTypos);
+
+        var apply = await KubectlAsync("apply", "-f", Path.Combine(_workDir, "typo.yaml"));
+
+        Assert.True(apply.ExitCode != 0, apply.ToString());
+        Assert.Contains(
+            "PersistentVolumeClaim in version \"v1\" cannot be handled as a PersistentVolumeClaim: strict decoding error: unknown field \"spec.storageClassNam\"",
+            apply.Error, StringComparison.Ordinal);
+        Assert.Null(_cluster.Emulator.Get("pvc", "default", "typo"));
+    }
+
+    [Fact]
+    public async Task Kubectl_explain_describes_pod_containers_from_openapi_v3()
+    {
+        if (!File.Exists(KubectlPath))
+        {
+            return;
+        }
+
+        var explain = await KubectlAsync("explain", "pods.spec.containers");
+
+        Assert.True(explain.ExitCode == 0, explain.ToString());
+        Assert.StartsWith("KIND:       Pod\nVERSION:    v1\n\nFIELD: containers <[]Container>", explain.Output, StringComparison.Ordinal);
+        Assert.Contains("List of containers belonging to the pod.", explain.Output, StringComparison.Ordinal);
+        Assert.Contains("  image\t<string>", explain.Output, StringComparison.Ordinal);
+        Assert.Contains("  ports\t<[]ContainerPort>", explain.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kubectl_gets_the_kinds_a_default_scheduler_profile_reads()
+    {
+        var policy = JsonNode.Parse(await _cluster.Http.GetStringAsync("apis/policy/v1"))!;
+        Assert.Contains(policy["resources"]!.AsArray(), r => (string?)r!["name"] == "poddisruptionbudgets" && (string?)r["shortNames"]![0] == "pdb");
+        var core = JsonNode.Parse(await _cluster.Http.GetStringAsync("api/v1"))!;
+        var eviction = core["resources"]!.AsArray().Single(r => (string?)r!["name"] == "pods/eviction")!;
+        Assert.Equal(("policy", "v1", "Eviction"), ((string?)eviction["group"], (string?)eviction["version"], (string?)eviction["kind"]));
+        if (!File.Exists(KubectlPath))
+        {
+            return;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "scheduling.yaml"), """
+            apiVersion: scheduling.k8s.io/v1
+            kind: PriorityClass
+            metadata:
+              name: high
+            value: 1000
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              maxUnavailable: 1
+              selector:
+                matchLabels: {app: web}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              selector: {app: web}
+              ports:
+              - port: 80
+            ---
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              replicas: 2
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: app
+                    image: registry.k8s.io/pause:3.10
+            """);
+        var apply = await KubectlAsync("apply", "-f", Path.Combine(_workDir, "scheduling.yaml"));
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+
+        var names = await KubectlAsync("get", "pdb,priorityclass,svc,rs,ns", "-o", "name");
+
+        Assert.True(names.ExitCode == 0, names.ToString());
+        Assert.Equal(
+            [
+                "poddisruptionbudget.policy/web", "priorityclass.scheduling.k8s.io/high", "priorityclass.scheduling.k8s.io/system-cluster-critical",
+                "priorityclass.scheduling.k8s.io/system-node-critical", "service/web", "replicaset.apps/web", "namespace/default", "namespace/kube-system",
+            ],
+            names.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var table = await KubectlAsync("get", "svc", "web");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("10.96.0.1", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kubectl_drain_evicts_through_the_disruption_budget()
+    {
+        if (!File.Exists(KubectlPath))
+        {
+            return;
+        }
+
+        await _cluster.Client.CoreV1.CreateNodeAsync(Make.Node("node-1"));
+        var pod = await _cluster.Client.CoreV1.CreateNamespacedPodAsync(
+            Make.Pod("web-0", nodeName: "node-1", labels: new Dictionary<string, string> { ["app"] = "web" }), "default");
+        pod.Status = Make.Status("Running", ready: true);
+        await _cluster.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, "web-0", "default");
+        await _cluster.Client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(Make.Budget("web", minAvailable: 0), "default");
+        await _cluster.WaitForAsync("pdb", "default", "web", b => (int?)b["status"]?["disruptionsAllowed"] == 1);
+
+        var drain = await KubectlAsync("drain", "node-1", "--force", "--timeout=5s");
+
+        Assert.True(drain.ExitCode == 0, drain.ToString());
+        Assert.Contains("pod/web-0 evicted", drain.Output, StringComparison.Ordinal);
+        Assert.Contains("node/node-1 drained", drain.Output, StringComparison.Ordinal);
+        Assert.Null(_cluster.Emulator.Get("pods", "default", "web-0"));
+        Assert.True((bool)_cluster.Emulator.Get("nodes", null, "node-1")!["spec"]!["unschedulable"]!);
     }
 
     private async Task AssertDiscoveryServesWhatKubectlNeedsAsync()
