@@ -40,6 +40,11 @@ public static class RequeueHints
         ["NodeUnschedulable"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
         ["TaintToleration"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
         ["NodeResourcesFit"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update), new("Pod", ClusterEventAction.Delete | ClusterEventAction.Update)],
+        // nodeports/node_ports.go: an assigned pod deleted frees its ports; a node added (and, without queueing hints,
+        // a node's taints or labels updated) may be free.
+        ["NodePorts"] = [new("Pod", ClusterEventAction.Delete), new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
+        // schedulinggates/scheduling_gates.go: the pod's own update that removes its gates.
+        ["SchedulingGates"] = [new("Pod", ClusterEventAction.Update)],
     };
 
     /// <summary>True when <paramref name="evt"/> may cure a rejection by any of <paramref name="plugins"/>.</summary>
