@@ -14,7 +14,7 @@ public sealed record PodResourceRequests(Resources Requests, Resources NonZero, 
     /// Mirrors component-helpers/resource/helpers.go PodRequests (AggregateContainerRequests, v1.37): the containers'
     /// sum, restartable (sidecar) init containers added to it; each other init container counts with the sidecars
     /// started before it, and the largest of those wins per resource; pod-level requests (cpu, memory) replace the
-    /// aggregate; overhead is added. For <see cref="NonZero"/>, a container without a cpu or memory request counts
+    /// aggregate (hugepages too, as the v1.37 fit tests have it); overhead is added. For <see cref="NonZero"/>, a container without a cpu or memory request counts
     /// 100m and 200Mi (NonMissingContainerRequests, schedutil GetNonzeroRequests); an explicit zero stays zero.
     /// </summary>
     public static PodResourceRequests Of(V1PodSpec spec)
@@ -59,12 +59,13 @@ public sealed record PodResourceRequests(Resources Requests, Resources NonZero, 
         }
         Max(total, init);
 
-        // IsPodLevelRequestsSet: only cpu and memory are supported at pod level.
+        // IsPodLevelRequestsSet / IsSupportedPodLevelResource: cpu, memory and hugepages-* are taken from pod level.
         if (spec.Resources?.Requests is { } podLevel)
         {
-            foreach (var name in (string[])[ResourceNames.Cpu, ResourceNames.Memory])
+            foreach (var (name, quantity) in podLevel)
             {
-                if (podLevel.TryGetValue(name, out var quantity)) total[name] = Amount(name, quantity, $"spec.resources.requests.{name}");
+                if (name is ResourceNames.Cpu or ResourceNames.Memory || name.StartsWith("hugepages-", StringComparison.Ordinal))
+                    total[name] = Amount(name, quantity, $"spec.resources.requests.{name}");
             }
         }
         if (spec.Overhead is { } overhead)
