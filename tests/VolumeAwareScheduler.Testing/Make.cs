@@ -162,7 +162,21 @@ public sealed class NodeBuilder(string name)
     public NodeBuilder Unschedulable(bool cordoned = true) { _node = _node with { Unschedulable = cordoned }; return this; }
     public NodeBuilder WithAllocatable(long milliCpu, string memory, long pods = 110) { _node = _node with { Allocatable = new Resources(milliCpu, Quantity.Parse(memory), _node.Allocatable.EphemeralStorageBytes, pods) }; return this; }
 
-    public NodeInfo Build() => _node with { Labels = _labels.ToFrozenDictionary(StringComparer.Ordinal), Taints = [.. _taints] };
+    public NodeBuilder WithAllocatable(Resources allocatable) { _node = _node with { Allocatable = allocatable }; return this; }
+    public NodeBuilder WithScalar(string resource, long allocatable) { _scalars[resource] = allocatable; return this; }
+    /// <summary>status.images: one image known by <paramref name="names"/>, of <paramref name="sizeBytes"/>.</summary>
+    public NodeBuilder WithImage(long sizeBytes, params string[] names) { foreach (var n in names) _images[n] = sizeBytes; return this; }
+
+    private readonly Dictionary<string, long> _scalars = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _images = new(StringComparer.Ordinal);
+
+    public NodeInfo Build() => _node with
+    {
+        Labels = _labels.ToFrozenDictionary(StringComparer.Ordinal),
+        Taints = [.. _taints],
+        AllocatableScalars = _scalars.ToFrozenDictionary(StringComparer.Ordinal),
+        Images = _images.ToFrozenDictionary(StringComparer.Ordinal),
+    };
 
     public static implicit operator NodeInfo(NodeBuilder builder) => builder.Build();
 }
@@ -188,7 +202,30 @@ public sealed class PodBuilder(string ns, string name)
     public PodBuilder Tolerating(Toleration toleration) { _tolerations.Add(toleration); return this; }
     public PodBuilder Requesting(long milliCpu, string memory) { _pod = _pod with { Requests = new Resources(milliCpu, Quantity.Parse(memory), 0, 1) }; return this; }
 
-    public PodInfo Build() => _pod with { Claims = [.. _claims], NodeSelector = _nodeSelector.ToFrozenDictionary(StringComparer.Ordinal), Tolerations = [.. _tolerations] };
+    /// <summary>Effective requests (as PodRequests computes them); the non-zero requests follow unless set with <see cref="NonZero"/>.</summary>
+    public PodBuilder Requesting(Resources requests) { _pod = _pod with { Requests = requests with { Pods = 1 } }; return this; }
+    public PodBuilder NonZero(long milliCpu, long memoryBytes) { _nonZero = new Resources(milliCpu, memoryBytes, 0, 1); return this; }
+    public PodBuilder WithScalar(string resource, long amount) { _scalars[resource] = amount; return this; }
+    public PodBuilder WithHostPort(string protocol, string hostIP, int port) { _ports.Add(HostPort.Of(hostIP, protocol, port)); return this; }
+    public PodBuilder WithGates(params string[] gates) { _pod = _pod with { SchedulingGates = [.. gates] }; return this; }
+    public PodBuilder WithImages(params string[] images) { _pod = _pod with { Images = [.. images] }; return this; }
+
+    private readonly Dictionary<string, long> _scalars = new(StringComparer.Ordinal);
+    private readonly List<HostPort> _ports = [];
+    private Resources? _nonZero;
+
+    public PodInfo Build()
+    {
+        var pod = _pod with
+        {
+            Claims = [.. _claims],
+            NodeSelector = _nodeSelector.ToFrozenDictionary(StringComparer.Ordinal),
+            Tolerations = [.. _tolerations],
+            ScalarRequests = _scalars.Where(s => s.Value != 0).ToFrozenDictionary(StringComparer.Ordinal),
+            HostPorts = [.. _ports],
+        };
+        return _nonZero is { } nonZero ? pod with { NonZeroRequests = nonZero } : pod;
+    }
 
     public static implicit operator PodInfo(PodBuilder builder) => builder.Build();
 }

@@ -156,6 +156,7 @@ internal sealed class ObjectStore : IClusterReader
         metadata.Remove("deletionGracePeriodSeconds");
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = Timestamp();
+        if (kind.Kind == "Pod" && kind.Group.Length == 0) PodCreateStrategy.PrepareForCreate(obj, Timestamp());
         if (obj["spec"] is not null)
         {
             metadata["generation"] = 1;

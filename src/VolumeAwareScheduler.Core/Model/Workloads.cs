@@ -51,6 +51,10 @@ public sealed record NodeInfo
     public ImmutableArray<Taint> Taints { get; init; } = [];
     public bool Unschedulable { get; init; }
     public Resources Allocatable { get; init; }
+    /// <summary>Allocatable scalar resources (extended, hugepages-*, attachable-volumes-*), by resource name.</summary>
+    public FrozenDictionary<string, long> AllocatableScalars { get; init; } = FrozenDictionary<string, long>.Empty;
+    /// <summary>status.images: every name of every image on the node, with the image's size in bytes.</summary>
+    public FrozenDictionary<string, long> Images { get; init; } = FrozenDictionary<string, long>.Empty;
 }
 
 /// <summary>One pod volume that refers to a claim: a persistentVolumeClaim source or a generic ephemeral volume.</summary>
@@ -73,4 +77,24 @@ public sealed record PodInfo
     public Resources Requests { get; init; } = new(0, 0, 0, 1);
     public ImmutableArray<PodClaimReference> Claims { get; init; } = [];
     public bool IsDeleting { get; init; }
+    /// <summary>spec.schedulingGates, by name: while any is left the pod is not scheduled.</summary>
+    public ImmutableArray<string> SchedulingGates { get; init; } = [];
+    /// <summary>Container ports with a hostPort (containers and restartable init containers), sanitized.</summary>
+    public ImmutableArray<HostPort> HostPorts { get; init; } = [];
+    /// <summary>Effective requests of scalar resources (extended, hugepages-*), computed as <see cref="Requests"/>; zeros left out.</summary>
+    public FrozenDictionary<string, long> ScalarRequests { get; init; } = FrozenDictionary<string, long>.Empty;
+    /// <summary>The images of the init containers, then of the containers, as the spec names them.</summary>
+    public ImmutableArray<string> Images { get; init; } = [];
+
+    private readonly Resources? _nonZeroRequests;
+
+    /// <summary>
+    /// Requests as the scorers count them (GetNonzeroRequests): a container that does not request cpu or memory
+    /// counts 100m and 200Mi. When not set, the pod is taken as one container.
+    /// </summary>
+    public Resources NonZeroRequests
+    {
+        get => _nonZeroRequests ?? ResourceNames.NonZero(Requests);
+        init => _nonZeroRequests = value;
+    }
 }

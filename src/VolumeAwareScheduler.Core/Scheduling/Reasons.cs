@@ -70,6 +70,17 @@ public static class Reasons
 
     public static string Insufficient(string resource) => $"Insufficient {resource}";
 
+    // NodeResourcesFit (noderesources/fit.go fitsRequest), as constants so that a rejection allocates nothing.
+    public const string InsufficientCpu = "Insufficient cpu";
+    public const string InsufficientMemory = "Insufficient memory";
+    public const string InsufficientEphemeralStorage = "Insufficient ephemeral-storage";
+
+    /// <summary>nodeports/node_ports.go ErrReason.</summary>
+    public const string NodePortsConflict = "node(s) didn't have free ports for the requested pod ports";
+
+    /// <summary>schedulinggates/scheduling_gates.go: the gate names as Go prints a string slice ("[a b]").</summary>
+    public static string WaitingForSchedulingGates(IEnumerable<string> gates) => $"waiting for scheduling gates: [{string.Join(' ', gates)}]";
+
     /// <summary>schedule_one.go ErrNoNodesAvailable: the cluster has no node at all.</summary>
     public const string NoNodesAvailable = "no nodes available to schedule pods";
 

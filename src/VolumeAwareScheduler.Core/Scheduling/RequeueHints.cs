@@ -51,6 +51,11 @@ public static class RequeueHints
         ["NodeUnschedulable"] = [new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update)],
         ["TaintToleration"] = [new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update)],
         ["NodeResourcesFit"] = [new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update), new(ResourceKind.Pod, ClusterEventAction.Delete | ClusterEventAction.Update)],
+        // nodeports/node_ports.go: an assigned pod deleted frees its ports; a node added (and, without queueing hints,
+        // a node's taints or labels updated) may be free.
+        ["NodePorts"] = [new(ResourceKind.Pod, ClusterEventAction.Delete), new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update)],
+        // schedulinggates/scheduling_gates.go: the pod's own update that removes its gates.
+        ["SchedulingGates"] = [new(ResourceKind.Pod, ClusterEventAction.Update)],
     };
 
     /// <summary>True when <paramref name="evt"/> may cure a rejection by any of <paramref name="plugins"/>.</summary>

@@ -13,6 +13,7 @@ public sealed class ClusterState(IVolumeIndex volumes)
     private readonly SortedDictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectKey, PodInfo> _pods = [];
     private readonly Dictionary<string, Resources> _requestedByNode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeUsage> _usageByNode = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectKey, ClaimInfo> _claims = [];
     private readonly Dictionary<string, StorageClassInfo> _classes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CsiDriverInfo> _drivers = new(StringComparer.Ordinal);
@@ -51,6 +52,12 @@ public sealed class ClusterState(IVolumeIndex volumes)
     /// <summary>Requests of the pods assigned to the node (pod count included).</summary>
     public Resources RequestedOn(string nodeName) => _requestedByNode.GetValueOrDefault(nodeName);
 
+    /// <summary>
+    /// What the pods assigned to the node use beyond <see cref="RequestedOn"/>: requests as scoring counts them
+    /// (NonZeroRequested), scalar resources and host ports.
+    /// </summary>
+    public NodeUsage UsageOn(string nodeName) => _usageByNode.GetValueOrDefault(nodeName) ?? NodeUsage.Empty;
+
     public void UpsertNode(NodeInfo node)
     {
         _nodes[node.Name] = node;
@@ -67,13 +74,22 @@ public sealed class ClusterState(IVolumeIndex volumes)
     {
         RemovePod(pod.Key);
         _pods[pod.Key] = pod;
-        if (pod.NodeName.Length > 0) _requestedByNode[pod.NodeName] = RequestedOn(pod.NodeName) + pod.Requests;
+        if (pod.NodeName.Length > 0)
+        {
+            _requestedByNode[pod.NodeName] = RequestedOn(pod.NodeName) + pod.Requests;
+            if (!_usageByNode.TryGetValue(pod.NodeName, out var usage)) _usageByNode[pod.NodeName] = usage = new NodeUsage();
+            usage.Add(pod);
+        }
     }
 
     public bool RemovePod(ObjectKey key)
     {
         if (!_pods.Remove(key, out var old)) return false;
-        if (old.NodeName.Length > 0) _requestedByNode[old.NodeName] = RequestedOn(old.NodeName) - old.Requests;
+        if (old.NodeName.Length > 0)
+        {
+            _requestedByNode[old.NodeName] = RequestedOn(old.NodeName) - old.Requests;
+            if (_usageByNode.TryGetValue(old.NodeName, out var usage)) usage.Remove(old);
+        }
         return true;
     }
 

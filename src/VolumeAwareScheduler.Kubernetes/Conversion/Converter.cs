@@ -42,7 +42,23 @@ public static class Converter
             Taints = [.. (node.Spec?.Taints ?? []).Select((t, i) => new Taint(t.Key ?? "", t.Value ?? "", ParseEffect(t.Effect, $"spec.taints[{i}].effect")))],
             Unschedulable = node.Spec?.Unschedulable ?? false,
             Allocatable = allocatable,
+            AllocatableScalars = resources is null ? FrozenDictionary<string, long>.Empty : resources
+                .Where(r => ResourceNames.IsScalar(r.Key))
+                .ToFrozenDictionary(r => r.Key, r => Quantities.Value(r.Value, $"status.allocatable.{r.Key}"), StringComparer.Ordinal),
+            Images = NodeImages(node.Status?.Images),
         };
+    }
+
+    /// <summary>status.images as framework NodeInfo.ImageStates keys them: each name of each image, with its size.</summary>
+    private static FrozenDictionary<string, long> NodeImages(IList<V1ContainerImage>? images)
+    {
+        if (images is null || images.Count == 0) return FrozenDictionary<string, long>.Empty;
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var image in images)
+        {
+            foreach (var name in image.Names ?? []) sizes[name] = image.SizeBytes ?? 0;
+        }
+        return sizes.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     public static VolumeInfo ToVolume(V1PersistentVolume volume)
@@ -148,6 +164,7 @@ public static class Converter
         var name = RequireName(pod.Metadata, "Pod");
         var spec = pod.Spec ?? throw new ConversionException("spec is required");
         var affinity = spec.Affinity?.NodeAffinity;
+        var requests = PodResourceRequests.Of(spec);
         return new PodInfo
         {
             Key = new ObjectKey(NamespaceOf(pod.Metadata, defaultNamespace), name),
@@ -171,11 +188,28 @@ public static class Converter
                 },
                 t.Value ?? "",
                 string.IsNullOrEmpty(t.Effect) ? null : ParseEffect(t.Effect, $"spec.tolerations[{i}].effect")))],
-            Requests = PodRequests(spec),
+            Requests = requests.Requests,
+            NonZeroRequests = requests.NonZero,
+            ScalarRequests = requests.Scalars,
             Claims = [.. (spec.Volumes ?? []).Select(v => ClaimReferenceOf(name, v)).OfType<PodClaimReference>()],
             IsDeleting = pod.Metadata?.DeletionTimestamp is not null,
+            SchedulingGates = [.. (spec.SchedulingGates ?? []).Select(g => g.Name ?? "")],
+            HostPorts = HostPortsOf(spec),
+            Images = [.. (spec.InitContainers ?? []).Concat(spec.Containers ?? []).Select(c => c.Image ?? "")],
         };
     }
+
+    /// <summary>
+    /// schedutil GetHostPorts: the ports with a hostPort of the containers and of the init containers that keep
+    /// running (restartPolicy Always).
+    /// </summary>
+    public static System.Collections.Immutable.ImmutableArray<HostPort> HostPortsOf(V1PodSpec spec) =>
+    [
+        .. (spec.InitContainers ?? []).Where(c => c.RestartPolicy == "Always").Concat(spec.Containers ?? [])
+            .SelectMany(c => c.Ports ?? [])
+            .Where(p => p.HostPort is > 0)
+            .Select(p => HostPort.Of(p.HostIP, p.Protocol, p.HostPort!.Value)),
+    ];
 
     /// <summary>A pod volume's claim: persistentVolumeClaim, or a generic ephemeral volume's "&lt;pod&gt;-&lt;volume&gt;" (ephemeral.VolumeClaimName).</summary>
     public static PodClaimReference? ClaimReferenceOf(string podName, V1Volume volume)
@@ -185,50 +219,8 @@ public static class Converter
         return null;
     }
 
-    /// <summary>
-    /// Effective pod requests (resource helpers' PodRequests): the larger of the containers' sum and the largest init
-    /// container, plus overhead. Restartable (sidecar) init containers add to the sum, as they keep running.
-    /// </summary>
-    public static Resources PodRequests(V1PodSpec spec)
-    {
-        Resources Of(V1Container c, string path)
-        {
-            var r = c.Resources?.Requests;
-            if (r is null) return default;
-            return new Resources(
-                r.TryGetValue("cpu", out var cpu) ? Quantities.MilliValue(cpu, path + ".cpu") : 0,
-                r.TryGetValue("memory", out var mem) ? Quantities.Value(mem, path + ".memory") : 0,
-                r.TryGetValue("ephemeral-storage", out var eph) ? Quantities.Value(eph, path + ".ephemeral-storage") : 0,
-                0);
-        }
-        var sum = default(Resources);
-        foreach (var (container, i) in (spec.Containers ?? []).Select((c, i) => (c, i))) sum = Add(sum, Of(container, $"spec.containers[{i}].resources.requests"), "spec.containers");
-        var init = default(Resources);
-        var sidecars = default(Resources);
-        foreach (var (container, i) in (spec.InitContainers ?? []).Select((c, i) => (c, i)))
-        {
-            var request = Of(container, $"spec.initContainers[{i}].resources.requests");
-            if (container.RestartPolicy == "Always")
-            {
-                sidecars = Add(sidecars, request, "spec.initContainers");
-                continue;
-            }
-            var withSidecars = Add(request, sidecars, "spec.initContainers");
-            init = new Resources(Math.Max(init.MilliCpu, withSidecars.MilliCpu), Math.Max(init.MemoryBytes, withSidecars.MemoryBytes),
-                Math.Max(init.EphemeralStorageBytes, withSidecars.EphemeralStorageBytes), 0);
-        }
-        sum = Add(sum, sidecars, "spec.initContainers");
-        var total = new Resources(Math.Max(sum.MilliCpu, init.MilliCpu), Math.Max(sum.MemoryBytes, init.MemoryBytes),
-            Math.Max(sum.EphemeralStorageBytes, init.EphemeralStorageBytes), 1);
-        if (spec.Overhead is { } overhead)
-        {
-            total = Add(total, new Resources(
-                overhead.TryGetValue("cpu", out var cpu) ? Quantities.MilliValue(cpu, "spec.overhead.cpu") : 0,
-                overhead.TryGetValue("memory", out var mem) ? Quantities.Value(mem, "spec.overhead.memory") : 0,
-                0, 0), "spec.overhead");
-        }
-        return total;
-    }
+    /// <summary>Effective pod requests (<see cref="PodResourceRequests.Of"/>); Pods is 1.</summary>
+    public static Resources PodRequests(V1PodSpec spec) => PodResourceRequests.Of(spec).Requests;
 
     /// <summary>
     /// A sum of requests (each at least 0), refused when it would wrap: two containers asking for "8Ei" (capped at 2^63−1

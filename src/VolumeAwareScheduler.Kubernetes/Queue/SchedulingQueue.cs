@@ -27,6 +27,8 @@ public enum QueueState : byte
     InFlight,
     Backoff,
     Unschedulable,
+    /// <summary>A PreEnqueue plugin (SchedulingGates) keeps the pod out of the active queue until the pod changes.</summary>
+    Gated,
 }
 
 /// <summary>The cluster event that moved a pod out of the unschedulable set, and when the queue saw it.</summary>
@@ -36,7 +38,7 @@ public readonly record struct CuringEvent(ClusterEvent Event, DateTimeOffset At)
 public readonly record struct QueuedPod(ObjectKey Pod, int Attempts, CuringEvent? Cure);
 
 /// <summary>How many pods wait where (upstream's scheduler_pending_pods by queue).</summary>
-public readonly record struct QueueDepths(int Active, int Backoff, int Unschedulable, int InFlight);
+public readonly record struct QueueDepths(int Active, int Backoff, int Unschedulable, int InFlight, int Gated = 0);
 
 /// <summary>
 /// kube-scheduler's scheduling queue as in Kubernetes v1.37 (pkg/scheduler/backend/queue/scheduling_queue.go,
@@ -111,7 +113,7 @@ public sealed class SchedulingQueue : IDisposable
     /// <summary>Pods per sub-queue, counted now.</summary>
     public QueueDepths Depths()
     {
-        int active = 0, backoff = 0, unschedulable = 0, inFlight = 0;
+        int active = 0, backoff = 0, unschedulable = 0, inFlight = 0, gated = 0;
         lock (_lock)
         {
             foreach (var entry in _entries.Values)
@@ -122,14 +124,16 @@ public sealed class SchedulingQueue : IDisposable
                     case QueueState.Backoff: backoff++; break;
                     case QueueState.Unschedulable: unschedulable++; break;
                     case QueueState.InFlight: inFlight++; break;
+                    case QueueState.Gated: gated++; break;
                 }
             }
         }
-        return new QueueDepths(active, backoff, unschedulable, inFlight);
+        return new QueueDepths(active, backoff, unschedulable, inFlight, gated);
     }
 
     /// <summary>
-    /// A pending pod appeared or changed: it goes to the active queue unless it is being scheduled or backing off.
+    /// A pending pod appeared or changed: it goes to the active queue unless it is being scheduled or backing off
+    /// (a gated pod whose PreEnqueue now passes goes to the active queue: upstream's pod update moves it).
     /// A changed priority reorders a pod already active (its old place goes stale).
     /// </summary>
     public void Add(ObjectKey pod, int priority)
@@ -140,12 +144,30 @@ public sealed class SchedulingQueue : IDisposable
             {
                 var reordered = existing.Priority != priority;
                 existing.Priority = priority;
-                if (existing.State is QueueState.Unschedulable || (reordered && existing.State is QueueState.Active)) Activate(existing);
+                if (existing.State is QueueState.Unschedulable or QueueState.Gated || (reordered && existing.State is QueueState.Active)) Activate(existing);
                 return;
             }
             var entry = new Entry(pod) { Priority = priority, Timestamp = _time.GetUtcNow() };
             _entries[pod] = entry;
             Activate(entry);
+        }
+    }
+
+    /// <summary>
+    /// A pending pod that a PreEnqueue plugin rejected (scheduling_queue.go: unschedulablePods with gated set): it
+    /// waits outside the active queue, is not flushed by time and is not moved by cluster events; only
+    /// <see cref="Add"/>, after the pod changed and PreEnqueue passed, moves it on. A pod already queued stays where it is.
+    /// </summary>
+    public void Gate(ObjectKey pod, int priority)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(pod, out var existing))
+            {
+                existing.Priority = priority;
+                return;
+            }
+            _entries[pod] = new Entry(pod) { Priority = priority, State = QueueState.Gated, Generation = ++_generation };
         }
     }
 

@@ -9,7 +9,10 @@ public static class SimulationOutput
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>One object per pod per line, keys in a fixed order; "node" is null when the pod could not be placed.</summary>
+    /// <summary>
+    /// One object per pod per line, keys in a fixed order; "node" is null when the pod could not be placed. A pod kept
+    /// out of the queue by its scheduling gates has "attempted": false after the usual keys.
+    /// </summary>
     public static void WriteJson(SimulationReport report, TextWriter output)
     {
         foreach (var pod in report.Pods) output.WriteLine(ToJsonLine(pod));
@@ -29,6 +32,7 @@ public static class SimulationOutput
                 json.WriteStartObject("failedNodes");
                 foreach (var (node, reasons) in pod.FailedNodes ?? new Dictionary<string, string>()) json.WriteString(node, reasons);
                 json.WriteEndObject();
+                if (!pod.Attempted) json.WriteBoolean("attempted", false);
             }
             else
             {
@@ -76,7 +80,7 @@ public static class SimulationOutput
             if (volumes.Count == 0) volumes.Add(("-", "-"));
             foreach (var (claim, volume) in volumes)
             {
-                rows.Add(first ? [pod.Pod, pod.Node ?? "<pending>", claim, volume] : ["", "", claim, volume]);
+                rows.Add(first ? [pod.Pod, pod.Node ?? (pod.Attempted ? "<pending>" : "<gated>"), claim, volume] : ["", "", claim, volume]);
                 first = false;
             }
         }
@@ -88,6 +92,11 @@ public static class SimulationOutput
         foreach (var pod in pending)
         {
             output.WriteLine();
+            if (!pod.Attempted)
+            {
+                output.WriteLine($"{pod.Pod} was not attempted: {pod.Message}");
+                continue;
+            }
             output.WriteLine($"{pod.Pod} is pending: {pod.Message}");
             foreach (var (node, reasons) in pod.FailedNodes ?? new Dictionary<string, string>()) output.WriteLine($"  {node}: {reasons}");
         }

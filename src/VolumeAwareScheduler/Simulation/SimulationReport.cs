@@ -11,7 +11,10 @@ public sealed record ClaimNode(
     [property: JsonPropertyName("claim")] string Claim,
     [property: JsonPropertyName("node")] string Node);
 
-/// <summary>One pod's outcome; serialised as one JSON line.</summary>
+/// <summary>
+/// One pod's outcome; serialised as one JSON line. A pod that a PreEnqueue plugin kept out of the queue (scheduling
+/// gates) was not attempted: <see cref="Attempted"/> is false, <see cref="Message"/> says why and there is no decision.
+/// </summary>
 public sealed record PodResult(
     string Pod,
     string? Node,
@@ -19,7 +22,8 @@ public sealed record PodResult(
     IReadOnlyList<ClaimNode> Provisions,
     string? Message,
     IReadOnlyDictionary<string, string>? FailedNodes,
-    SchedulingResult Decision);
+    SchedulingResult? Decision,
+    bool Attempted = true);
 
 /// <summary>A binding the cluster's controllers made on their own, before any scheduling.</summary>
 public sealed record ControllerBinding(string Claim, string Volume, string How);

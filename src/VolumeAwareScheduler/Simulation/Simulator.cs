@@ -349,6 +349,9 @@ public sealed class Simulator
 
     private PodResult Place(PodInfo pod)
     {
+        // scheduling_queue.go: a pod that a PreEnqueue plugin rejects (scheduling gates) never enters the active queue.
+        var admitted = _framework.RunPreEnqueue(pod);
+        if (!admitted.IsSuccess) return new PodResult(pod.Key.ToString(), null, [], [], admitted.Message, null, null, Attempted: false);
         var result = _framework.Schedule(_state, pod, ledger: _ledger);
         if (result.Selected is not { } selected)
         {

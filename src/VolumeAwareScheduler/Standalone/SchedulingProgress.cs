@@ -16,3 +16,6 @@ public sealed record PodUnschedulable(ObjectKey Pod, DateTimeOffset At, string M
 public sealed record PodRequeued(ObjectKey Pod, DateTimeOffset At, string Cause) : SchedulingProgress(Pod, At);
 
 public sealed record BindingFailed(ObjectKey Pod, DateTimeOffset At, string Node, string Error) : SchedulingProgress(Pod, At);
+
+/// <summary>A PreEnqueue plugin keeps the pod out of the active queue (scheduling gates); <paramref name="Message"/> says why.</summary>
+public sealed record PodGated(ObjectKey Pod, DateTimeOffset At, string Message) : SchedulingProgress(Pod, At);

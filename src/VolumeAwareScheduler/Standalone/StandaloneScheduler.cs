@@ -53,6 +53,9 @@ public sealed partial class StandaloneScheduler
         _bindingSlots = new SemaphoreSlim(options.BindingWorkers);
     }
 
+    /// <summary>Where the pod waits in the scheduling queue; null when it is not queued.</summary>
+    public QueueState? QueueStateOf(ObjectKey pod) => _queue.StateOf(pod);
+
     /// <summary>Every outcome, in order, for observers (one reader).</summary>
     public ChannelReader<SchedulingProgress> Progress => _progress.Reader;
 
@@ -104,7 +107,11 @@ public sealed partial class StandaloneScheduler
         }
     }
 
-    /// <summary>A pod is ours to schedule when it names our scheduler, has no node, and is not being deleted.</summary>
+    /// <summary>
+    /// A pod is ours to schedule when it names our scheduler, has no node, and is not being deleted. It enters the
+    /// active queue only when the profile's PreEnqueue plugins pass (scheduling_queue.go runPreEnqueuePlugins);
+    /// otherwise it waits gated until an update of the pod lets them pass.
+    /// </summary>
     private void Track(V1Pod pod)
     {
         var key = new ObjectKey(pod.Namespace() ?? "default", pod.Name());
@@ -112,11 +119,39 @@ public sealed partial class StandaloneScheduler
         if (ours && string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Metadata?.DeletionTimestamp is null
             && pod.Status?.Phase is not ("Succeeded" or "Failed"))
         {
-            if (_queue.StateOf(key) is null) _queue.Add(key, pod.Spec?.Priority ?? 0);
+            var state = _queue.StateOf(key);
+            if (state is not (null or QueueState.Gated)) return;
+            var priority = pod.Spec?.Priority ?? 0;
+            if (PreEnqueue(pod) is { } gated)
+            {
+                if (state is null)
+                {
+                    _queue.Gate(key, priority);
+                    Log.Gated(_logger, key.ToString(), gated);
+                    _progress.Writer.TryWrite(new PodGated(key, _time.GetUtcNow(), gated));
+                }
+                return;
+            }
+            _queue.Add(key, priority);
         }
         else
         {
             _queue.Remove(key);
+        }
+    }
+
+    /// <summary>The PreEnqueue rejection's message, or null when the pod may enter the active queue (or cannot be read: the cycle reports that).</summary>
+    private string? PreEnqueue(V1Pod pod)
+    {
+        if (_framework.Profile.PreEnqueue.Count == 0) return null;
+        try
+        {
+            var status = _framework.RunPreEnqueue(Converter.ToPod(pod));
+            return status.IsSuccess ? null : status.Message;
+        }
+        catch (ConversionException)
+        {
+            return null;
         }
     }
 
@@ -300,5 +335,8 @@ public sealed partial class StandaloneScheduler
 
         [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Reporting {Pod} as unschedulable failed: {Error}")]
         public static partial void ReportFailed(ILogger logger, string pod, string error);
+
+        [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "{Pod} is not queued: {Message}")]
+        public static partial void Gated(ILogger logger, string pod, string message);
     }
 }

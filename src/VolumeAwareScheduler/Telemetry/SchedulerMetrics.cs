@@ -43,6 +43,7 @@ public sealed class SchedulerMetrics
                 new(depths.Backoff, new KeyValuePair<string, object?>("queue", "backoff")),
                 new(depths.Unschedulable, new KeyValuePair<string, object?>("queue", "unschedulable")),
                 new(depths.InFlight, new KeyValuePair<string, object?>("queue", "in_flight")),
+                new(depths.Gated, new KeyValuePair<string, object?>("queue", "gated")),
             ];
         }, unit: "{pod}", description: "Pods waiting in the scheduling queue, by sub-queue.");
         meter.CreateObservableGauge("vas.scheduler.leader", () => isLeader() ? 1 : 0, unit: "{leader}",

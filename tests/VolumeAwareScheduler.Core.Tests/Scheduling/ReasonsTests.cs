@@ -30,6 +30,12 @@ public class ReasonsTests
         [nameof(Reasons.NoNodesAvailable)] = "no nodes available to schedule pods",
         // nodeaffinity/node_affinity.go errReasonConflict.
         [nameof(Reasons.NodeAffinityConflict)] = "pod affinity terms conflict",
+        // noderesources/fit.go: Insufficient + the resource name.
+        [nameof(Reasons.InsufficientCpu)] = "Insufficient cpu",
+        [nameof(Reasons.InsufficientMemory)] = "Insufficient memory",
+        [nameof(Reasons.InsufficientEphemeralStorage)] = "Insufficient ephemeral-storage",
+        // nodeports/node_ports.go ErrReason.
+        [nameof(Reasons.NodePortsConflict)] = "node(s) didn't have free ports for the requested pod ports",
         // volumezone/volume_zone.go ErrReasonConflict.
         [nameof(Reasons.VolumeZoneConflict)] = "node(s) had no available volume zone",
     };
@@ -65,6 +71,8 @@ public class ReasonsTests
         { Reasons.EphemeralClaimNotOwned("ns", "app-scratch", "ns", "app"), "PVC ns/app-scratch was not created for pod ns/app (pod is not owner)" },
         { Reasons.Insufficient("cpu"), "Insufficient cpu" },
         { Reasons.NoNodeAvailable(3), "0/3 nodes are available" },
+        { Reasons.WaitingForSchedulingGates(["a", "b"]), "waiting for scheduling gates: [a b]" },
+        { Reasons.DidNotSatisfyPlugins(["NodeAffinity", "VolumeBinding"]), "node(s) didn't satisfy plugin(s) [NodeAffinity VolumeBinding]" },
     };
 
     [Theory]

@@ -454,4 +454,22 @@ public sealed class SchedulingQueueTests : IDisposable
         Assert.Equal(moves ? 1 : 0, _queue.OnClusterEvent(new ClusterEvent(kind, action)));
         Assert.Equal(moves ? QueueState.Backoff : QueueState.Unschedulable, _queue.StateOf(Pod("a")));
     }
+
+    [Fact]
+    public async Task Gated_pod_waits_outside_the_active_queue_until_it_is_added_again()
+    {
+        _queue.Gate(Pod("gated"), 100);
+        _queue.Add(Pod("plain"), 0);
+
+        // Higher priority, yet never popped: only "plain" is active.
+        Assert.Equal(Pod("plain"), (await _queue.PopAsync(default)).Pod);
+        _queue.OnClusterEvent(new ClusterEvent(ResourceKind.Node, ClusterEventAction.Add));
+        _time.Advance(TimeSpan.FromHours(1)); // the unschedulable flush does not touch it either
+        Assert.Equal(QueueState.Gated, _queue.StateOf(Pod("gated")));
+        Assert.Equal(new QueueDepths(Active: 0, Backoff: 0, Unschedulable: 0, InFlight: 1, Gated: 1), _queue.Depths());
+
+        _queue.Add(Pod("gated"), 100); // the pod's update after its last gate was removed
+
+        Assert.Equal(Pod("gated"), (await _queue.PopAsync(default)).Pod);
+    }
 }

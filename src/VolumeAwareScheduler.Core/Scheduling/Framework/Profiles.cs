@@ -13,24 +13,30 @@ public static class Profiles
     public const string DefaultSchedulerName = "volume-aware-scheduler";
 
     /// <summary>The default profile of <c>run</c> and <c>simulate</c>.</summary>
-    public static Profile Default(string schedulerName = DefaultSchedulerName, VolumeBindingArgs? volumeBinding = null, int percentageOfNodesToScore = 0)
+    public static Profile Default(string schedulerName = DefaultSchedulerName, VolumeBindingArgs? volumeBinding = null, int percentageOfNodesToScore = 0,
+        NodeResourcesFitArgs? nodeResourcesFit = null, NodeResourcesBalancedAllocationArgs? balancedAllocation = null)
     {
+        var gates = new SchedulingGates();
         var nodeUnschedulable = new NodeUnschedulable();
         var nodeName = new NodeName();
         var taintToleration = new TaintToleration();
         var nodeAffinity = new NodeAffinity();
-        var fit = new NodeResourcesFit();
+        var nodePorts = new NodePorts();
+        var fit = new NodeResourcesFit(nodeResourcesFit);
         var restrictions = new VolumeRestrictions();
         var binding = new VolumeBinding(volumeBinding ?? new VolumeBindingArgs());
         var zone = new VolumeZone();
+        var balanced = new NodeResourcesBalancedAllocation(balancedAllocation);
+        var images = new ImageLocality();
         return new Profile
         {
             SchedulerName = schedulerName,
+            PreEnqueue = [gates],
             QueueSort = new PrioritySort(),
-            PreFilter = [nodeAffinity, restrictions, binding, zone],
-            Filter = [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, fit, restrictions, binding, zone],
-            PreScore = [taintToleration, nodeAffinity, binding],
-            Score = [new(taintToleration, 3), new(nodeAffinity, 2), new(fit, 1), new(binding, 1)],
+            PreFilter = [nodeAffinity, nodePorts, restrictions, binding, zone],
+            Filter = [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts, fit, restrictions, binding, zone],
+            PreScore = [taintToleration, nodeAffinity, fit, binding, balanced, images],
+            Score = [new(taintToleration, 3), new(nodeAffinity, 2), new(fit, 1), new(binding, 1), new(balanced, 1), new(images, 1)],
             Reserve = [binding],
             PercentageOfNodesToScore = percentageOfNodesToScore,
         };
