@@ -21,6 +21,7 @@ internal static class TableWriter
         ["storageclasses"] = [("Provisioner", "provisioner"), ("ReclaimPolicy", "reclaimPolicy"), ("VolumeBindingMode", "volumeBindingMode")],
         ["csistoragecapacities"] = [("StorageClassName", "storageClassName"), ("Capacity", "capacity")],
         ["statefulsets"] = [("Replicas", "status.replicas")],
+        ["leases"] = [("Holder", "spec.holderIdentity")],
         ["namespaces"] = [("Status", "status.phase")],
         ["events"] = [("Type", "type"), ("Reason", "reason"), ("Message", "message")],
     };
