@@ -134,7 +134,10 @@ public sealed class ApiEmulator : IAsyncDisposable
         return Task.FromResult(Unwrap(_store.Update(kind, Json.GetString(copy, "metadata.namespace"), name, copy, WriteScope.All)).ToJsonObject());
     }
 
-    /// <summary>Deletes in-process (finalizers honoured). Returns false when the object did not exist.</summary>
+    /// <summary>
+    /// Deletes in-process, at once like a delete with grace period 0 (finalizers honoured; a client's delete of a pod on
+    /// a node is graceful instead). Returns false when the object did not exist.
+    /// </summary>
     public Task<bool> DeleteAsync(string resource, string? @namespace, string name, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -15,8 +15,8 @@ namespace VolumeAwareScheduler.ApiEmulator.Controllers;
 /// With <c>podManagementPolicy: OrderedReady</c> (the default) ordinal n+1 is created only when ordinal n is Running
 /// and Ready (isRunningAndReady), which the simulated kubelet reports; with <c>Parallel</c> all ordinals are created at
 /// once. When no kubelet runs (<paramref name="podsBecomeReady"/> false) nothing would ever be Ready, so a pod counts
-/// as Running and Ready as soon as it is scheduled (<c>spec.nodeName</c> set). Revisions and rolling updates are not
-/// simulated.
+/// as Running and Ready as soon as it is scheduled (<c>spec.nodeName</c> set). Scale-down deletes with grace period 0.
+/// Revisions and rolling updates are not simulated.
 /// </remarks>
 internal sealed class StatefulSetController(ControllerStore api, bool podsBecomeReady) : IController
 {
