@@ -17,7 +17,8 @@ public sealed class PythonClientTests
     [SkippableFact]
     public async Task The_official_Python_client_creates_lists_watches_patches_and_deletes()
     {
-        var probe = await RunAsync(Python, "-c", "import kubernetes");
+        // Finding the package is enough, and cheap (importing it loads hundreds of model modules).
+        var probe = await RunAsync(Python, "-c", "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('kubernetes') else 1)");
         Skip.If(probe is null || probe.ExitCode != 0,
             $"python3-kubernetes is not importable by {Python} here (apt-get install python3-kubernetes; .ci/run installs it).");
 
@@ -48,7 +49,10 @@ public sealed class PythonClientTests
         Assert.Equal("all checks passed", lines[^1]);
     }
 
-    /// <summary>Runs a program to its end (bounded by <see cref="TestCluster.Timeout"/> times three); null when it cannot start.</summary>
+    /// <summary>
+    /// Runs a program to its end; null when it cannot start. The two-minute bound only keeps a hung run from hanging the
+    /// suite (the script's own watches give up after 20 s each); it is generous because test machines can be very busy.
+    /// </summary>
     private static async Task<ProcessResult?> RunAsync(string program, params string[] args)
     {
         var start = new ProcessStartInfo(program)
@@ -76,7 +80,7 @@ public sealed class PythonClientTests
         {
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
-            using var deadline = new CancellationTokenSource(TestCluster.Timeout * 3);
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
             try
             {
                 await process.WaitForExitAsync(deadline.Token);

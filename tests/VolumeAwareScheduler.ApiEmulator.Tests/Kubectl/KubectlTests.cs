@@ -233,12 +233,16 @@ public sealed class KubectlTests : IAsyncLifetime
         var error = process.StandardError.ReadToEndAsync();
         try
         {
-            await process.WaitForExitAsync(TestCluster.Deadline());
+            // Well beyond any --timeout given to kubectl here (20 s), so kubectl reports its own failures, even on a busy machine.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {
+            // Kill it, and report what it had printed by then.
             process.Kill(entireProcessTree: true);
-            throw;
+            await process.WaitForExitAsync();
+            return new KubectlResult(-1, await output, await error, "(killed after its deadline) " + string.Join(' ', args));
         }
 
         return new KubectlResult(process.ExitCode, await output, await error, string.Join(' ', args));
