@@ -18,7 +18,7 @@ namespace VolumeAwareScheduler.ApiEmulator;
 
 /// <summary>
 /// An in-memory stand-in for kube-apiserver (plus the few kube-controller-manager loops the scheduler depends
-/// on), served over plain HTTP on 127.0.0.1 without authentication. Objects are kept as JSON so unknown fields
+/// on, and a simulated kubelet for every node), served over plain HTTP on 127.0.0.1 without authentication. Objects are kept as JSON so unknown fields
 /// round-trip unchanged. Use it from tests through a real Kubernetes client, or point kubectl at
 /// <see cref="BaseAddress"/>.
 /// </summary>
@@ -64,7 +64,9 @@ public sealed class ApiEmulator : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("VolumeAwareScheduler.ApiEmulator");
 
-        var store = new ObjectStore(ResourceRegistry.CreateDefault(), options.TimeProvider, options.EventWindow, options.MaxWatchBacklog, AdmissionChain.Default());
+        var kubelet = options.EnableControllers && options.EnableKubelet;
+        var store = new ObjectStore(ResourceRegistry.CreateDefault(), options.TimeProvider, options.EventWindow, options.MaxWatchBacklog,
+            AdmissionChain.Default(), gracefulPodDeletion: kubelet);
         var faults = new ApiEmulatorFaults(store);
         if (options.CreateDefaultNamespaces)
         {
@@ -93,7 +95,7 @@ public sealed class ApiEmulator : IAsyncDisposable
         var baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         Log.Started(logger, baseAddress);
 
-        var controllers = options.EnableControllers ? new ControllerHost(store, logger) : null;
+        var controllers = options.EnableControllers ? new ControllerHost(store, options, logger) : null;
         return new ApiEmulator(app, store, faults, controllers, baseAddress);
     }
 
@@ -135,7 +137,10 @@ public sealed class ApiEmulator : IAsyncDisposable
         return Task.FromResult(Unwrap(_store.Update(kind, Json.GetString(copy, "metadata.namespace"), name, copy, WriteScope.All)).ToJsonObject());
     }
 
-    /// <summary>Deletes in-process (finalizers honoured). Returns false when the object did not exist.</summary>
+    /// <summary>
+    /// Deletes in-process, at once like a delete with grace period 0 (finalizers honoured; a client's delete of a pod on
+    /// a node is graceful instead). Returns false when the object did not exist.
+    /// </summary>
     public Task<bool> DeleteAsync(string resource, string? @namespace, string name, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -263,7 +268,8 @@ public sealed class ApiEmulator : IAsyncDisposable
     private static void SeedNamespaces(ObjectStore store)
     {
         var kind = store.Registry.Find("namespaces")!;
-        foreach (var name in new[] { "default", "kube-system" })
+        // The bootstrap controller's system namespaces (pkg/controlplane/controller/systemnamespaces), plus default.
+        foreach (var name in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
         {
             store.Create(kind, null, new JsonObject
             {

@@ -11,6 +11,23 @@ public sealed class ApiEmulatorOptions
     /// <summary>Run the simulated PV controller, dynamic provisioner and StatefulSet controller (default true).</summary>
     public bool EnableControllers { get; set; } = true;
 
+    /// <summary>
+    /// Run the simulated kubelet beside the controllers (default true; nothing without <see cref="EnableControllers"/>):
+    /// nodes report Ready with heartbeats and node Leases, pods bound to a node go Running after
+    /// <see cref="PodStartupDelay"/>, and deleting a pod on a node is graceful (it stays Terminating for its grace period).
+    /// Turn it off when pods must stay Pending; pod deletes are then immediate.
+    /// </summary>
+    public bool EnableKubelet { get; set; } = true;
+
+    /// <summary>How long the kubelet keeps a pod it was given in ContainerCreating before it runs (default 500 ms).</summary>
+    public TimeSpan PodStartupDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often the kubelet renews each node's Lease in <c>kube-node-lease</c> (upstream: a quarter of the 40 s lease, 10 s).</summary>
+    public TimeSpan NodeLeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the kubelet posts node conditions with fresh heartbeat times when nothing changed (upstream nodeStatusReportFrequency, 5 min).</summary>
+    public TimeSpan NodeStatusReportInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Clock for timestamps, watch timeouts, bookmarks and injected latency.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -26,7 +43,7 @@ public sealed class ApiEmulatorOptions
     /// <summary>Events a watch client may fall behind by before its watch is closed, as the apiserver closes slow watchers.</summary>
     public int MaxWatchBacklog { get; set; } = 100_000;
 
-    /// <summary>Create the <c>default</c> and <c>kube-system</c> namespaces at start (default true).</summary>
+    /// <summary>Create the namespaces a cluster starts with (<c>default</c>, <c>kube-system</c>, <c>kube-public</c>, <c>kube-node-lease</c>) at start (default true).</summary>
     public bool CreateDefaultNamespaces { get; set; } = true;
 
     internal void Validate()
@@ -50,6 +67,21 @@ public sealed class ApiEmulatorOptions
         if (BookmarkInterval <= TimeSpan.Zero)
         {
             errors.Add($"{nameof(BookmarkInterval)} must be positive; got {BookmarkInterval}.");
+        }
+
+        if (PodStartupDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(PodStartupDelay)} must not be negative; got {PodStartupDelay}.");
+        }
+
+        if (NodeLeaseRenewInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(NodeLeaseRenewInterval)} must be positive; got {NodeLeaseRenewInterval}.");
+        }
+
+        if (NodeStatusReportInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(NodeStatusReportInterval)} must be positive; got {NodeStatusReportInterval}.");
         }
 
         if (MaxWatchBacklog <= 0)

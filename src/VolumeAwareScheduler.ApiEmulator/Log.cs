@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Debug, "Controller {Controller}: write to {Kind} {Key} rejected: {Reason}; waiting for the next event")]
     public static partial void ControllerWriteRejected(ILogger logger, string controller, string kind, string key, string reason);
 
+    [LoggerMessage(304, LogLevel.Error, "Controller {Controller} failed doing its timed work")]
+    public static partial void ControllerTickFailed(ILogger logger, Exception exception, string controller);
+
     [LoggerMessage(401, LogLevel.Information, "API emulator listening on {BaseAddress}")]
     public static partial void Started(ILogger logger, Uri baseAddress);
 }

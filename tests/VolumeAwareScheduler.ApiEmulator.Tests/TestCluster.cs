@@ -36,6 +36,35 @@ public sealed class TestCluster : IAsyncDisposable
     public Task<JsonObject> WaitForAsync(string resource, string? ns, string name, Func<JsonObject, bool> condition) =>
         Emulator.WaitForAsync(resource, ns, name, condition, Deadline());
 
+    /// <summary>Returns once the named object does not exist (at once when it is already gone); fails after <see cref="Timeout"/>.</summary>
+    public async Task WaitForGoneAsync(string resource, string? ns, string name)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        var changes = Emulator.WatchAsync(resource, ns, deadline.Token).GetAsyncEnumerator(deadline.Token);
+        var next = changes.MoveNextAsync(); // subscribes before its first wait
+        try
+        {
+            var gone = Emulator.Get(resource, ns, name) is null;
+            while (!gone && await next)
+            {
+                gone = changes.Current.Type == "DELETED" && changes.Current.Name == name;
+                if (!gone)
+                {
+                    next = changes.MoveNextAsync();
+                }
+            }
+
+            Assert.True(gone, $"{resource} {ns}/{name} still exists after {Timeout.TotalSeconds:0}s.");
+        }
+        finally
+        {
+            // The feed ends when cancelled; an enumerator is disposed only after its last MoveNextAsync completed.
+            await deadline.CancelAsync();
+            await next;
+            await changes.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -12,12 +12,13 @@ namespace VolumeAwareScheduler.ApiEmulator.Controllers;
 /// owned by the set, with one volume per template pointing at its claim. Scale-down deletes the highest ordinals.
 /// </summary>
 /// <remarks>
-/// There is no kubelet here, so a pod counts as Running and Ready as soon as it is scheduled
-/// (<c>spec.nodeName</c> set). With <c>podManagementPolicy: OrderedReady</c> (the default) ordinal n+1 is created
-/// only when ordinal n is scheduled; with <c>Parallel</c> all ordinals are created at once. Revisions and rolling
-/// updates are not simulated.
+/// With <c>podManagementPolicy: OrderedReady</c> (the default) ordinal n+1 is created only when ordinal n is Running
+/// and Ready (isRunningAndReady), which the simulated kubelet reports; with <c>Parallel</c> all ordinals are created at
+/// once. When no kubelet runs (<paramref name="podsBecomeReady"/> false) nothing would ever be Ready, so a pod counts
+/// as Running and Ready as soon as it is scheduled (<c>spec.nodeName</c> set). Scale-down deletes with grace period 0.
+/// Revisions and rolling updates are not simulated.
 /// </remarks>
-internal sealed class StatefulSetController(ControllerStore api) : IController
+internal sealed class StatefulSetController(ControllerStore api, bool podsBecomeReady) : IController
 {
     public const string ControllerName = "statefulset-controller";
     private const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
@@ -72,7 +73,7 @@ internal sealed class StatefulSetController(ControllerStore api) : IController
                 continue;
             }
 
-            if (!parallel && (!IsScheduled(existing) || IsDeleting(existing)))
+            if (!parallel && (!IsRunningAndReady(existing) || IsDeleting(existing)))
             {
                 // OrderedReady: wait for this ordinal before creating the next.
                 break;
@@ -179,7 +180,7 @@ internal sealed class StatefulSetController(ControllerStore api) : IController
     {
         var setName = Name(set);
         var pods = api.List("pods", Namespace(set)).Where(p => ControllerOwner(p) == setName && !IsDeleting(p)).ToList();
-        var ready = pods.Count(IsScheduled);
+        var ready = pods.Count(IsRunningAndReady);
         var status = Json.Ensure(set, "status");
         var desired = new JsonObject
         {
@@ -199,7 +200,10 @@ internal sealed class StatefulSetController(ControllerStore api) : IController
         api.Update("statefulsets", set);
     }
 
-    private static bool IsScheduled(JsonObject pod) => !string.IsNullOrEmpty(Json.GetString(pod, "spec.nodeName"));
+    private bool IsRunningAndReady(JsonObject pod) =>
+        podsBecomeReady
+            ? Json.GetString(pod, "status.phase") == "Running" && KubeletPodStatus.IsReady(pod)
+            : !string.IsNullOrEmpty(Json.GetString(pod, "spec.nodeName"));
 
     private static string ClaimName(JsonObject template, JsonObject set, int ordinal) =>
         string.Create(CultureInfo.InvariantCulture, $"{Json.GetString(template, "metadata.name")}-{Name(set)}-{ordinal}");

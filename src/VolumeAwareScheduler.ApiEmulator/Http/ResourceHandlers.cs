@@ -68,7 +68,7 @@ internal static class ResourceHandlers
             "update" => await UpdateAsync(http, emulator, validation!, kind, path.Namespace, path.Name!, ScopeOf(path)),
             "patch" => await PatchAsync(http, emulator, validation!, kind, path.Namespace, path.Name!, ScopeOf(path)),
             "delete" => await DeleteAsync(http, emulator, kind, path.Namespace, path.Name!),
-            "deletecollection" => DeleteCollection(http.Request, emulator, kind, path.Namespace),
+            "deletecollection" => await DeleteCollectionAsync(http, emulator, kind, path.Namespace),
             _ => ApiResults.Error(ApiError.MethodNotAllowed("the server does not allow this method on the requested resource")),
         };
     }
@@ -243,36 +243,38 @@ internal static class ResourceHandlers
 
     private static async Task<IResult> DeleteAsync(HttpContext http, EmulatorContext emulator, ResourceKind kind, string? ns, string name)
     {
-        string? uid = null;
-        string? resourceVersion = null;
-        if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        var (options, error) = await ReadDeleteOptionsAsync(http.Request, http.RequestAborted);
+        if (error is not null)
         {
-            var (options, error) = await ReadJsonAsync(http.Request, http.RequestAborted, allowEmpty: true);
-            if (error is not null)
-            {
-                return ApiResults.Error(error);
-            }
-
-            uid = Json.GetString(options, "preconditions.uid");
-            resourceVersion = Json.GetString(options, "preconditions.resourceVersion");
+            return ApiResults.Error(error);
         }
 
-        var result = emulator.Store.Delete(kind, ns, name, uid, resourceVersion);
-        return Respond(result, successCode: result.Removed ? 200 : 202);
+        var result = emulator.Store.Delete(kind, ns, name, Json.GetString(options, "preconditions.uid"), Json.GetString(options, "preconditions.resourceVersion"),
+            graceful: true, gracePeriodSeconds: GracePeriodOf(options));
+
+        // handlers/delete.go: 202 only when the object is still there and the client asked orphanDependents=false.
+        return Respond(result, successCode: !result.Removed && Json.GetString(options, "orphanDependents") == "false" ? 202 : 200);
     }
 
-    private static IResult DeleteCollection(HttpRequest request, EmulatorContext emulator, ResourceKind kind, string? ns)
+    private static async Task<IResult> DeleteCollectionAsync(HttpContext http, EmulatorContext emulator, ResourceKind kind, string? ns)
     {
-        if (ParseSelectors(request, kind) is not ({ } labels, { } fields))
+        if (ParseSelectors(http.Request, kind) is not ({ } labels, { } fields))
         {
-            return SelectorError(request, kind);
+            return SelectorError(http.Request, kind);
         }
 
+        var (options, error) = await ReadDeleteOptionsAsync(http.Request, http.RequestAborted);
+        if (error is not null)
+        {
+            return ApiResults.Error(error);
+        }
+
+        var gracePeriod = GracePeriodOf(options);
         var page = emulator.Store.List(kind, ns, labels, fields, limit: 0, continueFrom: null);
         var deleted = new List<StoredObject>();
         foreach (var item in page.Items)
         {
-            if (emulator.Store.Delete(kind, item.Namespace, item.Name) is { Object: { } gone })
+            if (emulator.Store.Delete(kind, item.Namespace, item.Name, graceful: true, gracePeriodSeconds: gracePeriod) is { Object: { } gone })
             {
                 deleted.Add(gone);
             }
@@ -280,6 +282,53 @@ internal static class ResourceHandlers
 
         return ApiResults.Object(200, ListWriter.Write(kind, page with { Items = deleted, ResourceVersion = emulator.Store.CurrentResourceVersion }));
     }
+
+    /// <summary>
+    /// DeleteOptions from the body, with <c>gracePeriodSeconds</c> (and the other scalar options) also accepted as query
+    /// parameters, which win, as the apiserver decodes the query over the body.
+    /// </summary>
+    private static async Task<(JsonObject Options, ApiError? Error)> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var options = new JsonObject();
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            var (body, error) = await ReadJsonAsync(request, cancellationToken, allowEmpty: true);
+            if (error is not null)
+            {
+                return (options, error);
+            }
+
+            if (body is JsonObject bodyObject)
+            {
+                options = bodyObject;
+            }
+            else if (body is not null)
+            {
+                return (options, ApiError.BadRequest("the body of a delete must be a DeleteOptions object"));
+            }
+        }
+
+        foreach (var name in (ReadOnlySpan<string>)["gracePeriodSeconds", "orphanDependents", "propagationPolicy"])
+        {
+            if (request.Query[name].ToString() is { Length: > 0 } value)
+            {
+                options[name] = value;
+            }
+        }
+
+        if (Json.GetString(options, "gracePeriodSeconds") is { } grace
+            && !long.TryParse(grace, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        {
+            return (options, ApiError.BadRequest($"invalid gracePeriodSeconds: {grace}"));
+        }
+
+        return (options, null);
+    }
+
+    private static long? GracePeriodOf(JsonObject options) =>
+        long.TryParse(Json.GetString(options, "gracePeriodSeconds"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : null;
 
     private static async Task<IResult> BindAsync(HttpContext http, EmulatorContext emulator, FieldValidation validation, ResourceKind kind, string? ns, string name)
     {

@@ -9,19 +9,19 @@ namespace VolumeAwareScheduler.ApiEmulator.Http;
 /// <summary>
 /// Server-side printing (<c>Accept: application/json;as=Table;v=v1;g=meta.k8s.io</c>) in the shape of
 /// k8s.io/apimachinery/pkg/apis/meta/v1 Table, with a few columns per kind modelled on
-/// pkg/printers/internalversion/printers.go. Rows carry PartialObjectMetadata, as kubectl asks.
+/// pkg/printers/internalversion/printers.go (field copies here, computed ones in <see cref="PrintedColumns"/>).
+/// Rows carry PartialObjectMetadata, as kubectl asks.
 /// </summary>
 internal static class TableWriter
 {
     private static readonly Dictionary<string, (string Name, string Path)[]> Columns = new(StringComparer.Ordinal)
     {
-        ["pods"] = [("Status", "status.phase"), ("Node", "spec.nodeName")],
-        ["nodes"] = [("Status", "status.phase")],
         ["persistentvolumes"] = [("Capacity", "spec.capacity.storage"), ("Reclaim Policy", "spec.persistentVolumeReclaimPolicy"), ("Status", "status.phase"), ("Claim", "spec.claimRef.name"), ("StorageClass", "spec.storageClassName")],
         ["persistentvolumeclaims"] = [("Status", "status.phase"), ("Volume", "spec.volumeName"), ("Capacity", "status.capacity.storage"), ("StorageClass", "spec.storageClassName")],
         ["storageclasses"] = [("Provisioner", "provisioner"), ("ReclaimPolicy", "reclaimPolicy"), ("VolumeBindingMode", "volumeBindingMode")],
         ["csistoragecapacities"] = [("StorageClassName", "storageClassName"), ("Capacity", "capacity")],
         ["statefulsets"] = [("Replicas", "status.replicas")],
+        ["leases"] = [("Holder", "spec.holderIdentity")],
         ["namespaces"] = [("Status", "status.phase")],
         ["events"] = [("Type", "type"), ("Reason", "reason"), ("Message", "message")],
         ["services"] = [("Type", "spec.type"), ("Cluster-IP", "spec.clusterIP")],
@@ -35,7 +35,7 @@ internal static class TableWriter
 
     public static byte[] Write(ResourceKind kind, ListPage page, DateTimeOffset now)
     {
-        var extra = Columns.GetValueOrDefault(kind.Plural, []);
+        var columns = ColumnsOf(kind);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -44,13 +44,11 @@ internal static class TableWriter
             writer.WriteString("apiVersion", "meta.k8s.io/v1");
             ListWriter.WriteListMeta(writer, page);
             writer.WriteStartArray("columnDefinitions");
-            WriteColumn(writer, "Name", "name", "Name must be unique within a namespace.");
-            foreach (var (name, path) in extra)
+            foreach (var column in columns)
             {
-                WriteColumn(writer, name, "", path);
+                WriteColumn(writer, column);
             }
 
-            WriteColumn(writer, "Age", "", "CreationTimestamp is a timestamp representing the server time when this object was created.");
             writer.WriteEndArray();
             writer.WriteStartArray("rows");
             foreach (var item in page.Items)
@@ -58,13 +56,11 @@ internal static class TableWriter
                 var obj = item.ToJsonObject();
                 writer.WriteStartObject();
                 writer.WriteStartArray("cells");
-                writer.WriteStringValue(item.Name);
-                foreach (var (_, path) in extra)
+                foreach (var column in columns)
                 {
-                    writer.WriteStringValue(Json.GetString(obj, path) ?? "");
+                    writer.WriteStringValue(column.Cell(obj, now));
                 }
 
-                writer.WriteStringValue(Age(Json.GetString(obj, "metadata.creationTimestamp"), now));
                 writer.WriteEndArray();
                 writer.WritePropertyName("object");
                 new JsonObject
@@ -82,6 +78,15 @@ internal static class TableWriter
 
         return buffer.ToArray();
     }
+
+    /// <summary>The printed columns of a kind, else Name, its field columns, Age.</summary>
+    private static IReadOnlyList<TableColumn> ColumnsOf(ResourceKind kind) =>
+        PrintedColumns.For(kind.Plural)
+        ?? [
+            PrintedColumns.NameColumn(),
+            .. Columns.GetValueOrDefault(kind.Plural, []).Select(c => new TableColumn(c.Name, 0, (obj, _) => Json.GetString(obj, c.Path) ?? "", c.Path)),
+            PrintedColumns.AgeColumn(),
+        ];
 
     /// <summary>Mirrors k8s.io/apimachinery/pkg/util/duration.HumanDuration.</summary>
     internal static string Age(string? creationTimestamp, DateTimeOffset now)
@@ -154,14 +159,14 @@ internal static class TableWriter
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
-    private static void WriteColumn(Utf8JsonWriter writer, string name, string format, string description)
+    private static void WriteColumn(Utf8JsonWriter writer, TableColumn column)
     {
         writer.WriteStartObject();
-        writer.WriteString("name", name);
+        writer.WriteString("name", column.Name);
         writer.WriteString("type", "string");
-        writer.WriteString("format", format);
-        writer.WriteString("description", description);
-        writer.WriteNumber("priority", 0);
+        writer.WriteString("format", column.Name == "Name" ? "name" : "");
+        writer.WriteString("description", column.Description);
+        writer.WriteNumber("priority", column.Priority);
         writer.WriteEndObject();
     }
 }

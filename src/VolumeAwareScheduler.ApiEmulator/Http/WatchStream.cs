@@ -50,7 +50,10 @@ internal sealed class WatchStream(EmulatorContext emulator, WatchRequest request
         var sent = 0;
         try
         {
+            // The headers go out at once, before any event (watch.go serveWatch: WriteHeader, then Flush): a client
+            // waits for them before it reads, and client-go's informers cannot stop while a watch has sent none.
             await response.StartAsync(linked.Token);
+            await response.Body.FlushAsync(linked.Token);
             if (expired is not null)
             {
                 await WriteLineAsync(response, "ERROR", expired.ToStatusBytes(), linked.Token);

@@ -25,12 +25,18 @@ internal sealed class ObjectStore : IClusterReader
     private readonly TimeProvider _time;
     private readonly int _maxWatchBacklog;
     private readonly AdmissionChain _admission;
+    private readonly bool _gracefulPodDeletion;
     private long _resourceVersion;
 
-    public ObjectStore(ResourceRegistry registry, TimeProvider time, int eventWindow, int maxWatchBacklog, AdmissionChain? admission = null)
+    /// <param name="gracefulPodDeletion">
+    /// Whether deleting a pod on a node is graceful (<see cref="GracefulDeletion"/>), which needs a kubelet to finish it.
+    /// </param>
+    public ObjectStore(ResourceRegistry registry, TimeProvider time, int eventWindow, int maxWatchBacklog, AdmissionChain? admission = null,
+        bool gracefulPodDeletion = false)
     {
         Registry = registry;
         _admission = admission ?? AdmissionChain.None;
+        _gracefulPodDeletion = gracefulPodDeletion;
         _time = time;
         _log = new EventLog(eventWindow);
         _maxWatchBacklog = maxWatchBacklog;
@@ -230,8 +236,14 @@ internal sealed class ObjectStore : IClusterReader
         }
     }
 
-    /// <summary>Deletes, or marks for deletion when finalizers remain (then <see cref="StoreResult.Removed"/> is false).</summary>
-    public StoreResult Delete(ResourceKind kind, string? ns, string name, string? uidPrecondition = null, string? resourceVersionPrecondition = null)
+    /// <summary>
+    /// Deletes, or marks for deletion when finalizers remain (then <see cref="StoreResult.Removed"/> is false). With
+    /// <paramref name="graceful"/> (a client's delete), a pod on a node is only marked, for
+    /// <paramref name="gracePeriodSeconds"/> or its own period, when graceful pod deletion is on; in-process deletes
+    /// are immediate, like a delete with grace period 0.
+    /// </summary>
+    public StoreResult Delete(ResourceKind kind, string? ns, string name, string? uidPrecondition = null, string? resourceVersionPrecondition = null,
+        bool graceful = false, long? gracePeriodSeconds = null)
     {
         lock (_lock)
         {
@@ -252,6 +264,22 @@ internal sealed class ObjectStore : IClusterReader
             {
                 return ApiError.Conflict(kind.QualifiedResource, kind.Group, name,
                     $"Precondition failed: ResourceVersion in precondition: {resourceVersionPrecondition}, ResourceVersion in object meta: {existing.ResourceVersion}");
+            }
+
+            if (graceful && _gracefulPodDeletion && kind.Group.Length == 0 && kind.Plural == "pods")
+            {
+                var pod = existing.ToJsonObject();
+                var decision = GracefulDeletion.Decide(pod, gracePeriodSeconds, _time.GetUtcNow());
+                if (decision.Action == DeletionAction.Pending)
+                {
+                    return StoreResult.Ok(existing);
+                }
+
+                if (decision.Action == DeletionAction.Graceful)
+                {
+                    GracefulDeletion.Mark(pod, decision, GracefulDeletion.Format(decision.DeletionTimestamp));
+                    return StoreResult.Ok(Commit(kind, pod, existing, StoreEventType.Modified));
+                }
             }
 
             if (existing.FinalizerCount > 0)

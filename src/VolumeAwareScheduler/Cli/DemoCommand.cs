@@ -24,12 +24,13 @@ public static class DemoCommand
         var cluster = new Option<string>("--cluster") { Description = "The cluster to load.", DefaultValueFactory = _ => Path.Combine("examples", "demo", "cluster.yaml") };
         var late = new Option<string>("--late-volume") { Description = "Created once a pod waits for a volume.", DefaultValueFactory = _ => Path.Combine("examples", "demo", "late-volume.yaml") };
         var keep = new Option<bool>("--keep-running") { Description = "Leave the emulator and the scheduler running; print the kubectl line to use." };
-        var command = new Command("demo", "Run the standalone scheduler against an embedded API emulator loaded with the demo cluster.") { cluster, late, keep };
+        var noKubelet = new Option<bool>("--no-kubelet") { Description = "Do not simulate the kubelet: nodes report no conditions and bound pods stay Pending." };
+        var command = new Command("demo", "Run the standalone scheduler against an embedded API emulator loaded with the demo cluster.") { cluster, late, keep, noKubelet };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                return await RunAsync(parse.GetValue(cluster)!, parse.GetValue(late)!, parse.GetValue(keep), stdout, cancellationToken);
+                return await RunAsync(parse.GetValue(cluster)!, parse.GetValue(late)!, parse.GetValue(keep), !parse.GetValue(noKubelet), stdout, cancellationToken);
             }
             catch (ManifestException e)
             {
@@ -40,7 +41,7 @@ public static class DemoCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string clusterPath, string latePath, bool keepRunning, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string clusterPath, string latePath, bool keepRunning, bool kubelet, TextWriter output, CancellationToken cancellationToken)
     {
         var clusterObjects = ManifestReader.ReadFile(clusterPath);
         var lateFileObjects = ManifestReader.ReadFile(latePath);
@@ -51,9 +52,11 @@ public static class DemoCommand
 
         var clock = Stopwatch.StartNew();
         string At() => $"+{clock.Elapsed.TotalSeconds,5:0.00}s";
-        await using var emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions(), cancellationToken);
+        await using var emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions { EnableKubelet = kubelet }, cancellationToken);
         using var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = emulator.BaseAddress.ToString() });
-        output.WriteLine($"API emulator listening on {emulator.BaseAddress} (PV controller, provisioner and StatefulSet controller simulated).");
+        output.WriteLine(kubelet
+            ? $"API emulator listening on {emulator.BaseAddress} (PV controller, provisioner, StatefulSet controller and kubelet simulated)."
+            : $"API emulator listening on {emulator.BaseAddress} (PV controller, provisioner and StatefulSet controller simulated; no kubelet).");
 
         foreach (var obj in objects) await ManifestApplier.CreateAsync(client, obj, cancellationToken);
         output.WriteLine($"Loaded {clusterPath}: {Summary(objects)}.");

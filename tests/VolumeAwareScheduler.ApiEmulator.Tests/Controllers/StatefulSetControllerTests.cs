@@ -37,8 +37,9 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
     private static int Replicas(JsonObject set) => (int?)set["status"]?["replicas"] ?? 0;
 
     [Fact]
-    public async Task OrderedReady_creates_the_next_ordinal_only_after_the_previous_is_scheduled()
+    public async Task OrderedReady_creates_the_next_ordinal_only_after_the_previous_is_running_and_ready()
     {
+        await _cluster.Client.CoreV1.CreateNodeAsync(Make.Node("node-1"));
         await _cluster.Client.AppsV1.CreateNamespacedStatefulSetAsync(Set("web", 3, "OrderedReady"), "default");
 
         await _cluster.WaitForAsync("sts", "default", "web", s => Replicas(s) == 1);
@@ -52,9 +53,31 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
         Assert.Equal("web", claim.Metadata.Labels["app"]);
 
         await BindAsync("web-0");
-        await _cluster.WaitForAsync("pods", "default", "web-1", _ => true);
+        var web1 = await _cluster.WaitForAsync("pods", "default", "web-1", _ => true);
+        // The kubelet had reported web-0 Running and Ready before web-1 was created.
+        var web0 = _cluster.Emulator.Get("pods", "default", "web-0")!;
+        Assert.Equal("Running", (string?)web0["status"]!["phase"]);
+        Assert.True(long.Parse((string)web0["metadata"]!["resourceVersion"]!) < long.Parse((string)web1["metadata"]!["resourceVersion"]!));
         await _cluster.WaitForAsync("sts", "default", "web", s => Replicas(s) == 2);
         Assert.Null(_cluster.Emulator.Get("pods", "default", "web-2"));
+    }
+
+    [Fact]
+    public async Task Without_a_kubelet_OrderedReady_counts_a_scheduled_pod_as_ready()
+    {
+        await using var cluster = await TestCluster.StartAsync(o => o.EnableKubelet = false);
+        await cluster.Client.AppsV1.CreateNamespacedStatefulSetAsync(Set("web", 2, "OrderedReady"), "default");
+        await cluster.WaitForAsync("sts", "default", "web", s => Replicas(s) == 1);
+        Assert.Null(cluster.Emulator.Get("pods", "default", "web-1"));
+
+        await cluster.Client.CoreV1.CreateNamespacedPodBindingAsync(
+            new V1Binding { Metadata = new V1ObjectMeta { Name = "web-0" }, Target = new V1ObjectReference { Kind = "Node", Name = "node-1" } },
+            "web-0", "default");
+
+        await cluster.WaitForAsync("pods", "default", "web-1", _ => true);
+        var set = await cluster.WaitForAsync("sts", "default", "web", s => Replicas(s) == 2);
+        Assert.Equal(1, (int?)set["status"]!["readyReplicas"]);
+        Assert.Equal("Pending", (string?)cluster.Emulator.Get("pods", "default", "web-0")!["status"]!["phase"]);
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class ListTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Table_format_has_name_and_age_columns()
+    public async Task Table_format_of_pods_has_printPods_columns_and_cells()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/namespaces/default/pods");
         request.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
@@ -120,10 +120,28 @@ public sealed class ListTests : IAsyncLifetime
         var table = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal("Table", (string?)table["kind"]);
+        var columns = table["columnDefinitions"]!.AsArray().Select(c => $"{(string?)c!["name"]}:{(int)c["priority"]!}").ToList();
+        Assert.Equal(["Name:0", "Ready:0", "Status:0", "Restarts:0", "Age:0", "IP:1", "Node:1", "Nominated Node:1", "Readiness Gates:1"], columns);
+        Assert.Equal(3, table["rows"]!.AsArray().Count);
+        var p2 = table["rows"]!.AsArray().Single(r => (string?)r!["cells"]![0] == "p2")!;
+        // No kubelet runs here and the emulator stores pods as created, without a phase: STATUS is empty.
+        Assert.Equal(["p2", "0/1", "", "0"], p2["cells"]!.AsArray().Take(4).Select(c => (string?)c));
+        Assert.Equal(["<none>", "node-1", "<none>", "<none>"], p2["cells"]!.AsArray().Skip(5).Select(c => (string?)c));
+        Assert.Equal("PartialObjectMetadata", (string?)p2["object"]!["kind"]);
+    }
+
+    [Fact]
+    public async Task Table_format_of_other_kinds_has_name_first_and_age_last()
+    {
+        await _cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Make.Claim("data"), "default");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/namespaces/default/persistentvolumeclaims");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+        using var response = await _cluster.Http.SendAsync(request);
+        var table = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
         var columns = table["columnDefinitions"]!.AsArray().Select(c => (string?)c!["name"]).ToList();
         Assert.Equal("Name", columns[0]);
         Assert.Equal("Age", columns[^1]);
-        Assert.Equal(3, table["rows"]!.AsArray().Count);
-        Assert.Equal("PartialObjectMetadata", (string?)table["rows"]![0]!["object"]!["kind"]);
+        Assert.Equal("data", (string?)table["rows"]![0]!["cells"]![0]);
     }
 }

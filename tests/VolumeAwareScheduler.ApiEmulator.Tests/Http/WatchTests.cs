@@ -135,6 +135,19 @@ public sealed class WatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_quiet_watch_sends_its_headers_before_any_event()
+    {
+        // client-go waits for the headers before it hands out a watch, and an informer cannot stop until it has them
+        // (kubectl wait on a pod already Ready hung on this).
+        var from = (await Client.CoreV1.ListNamespacedPodAsync("default")).Metadata.ResourceVersion;
+        using var response = await _cluster.Http.GetAsync(
+            $"api/v1/namespaces/default/pods?watch=true&resourceVersion={from}", HttpCompletionOption.ResponseHeadersRead, TestCluster.Deadline());
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Dropped_watch_ends_the_stream()
     {
         await Client.CoreV1.CreateNamespacedPodAsync(Make.Pod("p1"), "default");

@@ -286,7 +286,8 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Equal(
             [
                 "poddisruptionbudget.policy/web", "priorityclass.scheduling.k8s.io/high", "priorityclass.scheduling.k8s.io/system-cluster-critical",
-                "priorityclass.scheduling.k8s.io/system-node-critical", "service/web", "replicaset.apps/web", "namespace/default", "namespace/kube-system",
+                "priorityclass.scheduling.k8s.io/system-node-critical", "service/web", "replicaset.apps/web", "namespace/default", "namespace/kube-node-lease", "namespace/kube-public",
+                "namespace/kube-system",
             ],
             names.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         var table = await KubectlAsync("get", "svc", "web");
@@ -303,10 +304,9 @@ public sealed class KubectlTests : IAsyncLifetime
         }
 
         await _cluster.Client.CoreV1.CreateNodeAsync(Make.Node("node-1"));
-        var pod = await _cluster.Client.CoreV1.CreateNamespacedPodAsync(
+        // The simulated kubelet makes the bound pod Running and Ready, so the budget counts it as healthy.
+        await _cluster.Client.CoreV1.CreateNamespacedPodAsync(
             Make.Pod("web-0", nodeName: "node-1", labels: new Dictionary<string, string> { ["app"] = "web" }), "default");
-        pod.Status = Make.Status("Running", ready: true);
-        await _cluster.Client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, "web-0", "default");
         await _cluster.Client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(Make.Budget("web", minAvailable: 0), "default");
         await _cluster.WaitForAsync("pdb", "default", "web", b => (int?)b["status"]?["disruptionsAllowed"] == 1);
 
@@ -317,6 +317,71 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Contains("node/node-1 drained", drain.Output, StringComparison.Ordinal);
         Assert.Null(_cluster.Emulator.Get("pods", "default", "web-0"));
         Assert.True((bool)_cluster.Emulator.Get("nodes", null, "node-1")!["spec"]!["unschedulable"]!);
+    }
+
+    [Fact]
+    public async Task Kubectl_sees_nodes_Ready_waits_for_a_pod_to_be_Ready_and_describes_a_nodes_allocated_resources()
+    {
+        if (!File.Exists(KubectlPath))
+        {
+            // Documented: CI installs kubectl; the same behaviour is covered through KubernetesClient in SimulatedKubeletTests.
+            return;
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_workDir, "workload.yaml"), """
+            apiVersion: v1
+            kind: Node
+            metadata:
+              name: node-1
+              labels:
+                kubernetes.io/hostname: node-1
+                node-role.kubernetes.io/worker: ""
+            status:
+              capacity: {cpu: "4", memory: 8Gi, pods: "110"}
+              allocatable: {cpu: "4", memory: 8Gi, pods: "110"}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              namespace: default
+            spec:
+              nodeName: node-1
+              containers:
+              - name: app
+                image: registry.k8s.io/pause:3.10
+                resources:
+                  requests: {cpu: 500m, memory: 256Mi}
+                  limits: {memory: 512Mi}
+            """);
+        var apply = await KubectlAsync("apply", "-f", Path.Combine(_workDir, "workload.yaml"));
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+
+        var wait = await KubectlAsync("wait", "--for=condition=Ready", "pod/web", "--timeout=20s");
+        Assert.True(wait.ExitCode == 0, wait.ToString());
+        Assert.Equal("pod/web condition met", wait.Output.Trim());
+
+        var nodes = await KubectlAsync("get", "nodes");
+        Assert.True(nodes.ExitCode == 0, nodes.ToString());
+        var row = nodes.Output.Split('\n').Single(l => l.StartsWith("node-1 ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["node-1", "Ready", "worker"], row[..3]);
+        Assert.Equal("v1.37.1", row[^1]);
+
+        var pods = await KubectlAsync("get", "pods", "-o", "wide");
+        Assert.True(pods.ExitCode == 0, pods.ToString());
+        var podRow = pods.Output.Split('\n').Single(l => l.StartsWith("web ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["web", "1/1", "Running", "0"], podRow[..4]);
+        Assert.Equal("node-1", podRow[6]);
+
+        var describe = await KubectlAsync("describe", "node", "node-1");
+        Assert.True(describe.ExitCode == 0, describe.ToString());
+        Assert.Contains("Ready            True", describe.Output, StringComparison.Ordinal);
+        Assert.Contains("KubeletReady", describe.Output, StringComparison.Ordinal);
+        Assert.Contains("HolderIdentity:  node-1", describe.Output, StringComparison.Ordinal);
+        Assert.Contains("Non-terminated Pods:          (1 in total)", describe.Output, StringComparison.Ordinal);
+        var allocated = describe.Output[describe.Output.IndexOf("Allocated resources:", StringComparison.Ordinal)..];
+        Assert.Matches(@"cpu\s+500m \(12%\)\s+0 \(0%\)", allocated);
+        Assert.Matches(@"memory\s+256Mi \(3%\)\s+512Mi \(6%\)", allocated);
     }
 
     private async Task AssertDiscoveryServesWhatKubectlNeedsAsync()

@@ -176,6 +176,101 @@ public sealed class DeployManifestTests
         Assert.Equal(manifests, List(kustomization["resources"]).Cast<string>().Order(StringComparer.Ordinal));
     }
 
+    private static readonly string ImageDir = Path.Combine(AppContext.BaseDirectory, "image");
+
+    /// <summary>The image the project publishes: ContainerRegistry/ContainerRepository:ContainerImageTag of the app's project file.</summary>
+    private static string PublishedImage()
+    {
+        var project = System.Xml.Linq.XDocument.Load(Path.Combine(ImageDir, "VolumeAwareScheduler.csproj"));
+        string Property(string name) => project.Descendants(name).Single().Value;
+        var tag = Property("ContainerImageTag") == "$(Version)" ? Property("Version") : Property("ContainerImageTag");
+        return $"{Property("ContainerRegistry")}/{Property("ContainerRepository")}:{tag}";
+    }
+
+    /// <summary>Every workload in deploy/: (file, name, pod template spec).</summary>
+    private static IEnumerable<(string File, string Name, Dictionary<string, object> Pod)> Workloads() =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "deploy"), "*.yaml", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .SelectMany(file => LoadAll(file).Select(Map)
+                .Where(d => (string)d["kind"] is "Deployment" or "StatefulSet" or "DaemonSet" or "Job")
+                .Select(d => (Path.GetRelativePath(AppContext.BaseDirectory, file), (string)Map(d["metadata"])["name"], Map(Map(Map(d["spec"])["template"])["spec"]))));
+
+    private static IEnumerable<Dictionary<string, object>> Containers(Dictionary<string, object> pod) =>
+        List(pod.GetValueOrDefault("initContainers", "")).Concat(List(pod["containers"])).Select(Map);
+
+    private static bool IsOurs(Dictionary<string, object> container) =>
+        ((string)container["image"]).Contains("volume-aware-scheduler", StringComparison.Ordinal);
+
+    [Fact]
+    public void Deploy_references_one_image_of_ours_the_one_the_project_publishes()
+    {
+        var ours = Workloads().SelectMany(w => Containers(w.Pod)).Where(IsOurs).Select(c => (string)c["image"]).ToList();
+
+        Assert.Equal(2, ours.Count); // the extender sidecar and the standalone scheduler
+        Assert.Equal([PublishedImage()], ours.Distinct());
+        Assert.Equal("ghcr.io/volume-aware-scheduler/volume-aware-scheduler:0.1.0", PublishedImage());
+    }
+
+    [Fact]
+    public void Every_container_runs_non_root_with_RuntimeDefault_seccomp_no_privilege_escalation_and_no_capabilities()
+    {
+        foreach (var (file, name, pod) in Workloads())
+        {
+            var podContext = Map(pod.GetValueOrDefault("securityContext", ""));
+            foreach (var container in Containers(pod))
+            {
+                var where = $"{file} {name}/{container["name"]}";
+                var context = Map(container.GetValueOrDefault("securityContext", ""));
+                string? Effective(string key) => (context.GetValueOrDefault(key) ?? podContext.GetValueOrDefault(key)) as string;
+                Assert.True(Effective("runAsNonRoot") == "true", $"{where}: runAsNonRoot");
+                Assert.True(int.TryParse(Effective("runAsUser"), out var user) && user > 0, $"{where}: a numeric non-root runAsUser");
+                var seccomp = context.TryGetValue("seccompProfile", out var own) ? own : podContext.GetValueOrDefault("seccompProfile", "");
+                Assert.True((string?)Map(seccomp).GetValueOrDefault("type") == "RuntimeDefault", $"{where}: seccompProfile RuntimeDefault");
+                Assert.True((string?)context.GetValueOrDefault("allowPrivilegeEscalation") == "false", $"{where}: allowPrivilegeEscalation false");
+                Assert.True(List(Map(context.GetValueOrDefault("capabilities", "")).GetValueOrDefault("drop", "")).Contains("ALL"), $"{where}: drop ALL capabilities");
+            }
+        }
+    }
+
+    [Fact]
+    public void Our_containers_and_kube_scheduler_have_a_read_only_root_filesystem_and_ours_write_only_to_an_emptyDir_tmp()
+    {
+        var checkedContainers = 0;
+        foreach (var (file, name, pod) in Workloads().Where(w => Containers(w.Pod).Any(IsOurs)))
+        {
+            var emptyDirs = List(pod.GetValueOrDefault("volumes", "")).Select(Map).Where(v => v.ContainsKey("emptyDir")).Select(v => (string)v["name"]).ToHashSet();
+            foreach (var container in Containers(pod))
+            {
+                var where = $"{file} {name}/{container["name"]}";
+                Assert.True((string?)Map(container.GetValueOrDefault("securityContext", "")).GetValueOrDefault("readOnlyRootFilesystem") == "true", $"{where}: readOnlyRootFilesystem");
+                checkedContainers++;
+                if (IsOurs(container))
+                {
+                    var tmp = List(container.GetValueOrDefault("volumeMounts", "")).Select(Map).SingleOrDefault(m => (string)m["mountPath"] == "/tmp");
+                    Assert.True(tmp is not null && emptyDirs.Contains((string)tmp["name"]), $"{where}: /tmp from an emptyDir");
+                    Assert.Equal("65532", Map(pod["securityContext"])["runAsUser"]);
+                }
+            }
+        }
+
+        Assert.Equal(3, checkedContainers); // kube-scheduler, the extender, the standalone scheduler
+    }
+
+    [Fact]
+    public void The_Dockerfile_publishes_the_app_and_runs_it_as_the_manifests_user_with_diagnostics_off()
+    {
+        var lines = File.ReadAllLines(Path.Combine(ImageDir, "Dockerfile")).Select(l => l.Trim()).ToList();
+
+        Assert.Contains(lines, l => l.StartsWith("RUN dotnet publish src/VolumeAwareScheduler/VolumeAwareScheduler.csproj -c Release", StringComparison.Ordinal));
+        Assert.Contains("USER 65532:65532", lines);
+        Assert.Contains(lines, l => l.Contains("DOTNET_EnableDiagnostics=0", StringComparison.Ordinal) && l.StartsWith("ENV ", StringComparison.Ordinal));
+        Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/VolumeAwareScheduler.dll\"]", lines);
+        var stages = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, stages.Count);
+        Assert.Contains("mcr.microsoft.com/dotnet/sdk:10.0", stages[0], StringComparison.Ordinal);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", stages[1], StringComparison.Ordinal);
+    }
+
     private static bool Allows(List<Dictionary<string, object>> rules, string resource, string verb) =>
         rules.Any(r => List(r["resources"]).Contains(resource) && List(r["verbs"]).Contains(verb));
 
@@ -193,7 +288,8 @@ public sealed class DeployManifestTests
     }
 
     private static Dictionary<string, object> Map(object node) => node as Dictionary<string, object>
-        ?? ((Dictionary<object, object>)node).ToDictionary(p => (string)p.Key, p => p.Value ?? "");
+        ?? (node as Dictionary<object, object>)?.ToDictionary(p => (string)p.Key, p => p.Value ?? "")
+        ?? [];
 
     private static List<object> List(object node) => node as List<object> ?? [];
 }
