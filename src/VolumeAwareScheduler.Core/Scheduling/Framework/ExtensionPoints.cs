@@ -16,6 +16,14 @@ public static class ExtensionPoints
         ExtensionPoint.Bind, ExtensionPoint.PostBind,
     ];
 
+    /// <summary>The specific points in the order upstream's framework visits them (framework.go getExtensionPoints).</summary>
+    public static IReadOnlyList<ExtensionPoint> FrameworkOrder { get; } =
+    [
+        ExtensionPoint.PreFilter, ExtensionPoint.Filter, ExtensionPoint.PostFilter, ExtensionPoint.Reserve, ExtensionPoint.PreScore,
+        ExtensionPoint.Score, ExtensionPoint.PreBind, ExtensionPoint.Bind, ExtensionPoint.PostBind, ExtensionPoint.Permit,
+        ExtensionPoint.PreEnqueue, ExtensionPoint.QueueSort,
+    ];
+
     /// <summary>The point's field in kubescheduler.config.k8s.io/v1 Plugins: <c>preFilter</c>, <c>multiPoint</c>…</summary>
     public static string ConfigName(ExtensionPoint point)
     {

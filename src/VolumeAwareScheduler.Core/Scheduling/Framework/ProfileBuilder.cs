@@ -33,7 +33,7 @@ internal static class ProfileBuilder
         }
 
         var lists = new Dictionary<ExtensionPoint, List<IPlugin>>();
-        foreach (var point in ExtensionPoints.Specific) lists[point] = PluginList(point, plugins[point], instances);
+        foreach (var point in ExtensionPoints.FrameworkOrder) lists[point] = PluginList(point, plugins[point], instances);
         if (plugins[ExtensionPoint.MultiPoint].Enabled.Count > 0) ExpandMultiPoint(plugins, instances, lists);
 
         var queueSort = lists[ExtensionPoint.QueueSort];
@@ -74,7 +74,7 @@ internal static class ProfileBuilder
     /// <summary>expandMultiPointPlugins.</summary>
     private static void ExpandMultiPoint(PluginSets plugins, Dictionary<string, IPlugin> instances, Dictionary<ExtensionPoint, List<IPlugin>> lists)
     {
-        foreach (var point in ExtensionPoints.Specific)
+        foreach (var point in ExtensionPoints.FrameworkOrder)
         {
             var set = plugins[point];
             var disabled = set.Disabled.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
