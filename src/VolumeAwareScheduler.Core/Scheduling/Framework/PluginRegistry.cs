@@ -47,9 +47,7 @@ public sealed class PluginRegistry
 
     private static object? NoArgs(string name, ConfigNode? args)
     {
-        if (args is null) return null;
-        var map = args.ExpectMap("apiVersion", "kind");
-        if (map.Present.Any()) throw new ConfigException(args.Path, $"plugin \"{name}\" takes no args");
-        return null;
+        if (args is null || (args.Kind == ConfigNodeKind.Map && args.Entries.All(e => e.Key is "apiVersion" or "kind"))) return null;
+        throw new ConfigException(args.Path, $"plugin {FieldError.Quote(name)} takes no args");
     }
 }
