@@ -5,6 +5,7 @@ using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Core.Scheduling.Plugins;
 using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Informers;
@@ -18,20 +19,19 @@ namespace VolumeAwareScheduler.Standalone;
 /// The secondary scheduler, shaped like kube-scheduler (pkg/scheduler/schedule_one.go): a serial scheduling cycle
 /// over the cache (filter across nodes, score, assume in the ledger), then an asynchronous binding cycle on a
 /// bounded pool (volume writes, wait for the PV controller by watching, pod binding). Failures revert the
-/// assumption and requeue; pods no node can take wait in the queue until a cluster event may cure them.
+/// assumption and requeue; pods no node can take wait in the queue until a cluster event may cure them. Each pod is
+/// decided by the profile its spec.schedulerName names; the profiles share one queue, as kube-scheduler's do (which is
+/// why upstream requires one queue sort for all of them).
 /// </summary>
 public sealed partial class StandaloneScheduler
 {
-    public const string Component = "volume-aware-scheduler";
-
     private readonly LiveCluster _cluster;
     private readonly ApiWriter _writer;
     private readonly SchedulingQueue _queue;
-    private readonly StandaloneOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SchedulerMetrics? _metrics;
-    private readonly SchedulingFramework _framework;
+    private readonly Dictionary<string, ProfileRunner> _profiles = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _bindingSlots;
     private readonly List<Task> _bindings = [];
     private readonly Channel<SchedulingProgress> _progress = Channel.CreateUnbounded<SchedulingProgress>();
@@ -43,10 +43,9 @@ public sealed partial class StandaloneScheduler
         _cluster = cluster;
         _writer = writer;
         _queue = queue;
-        _options = options;
         _time = time;
         _logger = logger;
-        _framework = new SchedulingFramework(options.Profile ?? Profiles.Default(options.SchedulerName));
+        foreach (var profile in options.EffectiveProfiles()) _profiles[profile.SchedulerName] = new ProfileRunner(profile);
         _bindingSlots = new SemaphoreSlim(options.BindingWorkers);
     }
 
@@ -103,11 +102,14 @@ public sealed partial class StandaloneScheduler
         }
     }
 
-    /// <summary>A pod is ours to schedule when it names our scheduler, has no node, and is not being deleted.</summary>
+    /// <summary>The schedulerNames this scheduler answers to, one per profile.</summary>
+    public IReadOnlyCollection<string> SchedulerNames => _profiles.Keys;
+
+    /// <summary>A pod is ours to schedule when it names one of our profiles, has no node, and is not being deleted.</summary>
     private void Track(V1Pod pod)
     {
         var key = new ObjectKey(pod.Namespace() ?? "default", pod.Name());
-        var ours = pod.Spec?.SchedulerName == _options.SchedulerName;
+        var ours = pod.Spec?.SchedulerName is { } name && _profiles.ContainsKey(name);
         if (ours && string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Metadata?.DeletionTimestamp is null
             && pod.Status?.Phase is not ("Succeeded" or "Failed"))
         {
@@ -124,7 +126,8 @@ public sealed partial class StandaloneScheduler
         var key = queued.Pod;
         var started = _time.GetTimestamp();
         var podObject = _cluster.Cache.GetPodObject(key);
-        if (podObject is null || !string.IsNullOrEmpty(podObject.Spec?.NodeName))
+        if (podObject is null || !string.IsNullOrEmpty(podObject.Spec?.NodeName)
+            || !_profiles.TryGetValue(podObject.Spec?.SchedulerName ?? "", out var profile))
         {
             _queue.Remove(key);
             return;
@@ -146,9 +149,9 @@ public sealed partial class StandaloneScheduler
         string? assumeError = null;
         _cluster.Cache.Write((state, ledger) =>
         {
-            result = _framework.Schedule(state, pod, ledger: ledger);
+            result = profile.Framework.Schedule(state, pod, ledger: ledger);
             if (result.Selected is not { } selected) return;
-            var reserved = _framework.Reserve(result);
+            var reserved = profile.Framework.Reserve(result);
             if (!reserved.IsSuccess)
             {
                 assumeError = reserved.Message;
@@ -164,7 +167,7 @@ public sealed partial class StandaloneScheduler
             CycleDone("unschedulable", started, attemptDone: true);
             Log.Unschedulable(_logger, key.ToString(), message);
             _progress.Writer.TryWrite(new PodUnschedulable(key, _time.GetUtcNow(), message));
-            StartBackground(() => ReportUnschedulableAsync(key, pod.Uid, message, cancellationToken));
+            StartBackground(() => ReportUnschedulableAsync(key, pod.Uid, message, profile.SchedulerName, cancellationToken));
             return;
         }
         if (assumeError is not null)
@@ -175,7 +178,7 @@ public sealed partial class StandaloneScheduler
             return;
         }
         CycleDone("scheduled", started, attemptDone: false); // the attempt ends with the binding cycle
-        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, queued));
+        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, queued, profile));
     }
 
     private void CycleDone(string result, long started, bool attemptDone)
@@ -186,19 +189,20 @@ public sealed partial class StandaloneScheduler
     }
 
     /// <summary>
-    /// The binding cycle: PreBind (volume writes, wait for the PV controller), then Bind. Shutdown does not cancel it:
-    /// a started cycle is drained to its end (bounded by twice the bind timeout), so no binding is left half-done.
+    /// The binding cycle: PreBind (volume writes, wait for the PV controller up to the profile's VolumeBinding
+    /// bindTimeoutSeconds), then Bind. Shutdown does not cancel it: a started cycle is drained to its end (bounded by
+    /// twice the bind timeout), so no binding is left half-done.
     /// </summary>
-    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes, QueuedPod queued)
+    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes, QueuedPod queued, ProfileRunner profile)
     {
         await _bindingSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         var started = _time.GetTimestamp();
-        using var bounded = new CancellationTokenSource(_options.BindTimeout * 2, _time);
+        using var bounded = new CancellationTokenSource(profile.BindTimeout * 2, _time);
         var cancellationToken = bounded.Token;
         var bound = false;
         try
         {
-            await _writer.BindPodAndVolumesAsync(pod, node, volumes, _options.BindTimeout, cancellationToken).ConfigureAwait(false);
+            await _writer.BindPodAndVolumesAsync(pod, node, volumes, profile.BindTimeout, cancellationToken).ConfigureAwait(false);
             _cluster.Cache.Write((_, ledger) => ledger.Commit(pod.Key));
             _queue.Remove(pod.Key);
             Log.Bound(_logger, pod.Key.ToString(), node);
@@ -233,14 +237,15 @@ public sealed partial class StandaloneScheduler
         {
             _bindingSlots.Release();
         }
-        if (bound) await ReportScheduledAsync(pod, node).ConfigureAwait(false);
+        if (bound) await ReportScheduledAsync(pod, node, profile.SchedulerName).ConfigureAwait(false);
     }
 
-    private async Task ReportScheduledAsync(PodInfo pod, string node)
+    /// <summary>Events name the profile's scheduler as their reporting component, as kube-scheduler's per-profile recorders do.</summary>
+    private async Task ReportScheduledAsync(PodInfo pod, string node, string component)
     {
         try
         {
-            await _writer.RecordEventAsync(pod.Key, pod.Uid, "Normal", "Scheduled", $"Successfully assigned {pod.Key} to {node}", Component, CancellationToken.None).ConfigureAwait(false);
+            await _writer.RecordEventAsync(pod.Key, pod.Uid, "Normal", "Scheduled", $"Successfully assigned {pod.Key} to {node}", component, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException)
         {
@@ -248,11 +253,11 @@ public sealed partial class StandaloneScheduler
         }
     }
 
-    private async Task ReportUnschedulableAsync(ObjectKey pod, string uid, string message, CancellationToken cancellationToken)
+    private async Task ReportUnschedulableAsync(ObjectKey pod, string uid, string message, string component, CancellationToken cancellationToken)
     {
         try
         {
-            await _writer.RecordEventAsync(pod, uid, "Warning", "FailedScheduling", message, Component, cancellationToken).ConfigureAwait(false);
+            await _writer.RecordEventAsync(pod, uid, "Warning", "FailedScheduling", message, component, cancellationToken).ConfigureAwait(false);
             await _writer.MarkUnschedulableAsync(pod, message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
@@ -270,6 +275,18 @@ public sealed partial class StandaloneScheduler
             _bindings.RemoveAll(t => t.IsCompleted);
             _bindings.Add(task);
         }
+    }
+
+    /// <summary>A profile and its framework (the framework keeps the profile's round-robin start between cycles).</summary>
+    private sealed class ProfileRunner(Profile profile)
+    {
+        public SchedulingFramework Framework { get; } = new(profile);
+
+        public string SchedulerName => profile.SchedulerName;
+
+        /// <summary>VolumeBinding's bindTimeoutSeconds; a profile without VolumeBinding binds no volumes, and gets its default.</summary>
+        public TimeSpan BindTimeout { get; } =
+            TimeSpan.FromSeconds((profile.Get<VolumeBinding>(VolumeBinding.PluginName)?.Args ?? new VolumeBindingArgs()).BindTimeoutSeconds);
     }
 
     private static partial class Log

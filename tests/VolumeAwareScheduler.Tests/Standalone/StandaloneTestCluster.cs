@@ -36,13 +36,15 @@ internal sealed class StandaloneTestCluster : IAsyncDisposable
 
     public StandaloneRunner Runner { get; }
 
-    public static async Task<StandaloneTestCluster> StartAsync(QueueOptions? queue, params V1Node[] nodes)
+    public static Task<StandaloneTestCluster> StartAsync(QueueOptions? queue, params V1Node[] nodes) => StartAsync(new StandaloneOptions(), queue, nodes);
+
+    public static async Task<StandaloneTestCluster> StartAsync(StandaloneOptions options, QueueOptions? queue, params V1Node[] nodes)
     {
         var emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions());
         var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = emulator.BaseAddress.ToString() });
         foreach (var node in nodes) await client.CoreV1.CreateNodeAsync(node);
         await client.StorageV1.CreateStorageClassAsync(Objects.LocalClass());
-        var runner = new StandaloneRunner(client, new StandaloneOptions(), TimeProvider.System, NullLoggerFactory.Instance, queue);
+        var runner = new StandaloneRunner(client, options, TimeProvider.System, NullLoggerFactory.Instance, queue);
         var cluster = new StandaloneTestCluster(emulator, client, runner);
         cluster._run = runner.RunAsync(cluster._stop.Token);
         await runner.Cluster.Synced.WaitAsync(Patience);
