@@ -277,18 +277,6 @@ public sealed partial class StandaloneScheduler
         }
     }
 
-    /// <summary>A profile and its framework (the framework keeps the profile's round-robin start between cycles).</summary>
-    private sealed class ProfileRunner(Profile profile)
-    {
-        public SchedulingFramework Framework { get; } = new(profile);
-
-        public string SchedulerName => profile.SchedulerName;
-
-        /// <summary>VolumeBinding's bindTimeoutSeconds; a profile without VolumeBinding binds no volumes, and gets its default.</summary>
-        public TimeSpan BindTimeout { get; } =
-            TimeSpan.FromSeconds((profile.Get<VolumeBinding>(VolumeBinding.PluginName)?.Args ?? new VolumeBindingArgs()).BindTimeoutSeconds);
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Bound {Pod} to {Node}")]

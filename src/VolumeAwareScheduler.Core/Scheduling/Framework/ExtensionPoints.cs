@@ -8,14 +8,6 @@ namespace VolumeAwareScheduler.Core.Scheduling.Framework;
 /// </summary>
 public static class ExtensionPoints
 {
-    /// <summary>Every specific point (all but <see cref="ExtensionPoint.MultiPoint"/>), in configuration order.</summary>
-    public static IReadOnlyList<ExtensionPoint> Specific { get; } =
-    [
-        ExtensionPoint.PreEnqueue, ExtensionPoint.QueueSort, ExtensionPoint.PreFilter, ExtensionPoint.Filter, ExtensionPoint.PostFilter,
-        ExtensionPoint.PreScore, ExtensionPoint.Score, ExtensionPoint.Reserve, ExtensionPoint.Permit, ExtensionPoint.PreBind,
-        ExtensionPoint.Bind, ExtensionPoint.PostBind,
-    ];
-
     /// <summary>The specific points in the order upstream's framework visits them (framework.go getExtensionPoints).</summary>
     public static IReadOnlyList<ExtensionPoint> FrameworkOrder { get; } =
     [
