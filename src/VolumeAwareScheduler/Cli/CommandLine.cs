@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using VolumeAwareScheduler.Configuration;
+using VolumeAwareScheduler.Core.Configuration;
 using VolumeAwareScheduler.Extender;
 using VolumeAwareScheduler.Hosting;
 using VolumeAwareScheduler.Kubernetes.Manifests;
@@ -41,14 +42,16 @@ public static class CommandLine
         var output = new Option<string>("--output", "-o") { Description = "table (for people) or json (one line per pod).", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
         var explain = new Option<string?>("--explain") { Description = "NAMESPACE/NAME of a pending pod: simulate the pods before it, then explain its decision per node (verdict, reasons, PV per claim, score) instead of placing it." };
-        var command = new Command("simulate", "Schedule the pending pods of a cluster dump offline, binding their claims as the cluster would.") { cluster, output, explain };
+        var configFile = ConfigOption("The first profile schedules every pending pod (whatever its schedulerName); the others are checked, not used.");
+        var command = new Command("simulate", "Schedule the pending pods of a cluster dump offline, binding their claims as the cluster would.") { cluster, output, explain, configFile };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(cluster)!;
+            if (!TryLoadConfiguration(parse.GetValue(configFile), stderr, out var configuration)) return ExitBadInput;
             try
             {
                 var objects = ManifestReader.ReadFile(path);
-                var simulator = new Simulator();
+                var simulator = new Simulator(profile: configuration?.BuildProfiles()[0]);
                 var explainPod = parse.GetValue(explain) is { } e ? ExtenderEndpoints.ParsePodKey(e) : (Core.Model.ObjectKey?)null;
                 var report = simulator.Run(objects, path, explainPod);
                 foreach (var warning in IgnoredObjects.Warnings(path, simulator.Ignored)) stderr.WriteLine($"warning: {warning}");
@@ -87,12 +90,14 @@ public static class CommandLine
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate to serve TLS with (with --tls-key; --urls must then be https://)." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var clientCa = new Option<string?>("--client-ca") { Description = "PEM CA bundle: require client certificates issued by it." };
+        var configFile = ConfigOption("The verbs run VolumeBinding alone with the first profile's VolumeBinding args (shape; bindTimeoutSeconds bounds bind's wait); explain runs the first profile.");
         var command = new Command("serve", "Run the kube-scheduler HTTP extender: POST /scheduler/{filter,prioritize,bind}, /scheduler/explain, /healthz, /readyz, /metrics.")
         {
-            cluster, server, kubeconfig, urls, opsUrls, maxBytes, tlsCert, tlsKey, clientCa,
+            cluster, server, kubeconfig, urls, opsUrls, maxBytes, tlsCert, tlsKey, clientCa, configFile,
         };
         command.SetAction(parse =>
         {
+            if (!TryLoadConfiguration(parse.GetValue(configFile), stderr, out var configuration)) return ExitBadInput;
             var options = new ServeOptions
             {
                 ClusterFile = parse.GetValue(cluster),
@@ -104,6 +109,7 @@ public static class CommandLine
                 TlsCertFile = parse.GetValue(tlsCert),
                 TlsKeyFile = parse.GetValue(tlsKey),
                 ClientCaFile = parse.GetValue(clientCa),
+                Scheduler = configuration,
             };
             var errors = options.Validate();
             if (errors.Count > 0)
@@ -129,5 +135,26 @@ public static class CommandLine
             }
         });
         return command;
+    }
+
+    private static Option<string?> ConfigOption(string use) =>
+        new("--config") { Description = $"A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON), decoded strictly. {use}" };
+
+    /// <summary>Loads --config when given; prints each problem (exit 2 follows) or each warning.</summary>
+    internal static bool TryLoadConfiguration(string? path, TextWriter stderr, out SchedulerConfiguration? configuration)
+    {
+        configuration = null;
+        if (path is null) return true;
+        try
+        {
+            configuration = SchedulerConfigurationFile.Load(path);
+        }
+        catch (ConfigException e)
+        {
+            foreach (var problem in e.Problems) stderr.WriteLine($"error: {problem}");
+            return false;
+        }
+        foreach (var warning in configuration.Warnings) stderr.WriteLine($"warning: {warning}");
+        return true;
     }
 }

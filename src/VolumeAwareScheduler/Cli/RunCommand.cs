@@ -6,6 +6,8 @@ using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using VolumeAwareScheduler.Configuration;
+using VolumeAwareScheduler.Kubernetes.Queue;
 using VolumeAwareScheduler.Standalone;
 
 namespace VolumeAwareScheduler.Cli;
@@ -13,6 +15,12 @@ namespace VolumeAwareScheduler.Cli;
 /// <summary>
 /// `run`: the standalone secondary scheduler against a real API server (kubeconfig, in-cluster, or --server).
 /// With leader election (the default) every replica keeps a warm cache and only the leader schedules.
+/// <para>
+/// With --config, the file's profiles (one per schedulerName), backoff and leader election are used. A flag given
+/// explicitly wins over the file, as kube-scheduler's leader-election flags win over its --config; a flag left at its
+/// default does not: --scheduler-name (renames the file's only profile), --leader-elect, --lease-namespace,
+/// --lease-name, --bind-timeout-seconds (every profile's VolumeBinding bindTimeoutSeconds).
+/// </para>
 /// </summary>
 public static partial class RunCommand
 {
@@ -30,9 +38,10 @@ public static partial class RunCommand
             Description = $"HOST:PORT of the plain-HTTP listener for /healthz, /readyz and /metrics (Prometheus); \"off\" disables it. Default {StandaloneOps.DefaultAddress}.",
             DefaultValueFactory = _ => StandaloneOps.DefaultAddress,
         };
+        var configFile = new Option<string?>("--config") { Description = "A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON): profiles, backoff, leader election. Flags given explicitly win over it." };
         var command = new Command("run", "Run as a secondary scheduler for pods that name it in spec.schedulerName.")
         {
-            kubeconfig, server, schedulerName, leaderElect, leaseNamespace, leaseName, bindTimeout, metricsAddress,
+            kubeconfig, server, schedulerName, leaderElect, leaseNamespace, leaseName, bindTimeout, metricsAddress, configFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +55,20 @@ public static partial class RunCommand
                 stderr.WriteLine("error: --bind-timeout-seconds must be positive.");
                 return CommandLine.ExitBadInput;
             }
+            bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+            if (!CommandLine.TryLoadConfiguration(parse.GetValue(configFile), stderr, out var file)) return CommandLine.ExitBadInput;
+            if (file is not null && Given(schedulerName) && file.Profiles.Count > 1)
+            {
+                stderr.WriteLine($"error: --scheduler-name renames a single profile, and {parse.GetValue(configFile)} has {file.Profiles.Count}: set their schedulerName in the file instead.");
+                return CommandLine.ExitBadInput;
+            }
+            var settings = RunSettings.From(file,
+                Given(schedulerName) ? parse.GetValue(schedulerName) : null,
+                Given(bindTimeout) ? parse.GetValue(bindTimeout) : null,
+                Given(leaderElect) ? parse.GetValue(leaderElect) : null,
+                Given(leaseNamespace) ? parse.GetValue(leaseNamespace) : null,
+                Given(leaseName) ? parse.GetValue(leaseName) : null,
+                defaultBindTimeoutSeconds: parse.GetValue(bindTimeout));
             var opsAddress = StandaloneOps.IsDisabled(parse.GetValue(metricsAddress)) ? null : parse.GetValue(metricsAddress)!;
             if (opsAddress is not null && StandaloneOps.Validate(opsAddress) is { } addressError)
             {
@@ -75,9 +98,10 @@ public static partial class RunCommand
                 context.Cancel = true;
                 stop.Cancel();
             });
-            var options = new StandaloneOptions { SchedulerName = parse.GetValue(schedulerName)!, BindTimeout = TimeSpan.FromSeconds(parse.GetValue(bindTimeout)) };
+            var options = new StandaloneOptions { Profiles = settings.Profiles };
             await using var ops = opsAddress is null ? null : StandaloneOps.Build(opsAddress, b => Console(b.Logging.ClearProviders()));
-            await using var runner = new StandaloneRunner(client, options, TimeProvider.System, loggers, meterFactory: ops?.Services.GetRequiredService<IMeterFactory>());
+            await using var runner = new StandaloneRunner(client, options, TimeProvider.System, loggers, settings.Queue,
+                meterFactory: ops?.Services.GetRequiredService<IMeterFactory>());
             if (ops is not null)
             {
                 try
@@ -91,21 +115,22 @@ public static partial class RunCommand
                 }
                 Log.OpsListening(logger, string.Join(", ", ops.Urls));
             }
-            Log.Starting(logger, config.Host ?? "(in-cluster)", options.SchedulerName);
+            Log.Starting(logger, config.Host ?? "(in-cluster)", string.Join(", ", runner.Scheduler.SchedulerNames));
             try
             {
-                if (!parse.GetValue(leaderElect))
+                var leader = settings.LeaderElection;
+                if (!leader.LeaderElect)
                 {
                     await runner.RunAsync(stop.Token);
                     return CommandLine.ExitOk;
                 }
                 var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
-                var leaseLock = new LeaseLock(client, parse.GetValue(leaseNamespace)!, parse.GetValue(leaseName)!, identity);
+                var leaseLock = new LeaseLock(client, leader.ResourceNamespace, leader.ResourceName, identity);
                 var election = new LeaderElectionConfig(leaseLock)
                 {
-                    LeaseDuration = TimeSpan.FromSeconds(15),
-                    RenewDeadline = TimeSpan.FromSeconds(10),
-                    RetryPeriod = TimeSpan.FromSeconds(2),
+                    LeaseDuration = leader.LeaseDuration,
+                    RenewDeadline = leader.RenewDeadline,
+                    RetryPeriod = leader.RetryPeriod,
                 };
                 await new LeaderElectedRunner(runner, election, identity, loggers.CreateLogger<LeaderElectedRunner>()).RunAsync(stop.Token);
                 return CommandLine.ExitOk;
@@ -120,8 +145,8 @@ public static partial class RunCommand
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Scheduling pods with schedulerName {SchedulerName} against {Server}")]
-        public static partial void Starting(ILogger logger, string server, string schedulerName);
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Scheduling pods with schedulerName {SchedulerNames} against {Server}")]
+        public static partial void Starting(ILogger logger, string server, string schedulerNames);
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Health and metrics on {Urls} (/healthz, /readyz, /metrics)")]
         public static partial void OpsListening(ILogger logger, string urls);

@@ -1,3 +1,5 @@
+using VolumeAwareScheduler.Core.Scheduling.Framework;
+
 namespace VolumeAwareScheduler.Configuration;
 
 /// <summary>serve's options, validated at start: every problem collected, each saying how to fix it.</summary>
@@ -16,8 +18,25 @@ public sealed class ServeOptions
     /// <summary>Live mode: a kubeconfig file.</summary>
     public string? Kubeconfig { get; init; }
 
-    /// <summary>How long bind waits for the PV controller to complete volume bindings (live mode).</summary>
+    /// <summary>How long bind waits for the PV controller to complete volume bindings (live mode), without --config.</summary>
     public TimeSpan BindTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// --config: the verbs run <see cref="Profiles.Extender"/> (VolumeBinding alone) with the first profile's VolumeBinding
+    /// args, whose bindTimeoutSeconds replaces <see cref="BindTimeout"/>; explain runs the first profile.
+    /// </summary>
+    public SchedulerConfiguration? Scheduler { get; init; }
+
+    /// <summary>How long bind waits: the configuration's VolumeBinding bindTimeoutSeconds, else <see cref="BindTimeout"/>.</summary>
+    public TimeSpan EffectiveBindTimeout => Scheduler is null ? BindTimeout : TimeSpan.FromSeconds(Scheduler.VolumeBindingArgs().BindTimeoutSeconds);
+
+    /// <summary>The profile filter, prioritize and bind decide with.</summary>
+    public Profile ExtenderProfile() => Profiles.Extender(volumeBinding: Scheduler?.VolumeBindingArgs());
+
+    /// <summary>The profile explain runs over every node: the first configured profile, or the default one.</summary>
+    public Profile ExplainProfile() => Scheduler is null
+        ? Profiles.Default(percentageOfNodesToScore: 100)
+        : Scheduler.Registry.Build(Scheduler.Profiles[0] with { PercentageOfNodesToScore = 100 });
 
     /// <summary>True when the state comes from an API server rather than a file.</summary>
     public bool IsLive => ClusterFile is null && (Server is not null || Kubeconfig is not null || k8s.KubernetesClientConfiguration.IsInCluster());

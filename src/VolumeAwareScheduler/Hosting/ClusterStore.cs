@@ -21,10 +21,12 @@ public sealed class ClusterStore : IDisposable
     private int _volumeCount;
     private int _nodeCount;
 
-    public ClusterStore(ClusterState state, AssumeLedger ledger, Profile profile)
+    /// <param name="profile">The profile the verbs decide with (<see cref="Profiles.Extender"/>).</param>
+    /// <param name="explain">The profile explain runs over every node; the default profile when null.</param>
+    public ClusterStore(ClusterState state, AssumeLedger ledger, Profile profile, Profile? explain = null)
     {
         _state = state;
-        _extender = new ExtenderCycle(new SchedulingFramework(profile), new SchedulingFramework(Profiles.Default(percentageOfNodesToScore: 100)));
+        _extender = new ExtenderCycle(new SchedulingFramework(profile), new SchedulingFramework(explain ?? Profiles.Default(percentageOfNodesToScore: 100)));
         _ledger = ledger;
         Refresh();
     }
@@ -33,8 +35,8 @@ public sealed class ClusterStore : IDisposable
     /// Over the live cluster's cache: reads and writes take the cache's lock, the one its informer events are applied
     /// under, so a decision never sees half an event and an event never lands inside a decision.
     /// </summary>
-    public ClusterStore(ClusterCache cache, Profile profile)
-        : this(cache.State, cache.Ledger, profile)
+    public ClusterStore(ClusterCache cache, Profile profile, Profile? explain = null)
+        : this(cache.State, cache.Ledger, profile, explain)
     {
         _cache = cache;
     }

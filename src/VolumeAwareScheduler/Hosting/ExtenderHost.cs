@@ -18,7 +18,7 @@ public static class ExtenderHost
     /// swap the server (TestServer) or add services.
     /// </summary>
     public static WebApplication Build(ServeOptions options, TextWriter? warnings = null, Action<WebApplicationBuilder>? configure = null) =>
-        Build(options, options.ClusterFile is null ? null : SnapshotClusterSource.Load(options.ClusterFile, warnings), configure);
+        Build(options, options.ClusterFile is null ? null : SnapshotClusterSource.Load(options.ClusterFile, warnings, options.ExtenderProfile(), options.ExplainProfile()), configure);
 
     /// <summary>The same app over a snapshot already loaded (<see cref="ServeOptions.ClusterFile"/> is not read).</summary>
     public static WebApplication Build(ServeOptions options, SnapshotClusterSource? snapshot, Action<WebApplicationBuilder>? configure = null)
@@ -31,11 +31,11 @@ public static class ExtenderHost
                 : options.Kubeconfig is { } path ? k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
                 : k8s.KubernetesClientConfiguration.InClusterConfig();
             client = new k8s.Kubernetes(config);
-            live = new LiveClusterSource(client, TimeProvider.System);
+            live = new LiveClusterSource(client, TimeProvider.System, options.ExtenderProfile(), options.ExplainProfile());
         }
         IClusterStateSource source = snapshot ?? (IClusterStateSource?)live ?? new NotLoadedClusterSource();
         IBindingWriter writer = snapshot is not null ? new InMemoryBindingWriter(snapshot)
-            : live is not null ? new ApiBindingWriter(live.Writer, options.BindTimeout)
+            : live is not null ? new ApiBindingWriter(live.Writer, options.EffectiveBindTimeout)
             : new UnavailableBindingWriter();
         var pods = new PodRegistry();
         snapshot?.Seed(pods);

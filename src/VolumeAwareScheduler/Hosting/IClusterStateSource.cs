@@ -55,13 +55,15 @@ public sealed class SnapshotClusterSource : IClusterStateSource, IDisposable
     public string NotReadyReason => "";
 
     /// <summary>Reads and loads the file; throws <see cref="ManifestException"/> for a file that cannot be used.</summary>
-    public static SnapshotClusterSource Load(string path, TextWriter? warnings = null)
+    /// <param name="profile">The verbs' profile; <see cref="Profiles.Extender"/> with default args when null.</param>
+    /// <param name="explain">explain's profile; the default profile when null.</param>
+    public static SnapshotClusterSource Load(string path, TextWriter? warnings = null, Profile? profile = null, Profile? explain = null)
     {
         var objects = ManifestReader.ReadFile(path);
         var simulator = new Simulator();
         var pending = simulator.LoadPending(objects, path);
         foreach (var warning in IgnoredObjects.Warnings(path, simulator.Ignored)) warnings?.WriteLine($"warning: {warning}");
-        return new SnapshotClusterSource(simulator, new ClusterStore(simulator.State, simulator.Ledger, Profiles.Extender()), pending, path);
+        return new SnapshotClusterSource(simulator, new ClusterStore(simulator.State, simulator.Ledger, profile ?? Profiles.Extender(), explain), pending, path);
     }
 
     /// <summary>

@@ -15,14 +15,16 @@ public sealed class LiveClusterSource : IClusterStateSource, IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClusterStore? _store;
 
-    public LiveClusterSource(IKubernetes client, TimeProvider time)
+    /// <param name="profile">The verbs' profile; <see cref="Profiles.Extender"/> with default args when null.</param>
+    /// <param name="explain">explain's profile; the default profile when null.</param>
+    public LiveClusterSource(IKubernetes client, TimeProvider time, Profile? profile = null, Profile? explain = null)
     {
         _cluster = new LiveCluster(client, time);
         Writer = new ApiWriter(client, _cluster.Cache, time);
         _ = _cluster.Synced.ContinueWith(t =>
         {
             if (!t.IsCompletedSuccessfully) return;
-            Volatile.Write(ref _store, new ClusterStore(_cluster.Cache, Profiles.Extender()));
+            Volatile.Write(ref _store, new ClusterStore(_cluster.Cache, profile ?? Profiles.Extender(), explain));
             _ready.TrySetResult();
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

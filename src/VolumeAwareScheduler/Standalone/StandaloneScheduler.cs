@@ -5,6 +5,7 @@ using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Core.Scheduling.Plugins;
 using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Informers;
@@ -18,23 +19,22 @@ namespace VolumeAwareScheduler.Standalone;
 /// The secondary scheduler, shaped like kube-scheduler (pkg/scheduler/schedule_one.go): a serial scheduling cycle
 /// over the cache (filter across nodes, score, assume in the ledger), then an asynchronous binding cycle on a
 /// bounded pool (volume writes, wait for the PV controller by watching, pod binding). Failures revert the
-/// assumption and requeue; pods no node can take wait in the queue until a cluster event may cure them.
+/// assumption and requeue; pods no node can take wait in the queue until a cluster event may cure them. Each pod is
+/// decided by the profile its spec.schedulerName names; the profiles share one queue, as kube-scheduler's do (which is
+/// why upstream requires one queue sort for all of them).
 /// </summary>
 public sealed partial class StandaloneScheduler
 {
-    public const string Component = "volume-aware-scheduler";
-
     /// <summary>The rejecters of a pod that cannot be read: none, so no cluster event requeues it.</summary>
     private static readonly IReadOnlySet<string> NoCure = System.Collections.Frozen.FrozenSet<string>.Empty;
 
     private readonly LiveCluster _cluster;
     private readonly ApiWriter _writer;
     private readonly SchedulingQueue _queue;
-    private readonly StandaloneOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SchedulerMetrics? _metrics;
-    private readonly SchedulingFramework _framework;
+    private readonly Dictionary<string, ProfileRunner> _profiles = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _bindingSlots;
     private readonly List<Task> _bindings = [];
     private readonly Channel<SchedulingProgress> _progress = Channel.CreateUnbounded<SchedulingProgress>();
@@ -46,10 +46,9 @@ public sealed partial class StandaloneScheduler
         _cluster = cluster;
         _writer = writer;
         _queue = queue;
-        _options = options;
         _time = time;
         _logger = logger;
-        _framework = new SchedulingFramework(options.Profile ?? Profiles.Default(options.SchedulerName));
+        foreach (var profile in options.EffectiveProfiles()) _profiles[profile.SchedulerName] = new ProfileRunner(profile);
         _bindingSlots = new SemaphoreSlim(options.BindingWorkers);
     }
 
@@ -107,15 +106,18 @@ public sealed partial class StandaloneScheduler
         }
     }
 
+    /// <summary>The schedulerNames this scheduler answers to, one per profile.</summary>
+    public IReadOnlyCollection<string> SchedulerNames => _profiles.Keys;
+
     /// <summary>
-    /// A pod is ours to schedule when it names our scheduler, has no node, and is not being deleted. It enters the
-    /// active queue only when the profile's PreEnqueue plugins pass (scheduling_queue.go runPreEnqueuePlugins);
+    /// A pod is ours to schedule when it names one of our profiles, has no node, and is not being deleted. It enters
+    /// the active queue only when its profile's PreEnqueue plugins pass (scheduling_queue.go runPreEnqueuePlugins);
     /// otherwise it waits gated until an update of the pod lets them pass.
     /// </summary>
     private void Track(V1Pod pod)
     {
         var key = new ObjectKey(pod.Namespace() ?? "default", pod.Name());
-        var ours = pod.Spec?.SchedulerName == _options.SchedulerName;
+        var ours = pod.Spec?.SchedulerName is { } name && _profiles.ContainsKey(name);
         if (ours && string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Metadata?.DeletionTimestamp is null
             && pod.Status?.Phase is not ("Succeeded" or "Failed"))
         {
@@ -143,10 +145,10 @@ public sealed partial class StandaloneScheduler
     /// <summary>The PreEnqueue rejection's message, or null when the pod may enter the active queue (or cannot be read: the cycle reports that).</summary>
     private string? PreEnqueue(V1Pod pod)
     {
-        if (_framework.Profile.PreEnqueue.Count == 0) return null;
+        if (!_profiles.TryGetValue(pod.Spec?.SchedulerName ?? "", out var profile) || profile.Framework.Profile.PreEnqueue.Count == 0) return null;
         try
         {
-            var status = _framework.RunPreEnqueue(Converter.ToPod(pod));
+            var status = profile.Framework.RunPreEnqueue(Converter.ToPod(pod));
             return status.IsSuccess ? null : status.Message;
         }
         catch (ConversionException)
@@ -160,7 +162,8 @@ public sealed partial class StandaloneScheduler
         var key = queued.Pod;
         var started = _time.GetTimestamp();
         var podObject = _cluster.Cache.GetPodObject(key);
-        if (podObject is null || !string.IsNullOrEmpty(podObject.Spec?.NodeName))
+        if (podObject is null || !string.IsNullOrEmpty(podObject.Spec?.NodeName)
+            || !_profiles.TryGetValue(podObject.Spec?.SchedulerName ?? "", out var profile))
         {
             _queue.Remove(key);
             return;
@@ -179,7 +182,7 @@ public sealed partial class StandaloneScheduler
             _queue.MarkUnschedulable(key, NoCure);
             CycleDone("error", started, attemptDone: true);
             _progress.Writer.TryWrite(new PodUnschedulable(key, _time.GetUtcNow(), message));
-            if (queued.Attempts == 1) StartBackground(() => ReportUnschedulableAsync(key, podObject.Uid() ?? "", message, cancellationToken));
+            if (queued.Attempts == 1) StartBackground(() => ReportUnschedulableAsync(key, podObject.Uid() ?? "", message, profile.SchedulerName, cancellationToken));
             return;
         }
 
@@ -187,9 +190,9 @@ public sealed partial class StandaloneScheduler
         string? assumeError = null;
         _cluster.Cache.Write((state, ledger) =>
         {
-            result = _framework.Schedule(state, pod, ledger: ledger);
+            result = profile.Framework.Schedule(state, pod, ledger: ledger);
             if (result.Selected is not { } selected) return;
-            var reserved = _framework.Reserve(result);
+            var reserved = profile.Framework.Reserve(result);
             if (!reserved.IsSuccess)
             {
                 assumeError = reserved.Message;
@@ -205,7 +208,7 @@ public sealed partial class StandaloneScheduler
             CycleDone("unschedulable", started, attemptDone: true);
             Log.Unschedulable(_logger, key.ToString(), message);
             _progress.Writer.TryWrite(new PodUnschedulable(key, _time.GetUtcNow(), message));
-            StartBackground(() => ReportUnschedulableAsync(key, pod.Uid, message, cancellationToken));
+            StartBackground(() => ReportUnschedulableAsync(key, pod.Uid, message, profile.SchedulerName, cancellationToken));
             return;
         }
         if (assumeError is not null)
@@ -216,7 +219,7 @@ public sealed partial class StandaloneScheduler
             return;
         }
         CycleDone("scheduled", started, attemptDone: false); // the attempt ends with the binding cycle
-        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, queued));
+        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, queued, profile));
     }
 
     private void CycleDone(string result, long started, bool attemptDone)
@@ -227,19 +230,20 @@ public sealed partial class StandaloneScheduler
     }
 
     /// <summary>
-    /// The binding cycle: PreBind (volume writes, wait for the PV controller), then Bind. Shutdown does not cancel it:
-    /// a started cycle is drained to its end (bounded by twice the bind timeout), so no binding is left half-done.
+    /// The binding cycle: PreBind (volume writes, wait for the PV controller up to the profile's VolumeBinding
+    /// bindTimeoutSeconds), then Bind. Shutdown does not cancel it: a started cycle is drained to its end (bounded by
+    /// twice the bind timeout), so no binding is left half-done.
     /// </summary>
-    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes, QueuedPod queued)
+    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes, QueuedPod queued, ProfileRunner profile)
     {
         await _bindingSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         var started = _time.GetTimestamp();
-        using var bounded = new CancellationTokenSource(_options.BindTimeout * 2, _time);
+        using var bounded = new CancellationTokenSource(profile.BindTimeout * 2, _time);
         var cancellationToken = bounded.Token;
         var bound = false;
         try
         {
-            await _writer.BindPodAndVolumesAsync(pod, node, volumes, _options.BindTimeout, cancellationToken).ConfigureAwait(false);
+            await _writer.BindPodAndVolumesAsync(pod, node, volumes, profile.BindTimeout, cancellationToken).ConfigureAwait(false);
             _cluster.Cache.Write((_, ledger) => ledger.Commit(pod.Key));
             _queue.Remove(pod.Key);
             Log.Bound(_logger, pod.Key.ToString(), node);
@@ -274,14 +278,15 @@ public sealed partial class StandaloneScheduler
         {
             _bindingSlots.Release();
         }
-        if (bound) await ReportScheduledAsync(pod, node).ConfigureAwait(false);
+        if (bound) await ReportScheduledAsync(pod, node, profile.SchedulerName).ConfigureAwait(false);
     }
 
-    private async Task ReportScheduledAsync(PodInfo pod, string node)
+    /// <summary>Events name the profile's scheduler as their reporting component, as kube-scheduler's per-profile recorders do.</summary>
+    private async Task ReportScheduledAsync(PodInfo pod, string node, string component)
     {
         try
         {
-            await _writer.RecordEventAsync(pod.Key, pod.Uid, "Normal", "Scheduled", $"Successfully assigned {pod.Key} to {node}", Component, CancellationToken.None).ConfigureAwait(false);
+            await _writer.RecordEventAsync(pod.Key, pod.Uid, "Normal", "Scheduled", $"Successfully assigned {pod.Key} to {node}", component, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException)
         {
@@ -289,11 +294,11 @@ public sealed partial class StandaloneScheduler
         }
     }
 
-    private async Task ReportUnschedulableAsync(ObjectKey pod, string uid, string message, CancellationToken cancellationToken)
+    private async Task ReportUnschedulableAsync(ObjectKey pod, string uid, string message, string component, CancellationToken cancellationToken)
     {
         try
         {
-            await _writer.RecordEventAsync(pod, uid, "Warning", "FailedScheduling", message, Component, cancellationToken).ConfigureAwait(false);
+            await _writer.RecordEventAsync(pod, uid, "Warning", "FailedScheduling", message, component, cancellationToken).ConfigureAwait(false);
             await _writer.MarkUnschedulableAsync(pod, message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)

@@ -36,20 +36,24 @@ internal sealed class StandaloneTestCluster : IAsyncDisposable
 
     public StandaloneRunner Runner { get; }
 
-    public static Task<StandaloneTestCluster> StartAsync(QueueOptions? queue, params V1Node[] nodes) =>
-        StartAsync(queue, async client =>
+    public static Task<StandaloneTestCluster> StartAsync(QueueOptions? queue, params V1Node[] nodes) => StartAsync(new StandaloneOptions(), queue, nodes);
+
+    public static Task<StandaloneTestCluster> StartAsync(StandaloneOptions options, QueueOptions? queue, params V1Node[] nodes) =>
+        StartAsync(options, queue, async client =>
         {
             foreach (var node in nodes) await client.CoreV1.CreateNodeAsync(node);
             await client.StorageV1.CreateStorageClassAsync(Objects.LocalClass());
         });
 
     /// <summary>The emulator with what <paramref name="seed"/> creates (nothing else), and the scheduler running against it.</summary>
-    public static async Task<StandaloneTestCluster> StartAsync(QueueOptions? queue, Func<k8s.Kubernetes, Task> seed)
+    public static Task<StandaloneTestCluster> StartAsync(QueueOptions? queue, Func<k8s.Kubernetes, Task> seed) => StartAsync(new StandaloneOptions(), queue, seed);
+
+    public static async Task<StandaloneTestCluster> StartAsync(StandaloneOptions options, QueueOptions? queue, Func<k8s.Kubernetes, Task> seed)
     {
         var emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions());
         var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = emulator.BaseAddress.ToString() });
         await seed(client);
-        var runner = new StandaloneRunner(client, new StandaloneOptions(), TimeProvider.System, NullLoggerFactory.Instance, queue);
+        var runner = new StandaloneRunner(client, options, TimeProvider.System, NullLoggerFactory.Instance, queue);
         var cluster = new StandaloneTestCluster(emulator, client, runner);
         cluster._run = runner.RunAsync(cluster._stop.Token);
         await runner.Cluster.Synced.WaitAsync(Patience);

@@ -3,9 +3,10 @@ using VolumeAwareScheduler.Core.Scheduling.Plugins;
 namespace VolumeAwareScheduler.Core.Scheduling.Framework;
 
 /// <summary>
-/// The profiles each mode runs. <see cref="Default"/> follows getDefaultPlugins
-/// (pkg/scheduler/apis/config/v1/default_plugins.go, Kubernetes v1.37) with the plugins this scheduler implements, in
-/// upstream's order and with upstream's weights; our one change is VolumeBinding's scoring shape (best fit).
+/// The profiles each mode runs, built through <see cref="InTreeRegistry"/> as a configuration's would be.
+/// <see cref="Default"/> is what an empty KubeSchedulerConfiguration decodes to: upstream's default plugins
+/// (pkg/scheduler/apis/config/v1/default_plugins.go, Kubernetes v1.37) that this scheduler implements, in upstream's
+/// order and with upstream's weights; our one change is VolumeBinding's scoring shape (best fit).
 /// </summary>
 public static class Profiles
 {
@@ -16,49 +17,28 @@ public static class Profiles
     public static Profile Default(string schedulerName = DefaultSchedulerName, VolumeBindingArgs? volumeBinding = null, int percentageOfNodesToScore = 0,
         NodeResourcesFitArgs? nodeResourcesFit = null, NodeResourcesBalancedAllocationArgs? balancedAllocation = null)
     {
-        var gates = new SchedulingGates();
-        var nodeUnschedulable = new NodeUnschedulable();
-        var nodeName = new NodeName();
-        var taintToleration = new TaintToleration();
-        var nodeAffinity = new NodeAffinity();
-        var nodePorts = new NodePorts();
-        var fit = new NodeResourcesFit(nodeResourcesFit);
-        var restrictions = new VolumeRestrictions();
-        var binding = new VolumeBinding(volumeBinding ?? new VolumeBindingArgs());
-        var zone = new VolumeZone();
-        var balanced = new NodeResourcesBalancedAllocation(balancedAllocation);
-        var images = new ImageLocality();
-        return new Profile
-        {
-            SchedulerName = schedulerName,
-            PreEnqueue = [gates],
-            QueueSort = new PrioritySort(),
-            PreFilter = [nodeAffinity, nodePorts, restrictions, binding, zone],
-            Filter = [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts, fit, restrictions, binding, zone],
-            PreScore = [taintToleration, nodeAffinity, fit, binding, balanced, images],
-            Score = [new(taintToleration, 3), new(nodeAffinity, 2), new(fit, 1), new(binding, 1), new(balanced, 1), new(images, 1)],
-            Reserve = [binding],
-            PercentageOfNodesToScore = percentageOfNodesToScore,
-        };
+        var config = ProfileConfig.Default(InTreeRegistry.Plugins, schedulerName) with { PercentageOfNodesToScore = percentageOfNodesToScore };
+        if (volumeBinding is not null) config = config.WithArgs(VolumeBinding.PluginName, volumeBinding);
+        if (nodeResourcesFit is not null) config = config.WithArgs(NodeResourcesFit.PluginName, nodeResourcesFit);
+        if (balancedAllocation is not null) config = config.WithArgs(NodeResourcesBalancedAllocation.PluginName, balancedAllocation);
+        return InTreeRegistry.Plugins.Build(config);
     }
 
     /// <summary>
-    /// The extender's profile (<c>serve</c>): VolumeBinding alone. kube-scheduler ran its other plugins before asking
-    /// us, and its profile disables only the in-tree VolumeBinding.
+    /// The extender's profile (<c>serve</c>): VolumeBinding alone (and the queue sort every profile has). kube-scheduler
+    /// ran its other plugins before asking us, and its profile disables only the in-tree VolumeBinding. Every node it
+    /// asks about is evaluated (percentageOfNodesToScore 100).
     /// </summary>
     public static Profile Extender(string schedulerName = DefaultSchedulerName, VolumeBindingArgs? volumeBinding = null)
     {
-        var binding = new VolumeBinding(volumeBinding ?? new VolumeBindingArgs());
-        return new Profile
+        var multiPoint = new PluginSet([new PluginSpec(PrioritySort.PluginName), new PluginSpec(VolumeBinding.PluginName)], [new PluginSpec("*")]);
+        var config = new ProfileConfig
         {
             SchedulerName = schedulerName,
-            QueueSort = new PrioritySort(),
-            PreFilter = [binding],
-            Filter = [binding],
-            PreScore = [binding],
-            Score = [new(binding, 1)],
-            Reserve = [binding],
             PercentageOfNodesToScore = 100,
+            Plugins = DefaultPlugins.Merge(DefaultPlugins.For(InTreeRegistry.Plugins), PluginSets.Empty.With(ExtensionPoint.MultiPoint, multiPoint)),
         };
+        if (volumeBinding is not null) config = config.WithArgs(VolumeBinding.PluginName, volumeBinding);
+        return InTreeRegistry.Plugins.Build(config);
     }
 }

@@ -1,0 +1,16 @@
+using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Core.Scheduling.Plugins;
+
+namespace VolumeAwareScheduler.Standalone;
+
+/// <summary>A profile and its framework (the framework keeps the profile's round-robin start between cycles).</summary>
+internal sealed class ProfileRunner(Profile profile)
+{
+    public SchedulingFramework Framework { get; } = new(profile);
+
+    public string SchedulerName => profile.SchedulerName;
+
+    /// <summary>VolumeBinding's bindTimeoutSeconds; a profile without VolumeBinding binds no volumes, and gets its default.</summary>
+    public TimeSpan BindTimeout { get; } =
+        TimeSpan.FromSeconds((profile.Get<VolumeBinding>(VolumeBinding.PluginName)?.Args ?? new VolumeBindingArgs()).BindTimeoutSeconds);
+}
