@@ -73,4 +73,17 @@ public sealed record PodInfo
     public Resources Requests { get; init; } = new(0, 0, 0, 1);
     public ImmutableArray<PodClaimReference> Claims { get; init; } = [];
     public bool IsDeleting { get; init; }
+    public FrozenDictionary<string, string> Labels { get; init; } = FrozenDictionary<string, string>.Empty;
+    /// <summary>The controlling owner (a ReplicaSet, StatefulSet...); null when none.</summary>
+    public ControllerReference? Controller { get; init; }
+    public ImmutableArray<PodAffinityTerm> RequiredPodAffinity { get; init; } = [];
+    public ImmutableArray<WeightedPodAffinityTerm> PreferredPodAffinity { get; init; } = [];
+    public ImmutableArray<PodAffinityTerm> RequiredPodAntiAffinity { get; init; } = [];
+    public ImmutableArray<WeightedPodAffinityTerm> PreferredPodAntiAffinity { get; init; } = [];
+    public ImmutableArray<TopologySpreadConstraint> TopologySpreadConstraints { get; init; } = [];
+
+    /// <summary>Any pod (anti-)affinity term, required or preferred (framework NodeInfo.PodsWithAffinity).</summary>
+    public bool HasPodAffinityTerms =>
+        !RequiredPodAffinity.IsDefaultOrEmpty || !PreferredPodAffinity.IsDefaultOrEmpty
+        || !RequiredPodAntiAffinity.IsDefaultOrEmpty || !PreferredPodAntiAffinity.IsDefaultOrEmpty;
 }

@@ -52,6 +52,15 @@ public static class Reasons
 
     public static string Insufficient(string resource) => $"Insufficient {resource}";
 
+    // InterPodAffinity (interpodaffinity/filtering.go, v1.37)
+    public const string PodAffinityRulesNotMatch = "node(s) didn't match pod affinity rules";
+    public const string PodAntiAffinityRulesNotMatch = "node(s) didn't match pod anti-affinity rules";
+    public const string ExistingPodsAntiAffinityRulesNotMatch = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+    // PodTopologySpread (podtopologyspread/plugin.go, v1.37)
+    public const string TopologySpreadConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
+    public const string TopologySpreadNodeLabelNotMatch = TopologySpreadConstraintsNotMatch + " (missing required label)";
+
     /// <summary>schedule_one.go ErrNoNodesAvailable: the cluster has no node at all.</summary>
     public const string NoNodesAvailable = "no nodes available to schedule pods";
 

@@ -40,6 +40,10 @@ public static class RequeueHints
         ["NodeUnschedulable"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
         ["TaintToleration"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
         ["NodeResourcesFit"] = [new("Node", ClusterEventAction.Add | ClusterEventAction.Update), new("Pod", ClusterEventAction.Delete | ClusterEventAction.Update)],
+        // interpodaffinity/plugin.go: assigned pods added, relabelled or deleted; nodes added or relabelled (UpdateNodeLabel, UpdateNodeTaint).
+        ["InterPodAffinity"] = [new("Pod", ClusterEventAction.All), new("Node", ClusterEventAction.Add | ClusterEventAction.Update)],
+        // podtopologyspread/plugin.go: pods added, relabelled or deleted; nodes added, deleted, relabelled or retainted.
+        ["PodTopologySpread"] = [new("Pod", ClusterEventAction.All), new("Node", ClusterEventAction.All)],
     };
 
     /// <summary>True when <paramref name="evt"/> may cure a rejection by any of <paramref name="plugins"/>.</summary>
