@@ -13,7 +13,8 @@ public static class Profiles
     public const string DefaultSchedulerName = "volume-aware-scheduler";
 
     /// <summary>The default profile of <c>run</c> and <c>simulate</c>.</summary>
-    public static Profile Default(string schedulerName = DefaultSchedulerName, VolumeBindingArgs? volumeBinding = null, int percentageOfNodesToScore = 0)
+    public static Profile Default(string schedulerName = DefaultSchedulerName, VolumeBindingArgs? volumeBinding = null, int percentageOfNodesToScore = 0,
+        PodTopologySpreadArgs? podTopologySpread = null, InterPodAffinityArgs? interPodAffinity = null)
     {
         var nodeUnschedulable = new NodeUnschedulable();
         var nodeName = new NodeName();
@@ -22,14 +23,16 @@ public static class Profiles
         var fit = new NodeResourcesFit();
         var restrictions = new VolumeRestrictions();
         var binding = new VolumeBinding(volumeBinding ?? new VolumeBindingArgs());
+        var spread = new PodTopologySpread(podTopologySpread);
+        var interPod = new InterPodAffinity(interPodAffinity);
         return new Profile
         {
             SchedulerName = schedulerName,
             QueueSort = new PrioritySort(),
-            PreFilter = [nodeAffinity, restrictions, binding],
-            Filter = [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, fit, restrictions, binding],
-            PreScore = [taintToleration, nodeAffinity, binding],
-            Score = [new(taintToleration, 3), new(nodeAffinity, 2), new(fit, 1), new(binding, 1)],
+            PreFilter = [nodeAffinity, restrictions, binding, spread, interPod],
+            Filter = [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, fit, restrictions, binding, spread, interPod],
+            PreScore = [taintToleration, nodeAffinity, binding, spread, interPod],
+            Score = [new(taintToleration, 3), new(nodeAffinity, 2), new(fit, 1), new(binding, 1), new(spread, 2), new(interPod, 2)],
             Reserve = [binding],
             PercentageOfNodesToScore = percentageOfNodesToScore,
         };
