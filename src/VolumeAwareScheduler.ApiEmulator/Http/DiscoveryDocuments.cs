@@ -84,7 +84,7 @@ internal static class DiscoveryDocuments
                 resource["shortNames"] = new JsonArray(kind.ShortNames.Select(n => (JsonNode?)n).ToArray());
             }
 
-            if (kind.Plural is "pods" or "statefulsets")
+            if (kind.Plural is "pods" or "statefulsets" or "services" or "replicationcontrollers" or "replicasets")
             {
                 resource["categories"] = new JsonArray("all");
             }

@@ -57,6 +57,9 @@ internal sealed class ResourceRegistry
                 new("status.podIP", "status.podIP"),
                 new("status.nominatedNodeName", "status.nominatedNodeName"),
             ]),
+        Core("services", "service", "Service", namespaced: true, ["svc"], ["status"], []),
+        Core("replicationcontrollers", "replicationcontroller", "ReplicationController", namespaced: true, ["rc"], ["status"],
+            [new("status.replicas", "status.replicas")]),
         Core("persistentvolumes", "persistentvolume", "PersistentVolume", namespaced: false, ["pv"], ["status"], []),
         Core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", namespaced: true, ["pvc"], ["status"], []),
         Core("events", "event", "Event", namespaced: true, ["ev"], [],
@@ -79,6 +82,7 @@ internal sealed class ResourceRegistry
         Group("storage.k8s.io", "csistoragecapacities", "csistoragecapacity", "CSIStorageCapacity", namespaced: true, [], []),
         Group("coordination.k8s.io", "leases", "lease", "Lease", namespaced: true, [], []),
         Group("apps", "statefulsets", "statefulset", "StatefulSet", namespaced: true, ["sts"], ["status"]),
+        Group("apps", "replicasets", "replicaset", "ReplicaSet", namespaced: true, ["rs"], ["status"]),
     ]);
 
     private static ResourceKind Core(

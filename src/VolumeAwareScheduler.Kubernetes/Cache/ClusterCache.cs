@@ -184,6 +184,11 @@ public sealed class ClusterCache
                 V1StorageClass sc => Converter.ToStorageClass(sc),
                 V1CSIDriver driver => Converter.ToCsiDriver(driver),
                 V1CSIStorageCapacity capacity => Converter.ToCapacity(capacity),
+                V1Namespace ns => Converter.ToNamespace(ns),
+                V1Service service => Converter.ToService(service),
+                V1ReplicationController rc => Converter.ToReplicationController(rc),
+                V1ReplicaSet rs => Converter.ToReplicaSet(rs),
+                V1StatefulSet sts => Converter.ToStatefulSet(sts),
                 _ => null,
             };
             return new Prepared(obj, snapshot, json, false);
@@ -263,6 +268,35 @@ public sealed class ClusterCache
                 else if (prepared.Snapshot is CsiStorageCapacityInfo info) State.UpsertCapacity(info);
                 else return null;
                 return capacityKey.ToString();
+            case V1Namespace ns:
+                if (delete) State.RemoveNamespace(ns.Name());
+                else if (prepared.Snapshot is NamespaceInfo info) State.UpsertNamespace(info);
+                else return null;
+                return ns.Name();
+            case V1Service service:
+                var serviceKey = new ObjectKey(service.Namespace() ?? "default", service.Name());
+                if (delete) State.RemoveService(serviceKey);
+                else if (prepared.Snapshot is ServiceInfo info) State.UpsertService(info);
+                else return null;
+                return serviceKey.ToString();
+            case V1ReplicationController rc:
+                var rcKey = new ObjectKey(rc.Namespace() ?? "default", rc.Name());
+                if (delete) State.RemoveReplicationController(rcKey);
+                else if (prepared.Snapshot is ReplicationControllerInfo info) State.UpsertReplicationController(info);
+                else return null;
+                return rcKey.ToString();
+            case V1ReplicaSet rs:
+                var rsKey = new ObjectKey(rs.Namespace() ?? "default", rs.Name());
+                if (delete) State.RemoveReplicaSet(rsKey);
+                else if (prepared.Snapshot is ReplicaSetInfo info) State.UpsertReplicaSet(info);
+                else return null;
+                return rsKey.ToString();
+            case V1StatefulSet sts:
+                var stsKey = new ObjectKey(sts.Namespace() ?? "default", sts.Name());
+                if (delete) State.RemoveStatefulSet(stsKey);
+                else if (prepared.Snapshot is StatefulSetInfo info) State.UpsertStatefulSet(info);
+                else return null;
+                return stsKey.ToString();
             default:
                 return null;
         }
@@ -307,6 +341,21 @@ public sealed class ClusterCache
                 break;
             case "CSIStorageCapacity":
                 foreach (var c in State.Capacities.ToList()) State.RemoveCapacity(c.Key);
+                break;
+            case "Namespace":
+                foreach (var ns in State.Namespaces.ToList()) State.RemoveNamespace(ns.Name);
+                break;
+            case "Service":
+                foreach (var service in State.Services.ToList()) State.RemoveService(service.Key);
+                break;
+            case "ReplicationController":
+                foreach (var rc in State.ReplicationControllers.ToList()) State.RemoveReplicationController(rc.Key);
+                break;
+            case "ReplicaSet":
+                foreach (var rs in State.ReplicaSets.ToList()) State.RemoveReplicaSet(rs.Key);
+                break;
+            case "StatefulSet":
+                foreach (var sts in State.StatefulSets.ToList()) State.RemoveStatefulSet(sts.Key);
                 break;
         }
     }

@@ -52,6 +52,28 @@ public sealed class LiveCluster : IAsyncDisposable
             (c, l, ct) => client.StorageV1.ListCSIStorageCapacityForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
             (rv, t, e, ct) => client.StorageV1.WatchListCSIStorageCapacityForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
             w, time, options));
+        // Namespaces (pod affinity's namespaceSelector) and the selectors of Services, ReplicationControllers,
+        // ReplicaSets and StatefulSets (default topology spreading): what InterPodAffinity and PodTopologySpread read.
+        Add(new Informer<V1Namespace, V1NamespaceList>("Namespace",
+            (c, l, ct) => client.CoreV1.ListNamespaceAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1Service, V1ServiceList>("Service",
+            (c, l, ct) => client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1ReplicationController, V1ReplicationControllerList>("ReplicationController",
+            (c, l, ct) => client.CoreV1.ListReplicationControllerForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.CoreV1.WatchListReplicationControllerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1ReplicaSet, V1ReplicaSetList>("ReplicaSet",
+            (c, l, ct) => client.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.AppsV1.WatchListReplicaSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
+        Add(new Informer<V1StatefulSet, V1StatefulSetList>("StatefulSet",
+            (c, l, ct) => client.AppsV1.ListStatefulSetForAllNamespacesAsync(continueParameter: c, limit: l, cancellationToken: ct),
+            (rv, t, e, ct) => client.AppsV1.WatchListStatefulSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+            w, time, options));
         _loops.Add(Cache.RunAsync(_events.Reader, _stop.Token));
         Synced = WhenAppliedAsync(time);
 
