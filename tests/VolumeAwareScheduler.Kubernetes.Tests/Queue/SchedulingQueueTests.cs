@@ -254,6 +254,13 @@ public sealed class SchedulingQueueTests : IDisposable
         { "NodeName", "Node", ClusterEventAction.Add, true },
         { "TaintToleration", "Node", ClusterEventAction.Update, true },
         { "NodeUnschedulable", "Node", ClusterEventAction.Update, true },
+        { "InterPodAffinity", "Pod", ClusterEventAction.Delete, true },
+        { "InterPodAffinity", "Pod", ClusterEventAction.Add, true },
+        { "InterPodAffinity", "Node", ClusterEventAction.Update, true },
+        { "InterPodAffinity", "PersistentVolume", ClusterEventAction.Add, false },
+        { "PodTopologySpread", "Pod", ClusterEventAction.Update, true },
+        { "PodTopologySpread", "Node", ClusterEventAction.Delete, true },
+        { "PodTopologySpread", "StorageClass", ClusterEventAction.Add, false },
     };
 
     [Theory]
