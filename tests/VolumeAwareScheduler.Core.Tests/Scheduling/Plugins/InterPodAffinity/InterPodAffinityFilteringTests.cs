@@ -7,9 +7,6 @@ using static VolumeAwareScheduler.Testing.Make;
 
 namespace VolumeAwareScheduler.Core.Tests.Scheduling.Plugins.InterPodAffinity;
 
-/// <summary>A filtering_test.go row: the incoming pod, the existing pods, the nodes; PreFilter Skip or one Filter status per node.</summary>
-public sealed record AffinityFilterRow(PodInfo Pod, PodInfo[] Pods, NodeInfo[] Nodes, bool WantSkip = false, (StatusCode Code, string Reason)?[]? WantFilter = null);
-
 /// <summary>
 /// Ported from pkg/scheduler/framework/plugins/interpodaffinity/filtering_test.go (the version stored for Kubernetes
 /// v1.37's tree): TestRequiredAffinitySingleNode and TestRequiredAffinityMultipleNodes, with upstream's case names and

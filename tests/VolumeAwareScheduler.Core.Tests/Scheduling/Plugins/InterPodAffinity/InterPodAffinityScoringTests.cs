@@ -5,9 +5,6 @@ using static VolumeAwareScheduler.Testing.Make;
 
 namespace VolumeAwareScheduler.Core.Tests.Scheduling.Plugins.InterPodAffinity;
 
-/// <summary>A scoring_test.go row: the incoming pod, the existing pods, the nodes (all feasible); PreScore Skip or the normalized scores.</summary>
-public sealed record AffinityScoreRow(PodInfo Pod, PodInfo[] Pods, NodeInfo[] Nodes, long[]? Want, InterPodAffinityArgs? Args = null);
-
 /// <summary>
 /// Ported from pkg/scheduler/framework/plugins/interpodaffinity/scoring_test.go: TestPreferredAffinity and
 /// TestPreferredAffinityWithHardPodAffinitySymmetricWeight, upstream's case names and expected scores (a null

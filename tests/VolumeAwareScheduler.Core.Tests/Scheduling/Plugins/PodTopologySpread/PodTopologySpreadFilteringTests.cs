@@ -7,9 +7,6 @@ using static VolumeAwareScheduler.Testing.Make;
 
 namespace VolumeAwareScheduler.Core.Tests.Scheduling.Plugins.PodTopologySpread;
 
-/// <summary>A filtering_test.go row: the incoming pod, the nodes, the existing pods, and the Filter status code of each node.</summary>
-public sealed record SpreadFilterRow(PodInfo Pod, NodeInfo[] Nodes, PodInfo[] Pods, StatusCode[] Want);
-
 /// <summary>
 /// Ported from pkg/scheduler/framework/plugins/podtopologyspread/filtering_test.go (the version stored for Kubernetes
 /// v1.37's tree): TestSingleConstraint and TestMultipleConstraints with upstream's case names and status codes, under

@@ -7,12 +7,6 @@ using static VolumeAwareScheduler.Testing.Make;
 namespace VolumeAwareScheduler.Core.Tests.Scheduling.Plugins.PodTopologySpread;
 
 /// <summary>
-/// A scoring_test.go row: the incoming pod, the existing pods, the candidate nodes, the nodes that failed Filter (in
-/// the cluster but not scored), the Services; the normalized scores of the candidates, or null for PreScore's Skip.
-/// </summary>
-public sealed record SpreadScoreRow(PodInfo Pod, PodInfo[] Pods, NodeInfo[] Nodes, NodeInfo[] Failed, long[]? Want, ServiceInfo[]? Services = null, PodTopologySpreadArgs? Args = null);
-
-/// <summary>
 /// Ported from pkg/scheduler/framework/plugins/podtopologyspread/scoring_test.go (the version stored for Kubernetes
 /// v1.37's tree): TestPodTopologySpreadScore under SystemDefaulting, as upstream runs it, with upstream's case names and
 /// scores; the two rows of TestPreScoreSkip. Upstream's namespace "" is "default".
