@@ -74,6 +74,15 @@ public static class Make
         MaximumVolumeSizeBytes = maximumVolumeSize is null ? null : Quantity.Parse(maximumVolumeSize),
     };
 
+    /// <summary>A pod (anti-)affinity term; a null selector selects no pod; no namespaces and no namespaceSelector mean the pod's own namespace.</summary>
+    public static PodAffinityTerm PodTerm(string topologyKey, LabelSelector? selector, string[]? namespaces = null, LabelSelector? namespaceSelector = null) =>
+        new(selector, [.. namespaces ?? []], namespaceSelector, topologyKey);
+
+    /// <summary>A topology spread constraint; minDomains, nodeAffinityPolicy and nodeTaintsPolicy unset unless given.</summary>
+    public static TopologySpreadConstraint Spread(int maxSkew, string topologyKey, UnsatisfiableConstraintAction whenUnsatisfiable, LabelSelector? selector,
+        int? minDomains = null, NodeInclusionPolicy? nodeAffinityPolicy = null, NodeInclusionPolicy? nodeTaintsPolicy = null, string[]? matchLabelKeys = null) =>
+        new(maxSkew, topologyKey, whenUnsatisfiable, selector, minDomains, nodeAffinityPolicy, nodeTaintsPolicy) { MatchLabelKeys = [.. matchLabelKeys ?? []] };
+
     public static FrozenDictionary<string, string> Labels(params (string Key, string Value)[] labels) =>
         labels.ToFrozenDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
 }
@@ -187,6 +196,22 @@ public sealed class PodBuilder(string ns, string name)
     private readonly List<PodClaimReference> _claims = [];
     private readonly Dictionary<string, string> _nodeSelector = new(StringComparer.Ordinal);
     private readonly List<Toleration> _tolerations = [];
+    private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
+    private readonly List<PodAffinityTerm> _requiredAffinity = [];
+    private readonly List<PodAffinityTerm> _requiredAntiAffinity = [];
+    private readonly List<WeightedPodAffinityTerm> _preferredAffinity = [];
+    private readonly List<WeightedPodAffinityTerm> _preferredAntiAffinity = [];
+    private readonly List<TopologySpreadConstraint> _spread = [];
+
+    public PodBuilder WithLabel(string key, string value) { _labels[key] = value; return this; }
+    public PodBuilder WithLabels(IReadOnlyDictionary<string, string> labels) { foreach (var (k, v) in labels) _labels[k] = v; return this; }
+    public PodBuilder Terminating() { _pod = _pod with { IsDeleting = true }; return this; }
+    public PodBuilder ControlledBy(string apiVersion, string kind, string name) { _pod = _pod with { Controller = new ControllerReference(apiVersion, kind, name) }; return this; }
+    public PodBuilder WithPodAffinity(params PodAffinityTerm[] terms) { _requiredAffinity.AddRange(terms); return this; }
+    public PodBuilder WithPodAntiAffinity(params PodAffinityTerm[] terms) { _requiredAntiAffinity.AddRange(terms); return this; }
+    public PodBuilder WithPreferredPodAffinity(int weight, PodAffinityTerm term) { _preferredAffinity.Add(new WeightedPodAffinityTerm(weight, term)); return this; }
+    public PodBuilder WithPreferredPodAntiAffinity(int weight, PodAffinityTerm term) { _preferredAntiAffinity.Add(new WeightedPodAffinityTerm(weight, term)); return this; }
+    public PodBuilder WithSpreadConstraint(TopologySpreadConstraint constraint) { _spread.Add(constraint); return this; }
 
     public PodBuilder WithUid(string uid) { _pod = _pod with { Uid = uid }; return this; }
 
@@ -223,6 +248,12 @@ public sealed class PodBuilder(string ns, string name)
             Tolerations = [.. _tolerations],
             ScalarRequests = _scalars.Where(s => s.Value != 0).ToFrozenDictionary(StringComparer.Ordinal),
             HostPorts = [.. _ports],
+            Labels = _labels.ToFrozenDictionary(StringComparer.Ordinal),
+            RequiredPodAffinity = [.. _requiredAffinity],
+            RequiredPodAntiAffinity = [.. _requiredAntiAffinity],
+            PreferredPodAffinity = [.. _preferredAffinity],
+            PreferredPodAntiAffinity = [.. _preferredAntiAffinity],
+            TopologySpreadConstraints = [.. _spread],
         };
         return _nonZero is { } nonZero ? pod with { NonZeroRequests = nonZero } : pod;
     }

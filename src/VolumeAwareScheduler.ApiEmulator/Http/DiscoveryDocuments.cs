@@ -85,7 +85,7 @@ internal static class DiscoveryDocuments
             }
 
             // The "all" category of kubectl get all (pkg/registry/*/rest storage ShortNames/Categories).
-            if (kind.Plural is "pods" or "statefulsets" or "services" or "replicasets")
+            if (kind.Plural is "pods" or "statefulsets" or "services" or "replicationcontrollers" or "replicasets")
             {
                 resource["categories"] = new JsonArray("all");
             }

@@ -57,6 +57,8 @@ internal sealed class ResourceRegistry
                 new("status.podIP", "status.podIP"),
                 new("status.nominatedNodeName", "status.nominatedNodeName"),
             ]),
+        Core("replicationcontrollers", "replicationcontroller", "ReplicationController", namespaced: true, ["rc"], ["status"],
+            [new("status.replicas", "status.replicas")]),
         Core("persistentvolumes", "persistentvolume", "PersistentVolume", namespaced: false, ["pv"], ["status"], []),
         Core("persistentvolumeclaims", "persistentvolumeclaim", "PersistentVolumeClaim", namespaced: true, ["pvc"], ["status"], []),
         Core("events", "event", "Event", namespaced: true, ["ev"], [],

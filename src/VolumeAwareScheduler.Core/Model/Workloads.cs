@@ -97,4 +97,17 @@ public sealed record PodInfo
         get => _nonZeroRequests ?? ResourceNames.NonZero(Requests);
         init => _nonZeroRequests = value;
     }
+    public FrozenDictionary<string, string> Labels { get; init; } = FrozenDictionary<string, string>.Empty;
+    /// <summary>The controlling owner (a ReplicaSet, StatefulSet...); null when none.</summary>
+    public ControllerReference? Controller { get; init; }
+    public ImmutableArray<PodAffinityTerm> RequiredPodAffinity { get; init; } = [];
+    public ImmutableArray<WeightedPodAffinityTerm> PreferredPodAffinity { get; init; } = [];
+    public ImmutableArray<PodAffinityTerm> RequiredPodAntiAffinity { get; init; } = [];
+    public ImmutableArray<WeightedPodAffinityTerm> PreferredPodAntiAffinity { get; init; } = [];
+    public ImmutableArray<TopologySpreadConstraint> TopologySpreadConstraints { get; init; } = [];
+
+    /// <summary>Any pod (anti-)affinity term, required or preferred (framework NodeInfo.PodsWithAffinity).</summary>
+    public bool HasPodAffinityTerms =>
+        !RequiredPodAffinity.IsDefaultOrEmpty || !PreferredPodAffinity.IsDefaultOrEmpty
+        || !RequiredPodAntiAffinity.IsDefaultOrEmpty || !PreferredPodAntiAffinity.IsDefaultOrEmpty;
 }

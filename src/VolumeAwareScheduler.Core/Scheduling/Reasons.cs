@@ -80,6 +80,14 @@ public static class Reasons
 
     /// <summary>schedulinggates/scheduling_gates.go: the gate names as Go prints a string slice ("[a b]").</summary>
     public static string WaitingForSchedulingGates(IEnumerable<string> gates) => $"waiting for scheduling gates: [{string.Join(' ', gates)}]";
+    // InterPodAffinity (interpodaffinity/filtering.go, v1.37)
+    public const string PodAffinityRulesNotMatch = "node(s) didn't match pod affinity rules";
+    public const string PodAntiAffinityRulesNotMatch = "node(s) didn't match pod anti-affinity rules";
+    public const string ExistingPodsAntiAffinityRulesNotMatch = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+    // PodTopologySpread (podtopologyspread/plugin.go, v1.37)
+    public const string TopologySpreadConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
+    public const string TopologySpreadNodeLabelNotMatch = TopologySpreadConstraintsNotMatch + " (missing required label)";
 
     /// <summary>schedule_one.go ErrNoNodesAvailable: the cluster has no node at all.</summary>
     public const string NoNodesAvailable = "no nodes available to schedule pods";

@@ -56,6 +56,10 @@ public static class RequeueHints
         ["NodePorts"] = [new(ResourceKind.Pod, ClusterEventAction.Delete), new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update)],
         // schedulinggates/scheduling_gates.go: the pod's own update that removes its gates.
         ["SchedulingGates"] = [new(ResourceKind.Pod, ClusterEventAction.Update)],
+        // interpodaffinity/plugin.go: assigned pods added, relabelled or deleted; nodes added or relabelled (UpdateNodeLabel, UpdateNodeTaint).
+        ["InterPodAffinity"] = [new(ResourceKind.Pod, ClusterEventAction.All), new(ResourceKind.Node, ClusterEventAction.Add | ClusterEventAction.Update)],
+        // podtopologyspread/plugin.go: pods added, relabelled or deleted; nodes added, deleted, relabelled or retainted.
+        ["PodTopologySpread"] = [new(ResourceKind.Pod, ClusterEventAction.All), new(ResourceKind.Node, ClusterEventAction.All)],
     };
 
     /// <summary>True when <paramref name="evt"/> may cure a rejection by any of <paramref name="plugins"/>.</summary>

@@ -4,8 +4,9 @@ using VolumeAwareScheduler.Core.Model;
 namespace VolumeAwareScheduler.Core.State;
 
 /// <summary>
-/// Everything the decisions read: nodes, pods (for their resource use), claims, volumes (through the index),
-/// storage classes and CSI capacity. One writer mutates it between decisions; decisions only read it, and may do
+/// Everything the decisions read: nodes, pods (for their resource use, and per node for inter-pod rules), claims,
+/// volumes (through the index), storage classes, CSI capacity, namespaces (their labels) and the selectors of Services,
+/// ReplicationControllers, ReplicaSets and StatefulSets (default topology spreading). One writer mutates it between decisions; decisions only read it, and may do
 /// so from several threads at once.
 /// </summary>
 public sealed class ClusterState(IVolumeIndex volumes)
@@ -23,6 +24,16 @@ public sealed class ClusterState(IVolumeIndex volumes)
     private readonly Dictionary<(string Class, string Key, string Value), List<CsiStorageCapacityInfo>> _capacitiesByLabel = [];
     private readonly Dictionary<string, List<CsiStorageCapacityInfo>> _capacitiesUnindexed = new(StringComparer.Ordinal);
     private NodeInfo[]? _nodeList;
+    // Pods by the node they are assigned to, and per node how many have (anti-)affinity terms and required
+    // anti-affinity terms (NodeInfo.PodsWithAffinity / PodsWithRequiredAntiAffinity): inter-pod plugins skip the rest.
+    private readonly Dictionary<string, Dictionary<ObjectKey, PodInfo>> _podsByNode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _affinityPodsByNode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _antiAffinityPodsByNode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NamespaceInfo> _namespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, ServiceInfo>> _servicesByNamespace = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, ReplicationControllerInfo> _replicationControllers = [];
+    private readonly Dictionary<ObjectKey, ReplicaSetInfo> _replicaSets = [];
+    private readonly Dictionary<ObjectKey, StatefulSetInfo> _statefulSets = [];
 
     public IVolumeIndex Volumes { get; } = volumes;
 
@@ -79,6 +90,10 @@ public sealed class ClusterState(IVolumeIndex volumes)
             _requestedByNode[pod.NodeName] = RequestedOn(pod.NodeName) + pod.Requests;
             if (!_usageByNode.TryGetValue(pod.NodeName, out var usage)) _usageByNode[pod.NodeName] = usage = new NodeUsage();
             usage.Add(pod);
+            if (!_podsByNode.TryGetValue(pod.NodeName, out var onNode)) _podsByNode[pod.NodeName] = onNode = [];
+            onNode[pod.Key] = pod;
+            if (pod.HasPodAffinityTerms) _affinityPodsByNode[pod.NodeName] = _affinityPodsByNode.GetValueOrDefault(pod.NodeName) + 1;
+            if (!pod.RequiredPodAntiAffinity.IsDefaultOrEmpty) _antiAffinityPodsByNode[pod.NodeName] = _antiAffinityPodsByNode.GetValueOrDefault(pod.NodeName) + 1;
         }
     }
 
@@ -89,9 +104,80 @@ public sealed class ClusterState(IVolumeIndex volumes)
         {
             _requestedByNode[old.NodeName] = RequestedOn(old.NodeName) - old.Requests;
             if (_usageByNode.TryGetValue(old.NodeName, out var usage)) usage.Remove(old);
+            if (_podsByNode.TryGetValue(old.NodeName, out var onNode) && onNode.Remove(old.Key) && onNode.Count == 0) _podsByNode.Remove(old.NodeName);
+            if (old.HasPodAffinityTerms) Decrement(_affinityPodsByNode, old.NodeName);
+            if (!old.RequiredPodAntiAffinity.IsDefaultOrEmpty) Decrement(_antiAffinityPodsByNode, old.NodeName);
         }
         return true;
     }
+
+    private static void Decrement(Dictionary<string, int> counts, string node)
+    {
+        var left = counts.GetValueOrDefault(node) - 1;
+        if (left > 0) counts[node] = left;
+        else counts.Remove(node);
+    }
+
+    /// <summary>The pods assigned to the node (NodeInfo.Pods).</summary>
+    public IReadOnlyCollection<PodInfo> PodsOn(string nodeName) =>
+        _podsByNode.TryGetValue(nodeName, out var pods) ? pods.Values : [];
+
+    /// <summary>Whether a pod with any (anti-)affinity term is assigned to the node (HavePodsWithAffinityList).</summary>
+    public bool HasPodsWithAffinity(string nodeName) => _affinityPodsByNode.ContainsKey(nodeName);
+
+    /// <summary>Whether a pod with required anti-affinity is assigned to the node (HavePodsWithRequiredAntiAffinityList).</summary>
+    public bool HasPodsWithRequiredAntiAffinity(string nodeName) => _antiAffinityPodsByNode.ContainsKey(nodeName);
+
+    public IEnumerable<NamespaceInfo> Namespaces => _namespaces.Values;
+
+    public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
+
+    public void UpsertNamespace(NamespaceInfo ns) => _namespaces[ns.Name] = ns;
+
+    public bool RemoveNamespace(string name) => _namespaces.Remove(name);
+
+    /// <summary>The Services of a namespace.</summary>
+    public IEnumerable<ServiceInfo> ServicesIn(string ns) =>
+        _servicesByNamespace.TryGetValue(ns, out var services) ? services.Values : [];
+
+    public IEnumerable<ServiceInfo> Services => _servicesByNamespace.Values.SelectMany(s => s.Values);
+
+    public void UpsertService(ServiceInfo service)
+    {
+        if (!_servicesByNamespace.TryGetValue(service.Key.Namespace, out var services)) _servicesByNamespace[service.Key.Namespace] = services = new(StringComparer.Ordinal);
+        services[service.Key.Name] = service;
+    }
+
+    public bool RemoveService(ObjectKey key)
+    {
+        if (!_servicesByNamespace.TryGetValue(key.Namespace, out var services) || !services.Remove(key.Name)) return false;
+        if (services.Count == 0) _servicesByNamespace.Remove(key.Namespace);
+        return true;
+    }
+
+    public IEnumerable<ReplicationControllerInfo> ReplicationControllers => _replicationControllers.Values;
+
+    public ReplicationControllerInfo? GetReplicationController(ObjectKey key) => _replicationControllers.GetValueOrDefault(key);
+
+    public void UpsertReplicationController(ReplicationControllerInfo controller) => _replicationControllers[controller.Key] = controller;
+
+    public bool RemoveReplicationController(ObjectKey key) => _replicationControllers.Remove(key);
+
+    public IEnumerable<ReplicaSetInfo> ReplicaSets => _replicaSets.Values;
+
+    public ReplicaSetInfo? GetReplicaSet(ObjectKey key) => _replicaSets.GetValueOrDefault(key);
+
+    public void UpsertReplicaSet(ReplicaSetInfo replicaSet) => _replicaSets[replicaSet.Key] = replicaSet;
+
+    public bool RemoveReplicaSet(ObjectKey key) => _replicaSets.Remove(key);
+
+    public IEnumerable<StatefulSetInfo> StatefulSets => _statefulSets.Values;
+
+    public StatefulSetInfo? GetStatefulSet(ObjectKey key) => _statefulSets.GetValueOrDefault(key);
+
+    public void UpsertStatefulSet(StatefulSetInfo statefulSet) => _statefulSets[statefulSet.Key] = statefulSet;
+
+    public bool RemoveStatefulSet(ObjectKey key) => _statefulSets.Remove(key);
 
     public void UpsertClaim(ClaimInfo claim) => _claims[claim.Key] = claim;
 

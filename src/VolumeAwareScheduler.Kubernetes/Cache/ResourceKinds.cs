@@ -97,8 +97,70 @@ public static class ResourceKinds
         StateKeys = s => s.Capacities.Select(c => c.Key),
     };
 
+    /// <summary>Namespaces and their labels: pod affinity's namespaceSelector.</summary>
+    public static readonly KindRegistration Namespace = new KindRegistration<V1Namespace, V1NamespaceList, NamespaceInfo>
+    {
+        Of = ResourceKind.Namespace,
+        List = c => (token, limit, ct) => c.CoreV1.ListNamespaceAsync(continueParameter: token, limit: limit, cancellationToken: ct),
+        Watch = c => (rv, t, e, ct) => c.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        ToInfo = Converter.ToNamespace,
+        UpsertInfo = (s, n) => s.UpsertNamespace(n),
+        RemoveKey = (s, k) => s.RemoveNamespace(k.Name),
+        StateKeys = s => s.Namespaces.Select(n => ObjectKey.Cluster(n.Name)),
+    };
+
+    // The selectors of Services, ReplicationControllers, ReplicaSets and StatefulSets: default topology spreading.
+    public static readonly KindRegistration Service = new KindRegistration<V1Service, V1ServiceList, ServiceInfo>
+    {
+        Of = ResourceKind.Service,
+        Namespaced = true,
+        List = c => (token, limit, ct) => c.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: token, limit: limit, cancellationToken: ct),
+        Watch = c => (rv, t, e, ct) => c.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        ToInfo = service => Converter.ToService(service),
+        UpsertInfo = (s, v) => s.UpsertService(v),
+        RemoveKey = (s, k) => s.RemoveService(k),
+        StateKeys = s => s.Services.Select(v => v.Key),
+    };
+
+    public static readonly KindRegistration ReplicationController = new KindRegistration<V1ReplicationController, V1ReplicationControllerList, ReplicationControllerInfo>
+    {
+        Of = ResourceKind.ReplicationController,
+        Namespaced = true,
+        List = c => (token, limit, ct) => c.CoreV1.ListReplicationControllerForAllNamespacesAsync(continueParameter: token, limit: limit, cancellationToken: ct),
+        Watch = c => (rv, t, e, ct) => c.CoreV1.WatchListReplicationControllerForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        ToInfo = controller => Converter.ToReplicationController(controller),
+        UpsertInfo = (s, v) => s.UpsertReplicationController(v),
+        RemoveKey = (s, k) => s.RemoveReplicationController(k),
+        StateKeys = s => s.ReplicationControllers.Select(v => v.Key),
+    };
+
+    public static readonly KindRegistration ReplicaSet = new KindRegistration<V1ReplicaSet, V1ReplicaSetList, ReplicaSetInfo>
+    {
+        Of = ResourceKind.ReplicaSet,
+        Namespaced = true,
+        List = c => (token, limit, ct) => c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: token, limit: limit, cancellationToken: ct),
+        Watch = c => (rv, t, e, ct) => c.AppsV1.WatchListReplicaSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        ToInfo = replicaSet => Converter.ToReplicaSet(replicaSet),
+        UpsertInfo = (s, v) => s.UpsertReplicaSet(v),
+        RemoveKey = (s, k) => s.RemoveReplicaSet(k),
+        StateKeys = s => s.ReplicaSets.Select(v => v.Key),
+    };
+
+    public static readonly KindRegistration StatefulSet = new KindRegistration<V1StatefulSet, V1StatefulSetList, StatefulSetInfo>
+    {
+        Of = ResourceKind.StatefulSet,
+        Namespaced = true,
+        List = c => (token, limit, ct) => c.AppsV1.ListStatefulSetForAllNamespacesAsync(continueParameter: token, limit: limit, cancellationToken: ct),
+        Watch = c => (rv, t, e, ct) => c.AppsV1.WatchListStatefulSetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        ToInfo = statefulSet => Converter.ToStatefulSet(statefulSet),
+        UpsertInfo = (s, v) => s.UpsertStatefulSet(v),
+        RemoveKey = (s, k) => s.RemoveStatefulSet(k),
+        StateKeys = s => s.StatefulSets.Select(v => v.Key),
+    };
+
     /// <summary>Every registered kind, in the order the informers start.</summary>
-    public static readonly IReadOnlyList<KindRegistration> All = [Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, CSIDriver, CSIStorageCapacity];
+    public static readonly IReadOnlyList<KindRegistration> All =
+        [Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, CSIDriver, CSIStorageCapacity, Namespace, Service, ReplicationController, ReplicaSet, StatefulSet];
 
     public static readonly FrozenDictionary<ResourceKind, KindRegistration> ByKind = All.ToFrozenDictionary(k => k.Kind);
 

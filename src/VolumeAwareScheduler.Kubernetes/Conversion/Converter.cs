@@ -165,6 +165,11 @@ public static class Converter
         var spec = pod.Spec ?? throw new ConversionException("spec is required");
         var affinity = spec.Affinity?.NodeAffinity;
         var requests = PodResourceRequests.Of(spec);
+        var labels = Labels(pod.Metadata?.Labels);
+        var podAffinity = spec.Affinity?.PodAffinity;
+        var podAntiAffinity = spec.Affinity?.PodAntiAffinity;
+        const string affinityPath = "spec.affinity.podAffinity.";
+        const string antiAffinityPath = "spec.affinity.podAntiAffinity.";
         return new PodInfo
         {
             Key = new ObjectKey(NamespaceOf(pod.Metadata, defaultNamespace), name),
@@ -196,6 +201,19 @@ public static class Converter
             SchedulingGates = [.. (spec.SchedulingGates ?? []).Select(g => g.Name ?? "")],
             HostPorts = HostPortsOf(spec),
             Images = [.. (spec.InitContainers ?? []).Concat(spec.Containers ?? []).Select(c => c.Image ?? "")],
+            Labels = labels,
+            Controller = pod.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true) is { } owner
+                ? new ControllerReference(owner.ApiVersion ?? "", owner.Kind ?? "", owner.Name ?? "")
+                : null,
+            RequiredPodAffinity = [.. (podAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? []).Select((t, i) =>
+                ToPodAffinityTerm(t, labels, $"{affinityPath}requiredDuringSchedulingIgnoredDuringExecution[{i}]"))],
+            PreferredPodAffinity = [.. (podAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? []).Select((t, i) =>
+                new WeightedPodAffinityTerm(t.Weight, ToPodAffinityTerm(t.PodAffinityTerm, labels, $"{affinityPath}preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm")))],
+            RequiredPodAntiAffinity = [.. (podAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution ?? []).Select((t, i) =>
+                ToPodAffinityTerm(t, labels, $"{antiAffinityPath}requiredDuringSchedulingIgnoredDuringExecution[{i}]"))],
+            PreferredPodAntiAffinity = [.. (podAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? []).Select((t, i) =>
+                new WeightedPodAffinityTerm(t.Weight, ToPodAffinityTerm(t.PodAffinityTerm, labels, $"{antiAffinityPath}preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm")))],
+            TopologySpreadConstraints = [.. (spec.TopologySpreadConstraints ?? []).Select((c, i) => ToSpreadConstraint(c, $"spec.topologySpreadConstraints[{i}]"))],
         };
     }
 
@@ -210,6 +228,69 @@ public static class Converter
             .Where(p => p.HostPort is > 0)
             .Select(p => HostPort.Of(p.HostIP, p.Protocol, p.HostPort!.Value)),
     ];
+    /// A v1.PodAffinityTerm, with matchLabelKeys and mismatchLabelKeys merged into the selector as the API server does at
+    /// creation (a pod read from the API already has them merged; merging again selects the same pods).
+    /// </summary>
+    public static PodAffinityTerm ToPodAffinityTerm(V1PodAffinityTerm? term, IReadOnlyDictionary<string, string> podLabels, string path)
+    {
+        if (term is null) throw new ConversionException($"{path} is required");
+        if (string.IsNullOrEmpty(term.TopologyKey)) throw new ConversionException($"{path}.topologyKey: Required value: can not be empty");
+        return new PodAffinityTerm(
+            term.LabelSelector is { } selector ? ToLabelSelector(selector, path + ".labelSelector") : null,
+            [.. term.Namespaces ?? []],
+            term.NamespaceSelector is { } namespaceSelector ? ToLabelSelector(namespaceSelector, path + ".namespaceSelector") : null,
+            term.TopologyKey).WithLabelKeys(podLabels, [.. term.MatchLabelKeys ?? []], [.. term.MismatchLabelKeys ?? []]);
+    }
+
+    public static TopologySpreadConstraint ToSpreadConstraint(V1TopologySpreadConstraint constraint, string path)
+    {
+        if (constraint.MaxSkew <= 0) throw new ConversionException($"{path}.maxSkew: Invalid value: {constraint.MaxSkew}: must be greater than zero");
+        if (string.IsNullOrEmpty(constraint.TopologyKey)) throw new ConversionException($"{path}.topologyKey: Required value: can not be empty");
+        if (constraint.MinDomains is <= 0) throw new ConversionException($"{path}.minDomains: Invalid value: {constraint.MinDomains}: must be greater than zero");
+        return new TopologySpreadConstraint(
+            constraint.MaxSkew,
+            constraint.TopologyKey,
+            constraint.WhenUnsatisfiable switch
+            {
+                "DoNotSchedule" => UnsatisfiableConstraintAction.DoNotSchedule,
+                "ScheduleAnyway" => UnsatisfiableConstraintAction.ScheduleAnyway,
+                var other => throw new ConversionException($"{path}.whenUnsatisfiable \"{other}\" is not DoNotSchedule or ScheduleAnyway"),
+            },
+            constraint.LabelSelector is { } selector ? ToLabelSelector(selector, path + ".labelSelector") : null,
+            constraint.MinDomains,
+            InclusionPolicy(constraint.NodeAffinityPolicy, path + ".nodeAffinityPolicy"),
+            InclusionPolicy(constraint.NodeTaintsPolicy, path + ".nodeTaintsPolicy"))
+        {
+            MatchLabelKeys = [.. constraint.MatchLabelKeys ?? []],
+        };
+    }
+
+    private static NodeInclusionPolicy? InclusionPolicy(string? policy, string path) => policy switch
+    {
+        null or "" => null,
+        "Honor" => NodeInclusionPolicy.Honor,
+        "Ignore" => NodeInclusionPolicy.Ignore,
+        _ => throw new ConversionException($"{path} \"{policy}\" is not Honor or Ignore"),
+    };
+
+    public static NamespaceInfo ToNamespace(V1Namespace ns) => new(RequireName(ns.Metadata, "Namespace"), Labels(ns.Metadata?.Labels));
+
+    /// <summary>A Service's spec.selector: null when the Service has none (it selects no pod).</summary>
+    public static ServiceInfo ToService(V1Service service, string defaultNamespace = "default") =>
+        new(new ObjectKey(NamespaceOf(service.Metadata, defaultNamespace), RequireName(service.Metadata, "Service")),
+            service.Spec?.Selector is { } selector ? selector.ToFrozenDictionary(StringComparer.Ordinal) : null);
+
+    public static ReplicationControllerInfo ToReplicationController(V1ReplicationController controller, string defaultNamespace = "default") =>
+        new(new ObjectKey(NamespaceOf(controller.Metadata, defaultNamespace), RequireName(controller.Metadata, "ReplicationController")),
+            controller.Spec?.Selector is { } selector ? selector.ToFrozenDictionary(StringComparer.Ordinal) : null);
+
+    public static ReplicaSetInfo ToReplicaSet(V1ReplicaSet replicaSet, string defaultNamespace = "default") =>
+        new(new ObjectKey(NamespaceOf(replicaSet.Metadata, defaultNamespace), RequireName(replicaSet.Metadata, "ReplicaSet")),
+            replicaSet.Spec?.Selector is { } selector ? ToLabelSelector(selector, "spec.selector") : null);
+
+    public static StatefulSetInfo ToStatefulSet(V1StatefulSet statefulSet, string defaultNamespace = "default") =>
+        new(new ObjectKey(NamespaceOf(statefulSet.Metadata, defaultNamespace), RequireName(statefulSet.Metadata, "StatefulSet")),
+            statefulSet.Spec?.Selector is { } selector ? ToLabelSelector(selector, "spec.selector") : null);
 
     /// <summary>A pod volume's claim: persistentVolumeClaim, or a generic ephemeral volume's "&lt;pod&gt;-&lt;volume&gt;" (ephemeral.VolumeClaimName).</summary>
     public static PodClaimReference? ClaimReferenceOf(string podName, V1Volume volume)

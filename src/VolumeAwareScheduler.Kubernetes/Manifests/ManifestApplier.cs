@@ -24,6 +24,9 @@ public static class ManifestApplier
             case V1CSINode csiNode: await client.StorageV1.CreateCSINodeAsync(csiNode, cancellationToken: cancellationToken).ConfigureAwait(false); break;
             case V1CSIStorageCapacity capacity: await client.StorageV1.CreateNamespacedCSIStorageCapacityAsync(capacity, Ns(capacity), cancellationToken: cancellationToken).ConfigureAwait(false); break;
             case V1StatefulSet sts: await client.AppsV1.CreateNamespacedStatefulSetAsync(sts, Ns(sts), cancellationToken: cancellationToken).ConfigureAwait(false); break;
+            case V1Service service: await client.CoreV1.CreateNamespacedServiceAsync(service, Ns(service), cancellationToken: cancellationToken).ConfigureAwait(false); break;
+            case V1ReplicationController rc: await client.CoreV1.CreateNamespacedReplicationControllerAsync(rc, Ns(rc), cancellationToken: cancellationToken).ConfigureAwait(false); break;
+            case V1ReplicaSet rs: await client.AppsV1.CreateNamespacedReplicaSetAsync(rs, Ns(rs), cancellationToken: cancellationToken).ConfigureAwait(false); break;
             default: throw new ManifestException($"{manifest.Describe()}: {manifest.Kind} cannot be created.");
         }
     }

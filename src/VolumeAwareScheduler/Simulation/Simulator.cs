@@ -86,7 +86,7 @@ public sealed class Simulator
     }
 
     /// <summary>
-    /// Objects of the dump that the simulation does not use (Namespaces, CSINodes, and kinds the reader does not type),
+    /// Objects of the dump that the simulation does not use (CSINodes, and kinds the reader does not type),
     /// in file order, for <see cref="IgnoredObjects"/>; filled by <see cref="LoadCluster"/> and <see cref="LoadPending"/>.
     /// </summary>
     public IReadOnlyList<ManifestObject> Ignored => _ignored;
@@ -150,7 +150,15 @@ public sealed class Simulator
                     case V1CSIDriver driver: _state.UpsertCsiDriver(Converter.ToCsiDriver(driver)); break;
                     case V1CSIStorageCapacity capacity: _state.UpsertCapacity(Converter.ToCapacity(capacity)); break;
                     case V1PersistentVolumeClaim claim: claims.Add((obj, claim)); break;
-                    case V1Pod or V1StatefulSet: ordered.Add(obj); break;
+                    case V1Namespace ns: _state.UpsertNamespace(Converter.ToNamespace(ns)); break;
+                    case V1Service service: _state.UpsertService(Converter.ToService(service)); break;
+                    case V1ReplicationController rc: _state.UpsertReplicationController(Converter.ToReplicationController(rc)); break;
+                    case V1ReplicaSet rs: _state.UpsertReplicaSet(Converter.ToReplicaSet(rs)); break;
+                    case V1StatefulSet sts:
+                        _state.UpsertStatefulSet(Converter.ToStatefulSet(sts));
+                        ordered.Add(obj);
+                        break;
+                    case V1Pod: ordered.Add(obj); break;
                     default: _ignored.Add(obj); break;
                 }
             }

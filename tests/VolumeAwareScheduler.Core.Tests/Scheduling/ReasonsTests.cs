@@ -36,6 +36,13 @@ public class ReasonsTests
         [nameof(Reasons.InsufficientEphemeralStorage)] = "Insufficient ephemeral-storage",
         // nodeports/node_ports.go ErrReason.
         [nameof(Reasons.NodePortsConflict)] = "node(s) didn't have free ports for the requested pod ports",
+        // interpodaffinity/filtering.go.
+        [nameof(Reasons.PodAffinityRulesNotMatch)] = "node(s) didn't match pod affinity rules",
+        [nameof(Reasons.PodAntiAffinityRulesNotMatch)] = "node(s) didn't match pod anti-affinity rules",
+        [nameof(Reasons.ExistingPodsAntiAffinityRulesNotMatch)] = "node(s) didn't satisfy existing pods anti-affinity rules",
+        // podtopologyspread/plugin.go.
+        [nameof(Reasons.TopologySpreadConstraintsNotMatch)] = "node(s) didn't match pod topology spread constraints",
+        [nameof(Reasons.TopologySpreadNodeLabelNotMatch)] = "node(s) didn't match pod topology spread constraints (missing required label)",
         // volumezone/volume_zone.go ErrReasonConflict.
         [nameof(Reasons.VolumeZoneConflict)] = "node(s) had no available volume zone",
     };

@@ -31,6 +31,20 @@ public sealed class RelistTests : IAsyncLifetime
         [ResourceKind.CSIStorageCapacity] = ((c, n) => c.StorageV1.CreateNamespacedCSIStorageCapacityAsync(
                 new V1CSIStorageCapacity { Metadata = new V1ObjectMeta { Name = n, NamespaceProperty = "default" }, StorageClassName = "local", Capacity = new ResourceQuantity("10Gi") }, "default"),
             (c, n) => c.StorageV1.DeleteNamespacedCSIStorageCapacityAsync(n, "default")),
+        [ResourceKind.Namespace] = ((c, n) => c.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = n } }),
+            (c, n) => c.CoreV1.DeleteNamespaceAsync(n)),
+        [ResourceKind.Service] = ((c, n) => c.CoreV1.CreateNamespacedServiceAsync(
+                new V1Service { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1ServiceSpec { Selector = new Dictionary<string, string> { ["app"] = n }, Ports = [new V1ServicePort { Port = 80 }] } }, "default"),
+            (c, n) => c.CoreV1.DeleteNamespacedServiceAsync(n, "default")),
+        [ResourceKind.ReplicationController] = ((c, n) => c.CoreV1.CreateNamespacedReplicationControllerAsync(
+                new V1ReplicationController { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1ReplicationControllerSpec { Selector = new Dictionary<string, string> { ["app"] = n } } }, "default"),
+            (c, n) => c.CoreV1.DeleteNamespacedReplicationControllerAsync(n, "default")),
+        [ResourceKind.ReplicaSet] = ((c, n) => c.AppsV1.CreateNamespacedReplicaSetAsync(
+                new V1ReplicaSet { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1ReplicaSetSpec { Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = n } } } }, "default"),
+            (c, n) => c.AppsV1.DeleteNamespacedReplicaSetAsync(n, "default")),
+        [ResourceKind.StatefulSet] = ((c, n) => c.AppsV1.CreateNamespacedStatefulSetAsync(
+                new V1StatefulSet { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1StatefulSetSpec { Replicas = 0, Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = n } } } }, "default"),
+            (c, n) => c.AppsV1.DeleteNamespacedStatefulSetAsync(n, "default")),
     };
 
     public async Task InitializeAsync()
@@ -74,7 +88,9 @@ public sealed class RelistTests : IAsyncLifetime
         Assert.NotNull(cluster.Cache.GetPodObject(new ObjectKey("default", "stays")));
     }
 
-    private static HashSet<string> Names(KindRegistration kind, Core.State.ClusterState state) => [.. kind.Keys(state).Select(k => k.Name)];
+    /// <summary>The names this test created (the emulator starts with namespaces of its own).</summary>
+    private static HashSet<string> Names(KindRegistration kind, Core.State.ClusterState state) =>
+        [.. kind.Keys(state).Select(k => k.Name).Where(n => n is "stays" or "goes")];
 
     private static string Describe(LiveCluster cluster) =>
         cluster.Cache.Read(s => string.Join("; ", ResourceKinds.All.Select(k => $"{k.Kind}: {string.Join(",", Names(k, s).Order())}")));

@@ -441,6 +441,13 @@ public sealed class SchedulingQueueTests : IDisposable
         { "NodeName", ResourceKind.Node, ClusterEventAction.Add, true },
         { "TaintToleration", ResourceKind.Node, ClusterEventAction.Update, true },
         { "NodeUnschedulable", ResourceKind.Node, ClusterEventAction.Update, true },
+        { "InterPodAffinity", ResourceKind.Pod, ClusterEventAction.Delete, true },
+        { "InterPodAffinity", ResourceKind.Pod, ClusterEventAction.Add, true },
+        { "InterPodAffinity", ResourceKind.Node, ClusterEventAction.Update, true },
+        { "InterPodAffinity", ResourceKind.PersistentVolume, ClusterEventAction.Add, false },
+        { "PodTopologySpread", ResourceKind.Pod, ClusterEventAction.Update, true },
+        { "PodTopologySpread", ResourceKind.Node, ClusterEventAction.Delete, true },
+        { "PodTopologySpread", ResourceKind.StorageClass, ClusterEventAction.Add, false },
     };
 
     [Theory]

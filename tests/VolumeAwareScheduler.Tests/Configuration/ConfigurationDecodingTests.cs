@@ -112,7 +112,7 @@ public sealed class ConfigurationDecodingTests
         var plugins = PluginSets.Of(configuration.BuildProfiles().Single());
         // Score: the score list first (weight 0 is 1), then the default plugins not named there, with their weights.
         Assert.Equal(
-            [new("VolumeBinding", 5), new("NodeResourcesFit", 1), new("TaintToleration", 3), new("NodeAffinity", 2), new("NodeResourcesBalancedAllocation", 1), new("ImageLocality", 1)],
+            [new("VolumeBinding", 5), new("NodeResourcesFit", 1), new("TaintToleration", 3), new("NodeAffinity", 2), new("PodTopologySpread", 2), new("InterPodAffinity", 2), new("NodeResourcesBalancedAllocation", 1), new("ImageLocality", 1)],
             plugins[ExtensionPoint.Score].Enabled);
         Assert.DoesNotContain(plugins[ExtensionPoint.Filter].Enabled, p => p.Name == "TaintToleration");
         Assert.Contains(plugins[ExtensionPoint.PreScore].Enabled, p => p.Name == "TaintToleration");
@@ -252,7 +252,7 @@ public sealed class ConfigurationDecodingTests
         // The second weighs volumes and spreading, scores every feasible node, and uses upstream's shape.
         Assert.Equal(100, profiles[1].PercentageOfNodesToScore);
         Assert.Equal(
-            [new("VolumeBinding", 5), new("NodeResourcesFit", 2), new("TaintToleration", 3), new("NodeAffinity", 2), new("NodeResourcesBalancedAllocation", 1), new("ImageLocality", 1)],
+            [new("VolumeBinding", 5), new("NodeResourcesFit", 2), new("TaintToleration", 3), new("NodeAffinity", 2), new("PodTopologySpread", 2), new("InterPodAffinity", 2), new("NodeResourcesBalancedAllocation", 1), new("ImageLocality", 1)],
             PluginSets.Of(profiles[1])[ExtensionPoint.Score].Enabled);
         Assert.Equal(VolumeBindingArgs.UpstreamShape, configuration.VolumeBindingArgs(1).Shape);
 

@@ -15,12 +15,15 @@ public static class Profiles
 
     /// <summary>The default profile of <c>run</c> and <c>simulate</c>.</summary>
     public static Profile Default(string schedulerName = DefaultSchedulerName, VolumeBindingArgs? volumeBinding = null, int percentageOfNodesToScore = 0,
-        NodeResourcesFitArgs? nodeResourcesFit = null, NodeResourcesBalancedAllocationArgs? balancedAllocation = null)
+        NodeResourcesFitArgs? nodeResourcesFit = null, NodeResourcesBalancedAllocationArgs? balancedAllocation = null,
+        PodTopologySpreadArgs? podTopologySpread = null, InterPodAffinityArgs? interPodAffinity = null)
     {
         var config = ProfileConfig.Default(InTreeRegistry.Plugins, schedulerName) with { PercentageOfNodesToScore = percentageOfNodesToScore };
         if (volumeBinding is not null) config = config.WithArgs(VolumeBinding.PluginName, volumeBinding);
         if (nodeResourcesFit is not null) config = config.WithArgs(NodeResourcesFit.PluginName, nodeResourcesFit);
         if (balancedAllocation is not null) config = config.WithArgs(NodeResourcesBalancedAllocation.PluginName, balancedAllocation);
+        if (podTopologySpread is not null) config = config.WithArgs(PodTopologySpread.PluginName, podTopologySpread);
+        if (interPodAffinity is not null) config = config.WithArgs(InterPodAffinity.PluginName, interPodAffinity);
         return InTreeRegistry.Plugins.Build(config);
     }
 

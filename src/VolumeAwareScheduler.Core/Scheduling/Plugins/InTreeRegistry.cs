@@ -21,6 +21,8 @@ public static class InTreeRegistry
         .Add(VolumeRestrictions.PluginName, () => new VolumeRestrictions())
         .Add(VolumeBinding.PluginName, VolumeBindingArgs.Decode, args => new VolumeBinding(args))
         .Add(VolumeZone.PluginName, () => new VolumeZone())
+        .Add(PodTopologySpread.PluginName, PodTopologySpreadArgs.Decode, args => new PodTopologySpread(args))
+        .Add(InterPodAffinity.PluginName, InterPodAffinityArgs.Decode, args => new InterPodAffinity(args))
         .Add(NodeResourcesBalancedAllocation.PluginName, NodeResourcesBalancedAllocationArgs.Decode, args => new NodeResourcesBalancedAllocation(args))
         .Add(ImageLocality.PluginName, () => new ImageLocality());
 }

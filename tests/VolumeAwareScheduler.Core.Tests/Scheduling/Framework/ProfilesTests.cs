@@ -16,13 +16,14 @@ public class ProfilesTests
             Sets(
                 (ExtensionPoint.PreEnqueue, Enabled(P("SchedulingGates"))),
                 (ExtensionPoint.QueueSort, Enabled(P("PrioritySort"))),
-                (ExtensionPoint.PreFilter, Enabled(P("NodeAffinity"), P("NodePorts"), P("VolumeRestrictions"), P("VolumeBinding"), P("VolumeZone"))),
+                (ExtensionPoint.PreFilter, Enabled(P("NodeAffinity"), P("NodePorts"), P("VolumeRestrictions"), P("VolumeBinding"), P("VolumeZone"),
+                    P("PodTopologySpread"), P("InterPodAffinity"))),
                 (ExtensionPoint.Filter, Enabled(P("NodeUnschedulable"), P("NodeName"), P("TaintToleration"), P("NodeAffinity"), P("NodePorts"), P("NodeResourcesFit"),
-                    P("VolumeRestrictions"), P("VolumeBinding"), P("VolumeZone"))),
+                    P("VolumeRestrictions"), P("VolumeBinding"), P("VolumeZone"), P("PodTopologySpread"), P("InterPodAffinity"))),
                 (ExtensionPoint.PreScore, Enabled(P("TaintToleration"), P("NodeAffinity"), P("NodeResourcesFit"), P("VolumeBinding"),
-                    P("NodeResourcesBalancedAllocation"), P("ImageLocality"))),
+                    P("PodTopologySpread"), P("InterPodAffinity"), P("NodeResourcesBalancedAllocation"), P("ImageLocality"))),
                 (ExtensionPoint.Score, Enabled(P("TaintToleration", 3), P("NodeAffinity", 2), P("NodeResourcesFit", 1), P("VolumeBinding", 1),
-                    P("NodeResourcesBalancedAllocation", 1), P("ImageLocality", 1))),
+                    P("PodTopologySpread", 2), P("InterPodAffinity", 2), P("NodeResourcesBalancedAllocation", 1), P("ImageLocality", 1))),
                 (ExtensionPoint.Reserve, Enabled(P("VolumeBinding")))),
             PluginSets.Of(profile));
         Assert.Equal(new VolumeBindingArgs(), profile.Get<VolumeBinding>(VolumeBinding.PluginName)!.Args);

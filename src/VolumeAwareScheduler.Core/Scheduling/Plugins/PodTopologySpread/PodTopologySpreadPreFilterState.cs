@@ -1,0 +1,18 @@
+namespace VolumeAwareScheduler.Core.Scheduling.Plugins;
+
+/// <summary>
+/// PodTopologySpread's PreFilter result (filtering.go preFilterState): per hard constraint, the matching pods of each
+/// eligible domain and the smallest of them (int.MaxValue when no domain is eligible).
+/// </summary>
+internal sealed class PodTopologySpreadPreFilterState(IReadOnlyList<SpreadConstraint> constraints, Dictionary<string, int>[] matchNum, int[] minMatchNum)
+{
+    public IReadOnlyList<SpreadConstraint> Constraints { get; } = constraints;
+
+    public Dictionary<string, int>[] TpValueToMatchNum { get; } = matchNum;
+
+    public int[] MinMatchNum { get; } = minMatchNum;
+
+    /// <summary>minMatchNum: the global minimum, or 0 while there are fewer eligible domains than minDomains.</summary>
+    public int MinMatchNumOf(int constraint) =>
+        TpValueToMatchNum[constraint].Count < Constraints[constraint].MinDomains ? 0 : MinMatchNum[constraint];
+}
