@@ -93,7 +93,7 @@ public sealed class SchedulingFramework(Profile profile)
         result.NarrowedBy = narrowedBy;
         if (preFilter.Code == StatusCode.Error)
         {
-            result.Error = preFilter.Message;
+            result.Error = $"running PreFilter plugin \"{preFilter.Plugin}\": {preFilter.Message}";
             return result;
         }
         var outcomes = new NodeOutcome?[nodes.Count];
@@ -162,14 +162,12 @@ public sealed class SchedulingFramework(Profile profile)
         narrowed = null;
         narrowedBy = [];
         var merged = PreFilterResult.AllNodes;
-        var skipped = 0;
         foreach (var plugin in Profile.PreFilter)
         {
             var status = plugin.PreFilter(cycle, pod, out var result);
             if (status.IsSkip)
             {
                 cycle.SkipFilter(plugin.Name);
-                skipped++;
                 continue;
             }
             if (!status.IsSuccess) return status.WithPlugin(plugin.Name);
