@@ -60,7 +60,7 @@ public sealed class KubectlWalkthroughTests
         {
             var line = await Task.WhenAny(stdout.Match, demo).WaitAsync(deadline.Token);
             Assert.True(line == stdout.Match, $"demo ended before printing the kubectl line\n{stdout}\n{stderr}");
-            var port = int.Parse(stdout.Match.Result.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var port = int.Parse((await stdout.Match).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
             foreach (var command in ReadmeWalkthrough.Commands(File.ReadAllText(Path.Combine(baseDir, "README.md")), port))
             {
