@@ -48,6 +48,7 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
     /// <param name="parallel">Spread the nodes over the cores (above a few hundred); false when other requests keep them busy.</param>
     public FilterDecision Filter(ClusterState state, PodInfo pod, IReadOnlyList<string> nodeNames, bool parallel = true)
     {
+        if (NothingToFilter(state, pod)) return new FilterDecision(true, [], 0, pooled: false);
         var count = nodeNames.Count;
         var (known, positions) = Resolve(state, nodeNames);
         try
@@ -85,6 +86,11 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
     public List<HostPriority> Prioritize(ClusterState state, PodInfo pod, IReadOnlyList<string> nodeNames, bool parallel = true)
     {
         var scores = new List<HostPriority>(nodeNames.Count);
+        if (NothingToFilter(state, pod))
+        {
+            foreach (var name in nodeNames) scores.Add(new HostPriority { Host = name, Score = 0 });
+            return scores;
+        }
         var (known, positions) = Resolve(state, nodeNames);
         try
         {
@@ -119,6 +125,12 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
         var verdict = FilterNode(state, pod, nodeName);
         return verdict.Status.IsSuccess ? (verdict.Volumes ?? PodVolumes.Empty, null) : (null, verdict.Status.Message);
     }
+
+    /// <summary>
+    /// The profile's PreFilter over no node: when it leaves no Filter plugin to run (a pod without claims), the request
+    /// is answered without resolving the thousands of names kube-scheduler sent.
+    /// </summary>
+    private bool NothingToFilter(ClusterState state, PodInfo pod) => Framework.FilterAll(state, pod, [], parallel: false).AllFiltersSkipped;
 
     private static NodeVerdict Verdict(string name, SchedulingResult result, int position)
     {
