@@ -303,20 +303,6 @@ public static class Converter
     /// <summary>Effective pod requests (<see cref="PodResourceRequests.Of"/>); Pods is 1.</summary>
     public static Resources PodRequests(V1PodSpec spec) => PodResourceRequests.Of(spec).Requests;
 
-    /// <summary>
-    /// A sum of requests (each at least 0), refused when it would wrap: two containers asking for "8Ei" (capped at 2^63−1
-    /// each) must not add up to a negative request that fits everywhere.
-    /// </summary>
-    private static Resources Add(Resources a, Resources b, string path) => new(
-        AddChecked(a.MilliCpu, b.MilliCpu, path, "cpu"),
-        AddChecked(a.MemoryBytes, b.MemoryBytes, path, "memory"),
-        AddChecked(a.EphemeralStorageBytes, b.EphemeralStorageBytes, path, "ephemeral-storage"),
-        AddChecked(a.Pods, b.Pods, path, "pods"));
-
-    private static long AddChecked(long a, long b, string path, string resource) => a > long.MaxValue - b
-        ? throw new ConversionException($"{path}: the {resource} requests add up to more than Kubernetes counts in a 64-bit integer")
-        : a + b;
-
     public static NodeSelector ToNodeSelector(V1NodeSelector selector, string path) =>
         new([.. (selector.NodeSelectorTerms ?? []).Select((t, i) => ToTerm(t, $"{path}.nodeSelectorTerms[{i}]"))]);
 
