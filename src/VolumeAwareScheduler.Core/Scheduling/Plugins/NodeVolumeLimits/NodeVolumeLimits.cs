@@ -12,8 +12,9 @@ namespace VolumeAwareScheduler.Core.Scheduling.Plugins;
 /// provisioner with a placeholder handle unique to the claim, as getCSIDriverInfoFromSC does; a generic ephemeral
 /// volume counts through its claim, which must be owned by the pod. Left out: in-tree volumes migrated to CSI (inline
 /// and PV sources translated by csi-translation-lib) are not counted, and the legacy node allocatable
-/// attachable-volumes-csi-* limits are not read (limits come from CSINode only). The stored csi.go has no
-/// VolumeLimitScaling rule (a required driver missing from the CSINode), so none is applied.
+/// attachable-volumes-csi-* limits are not read (limits come from CSINode only), nor are VolumeAttachments counted. The
+/// VolumeLimitScaling rule (v1.37 beta: a driver whose CSIDriver sets spec.preventPodSchedulingIfMissing and that the
+/// node's CSINode does not list rejects the node) is not applied: the csi.go available here predates it.
 /// </summary>
 public sealed class NodeVolumeLimits : IPreFilterPlugin, IFilterPlugin
 {
