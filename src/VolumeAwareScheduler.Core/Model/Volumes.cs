@@ -50,6 +50,8 @@ public sealed record VolumeInfo
     public bool IsDeleting { get; init; }
     /// <summary>The CSI driver name, or null for in-tree sources such as local.</summary>
     public string? CsiDriver { get; init; }
+    /// <summary>spec.csi.volumeHandle, or null for in-tree sources: NodeVolumeLimits counts a volume by driver and handle.</summary>
+    public string? CsiVolumeHandle { get; init; }
     public string ResourceVersion { get; init; } = "";
 
     /// <summary>True when the PV controller could hand this PV to any claim: Available, unclaimed, not being deleted.</summary>

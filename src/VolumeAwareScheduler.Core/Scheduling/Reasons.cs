@@ -50,6 +50,12 @@ public static class Reasons
     /// </summary>
     public const string ReadWriteOncePodConflict = "node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod";
 
+    /// <summary>NodeVolumeLimits Filter, ErrReasonMaxVolumeCountExceeded (nodevolumelimits/utils.go, used by csi.go).</summary>
+    public const string MaxVolumeCountExceeded = "node(s) exceed max volume count";
+
+    /// <summary>NodeVolumeLimits Filter: the "looking up PVC" error csi.go wraps a missing claim of the new pod in.</summary>
+    public static string LookingUpClaim(string ns, string claimName) => $"looking up PVC {ns}/{claimName}: {ClaimNotFound(claimName)}";
+
     /// <summary>volumezone/volume_zone.go ErrReasonConflict.</summary>
     public const string VolumeZoneConflict = "node(s) had no available volume zone";
 

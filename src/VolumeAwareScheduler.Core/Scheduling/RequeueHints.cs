@@ -38,6 +38,10 @@ public static class RequeueHints
         // volumerestrictions/volume_restrictions.go (v1.37): a pod holding the claim goes away, a node is added, the
         // missing claim is created. spec.volumes is immutable, so a pod update cannot cure it.
         ["VolumeRestrictions"] = [new(ResourceKind.Pod, ClusterEventAction.Delete), new(ResourceKind.Node, ClusterEventAction.Add), new(ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add)],
+        // nodevolumelimits/csi.go EventsToRegister: a CSINode added, a pod deleted, a claim added; and, as csi_test.go
+        // TestCSILimitsAfterCSINodeUpdatedQHint shows (MutableCSINodeAllocatableCount, GA in v1.36), a CSINode updated.
+        // VolumeAttachment deletions are not watched here.
+        ["NodeVolumeLimits"] = [new(ResourceKind.CSINode, ClusterEventAction.Add | ClusterEventAction.Update), new(ResourceKind.Pod, ClusterEventAction.Delete), new(ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add)],
         // volumezone EventsToRegister: StorageClass added, Node added or relabelled, PVC and PV added or updated.
         ["VolumeZone"] =
         [

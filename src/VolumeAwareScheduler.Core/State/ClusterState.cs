@@ -18,6 +18,7 @@ public sealed class ClusterState(IVolumeIndex volumes)
     private readonly Dictionary<ObjectKey, ClaimInfo> _claims = [];
     private readonly Dictionary<string, StorageClassInfo> _classes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CsiDriverInfo> _drivers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CsiNodeInfo> _csiNodes = new(StringComparer.Ordinal);
     private readonly SortedDictionary<ObjectKey, CsiStorageCapacityInfo> _capacities = [];
     // CSIStorageCapacity by (class, first matchLabels pair) so a node finds the capacities it can see through its own
     // labels; capacities whose nodeTopology has no matchLabels are kept per class and evaluated.
@@ -190,6 +191,15 @@ public sealed class ClusterState(IVolumeIndex volumes)
     public void UpsertCsiDriver(CsiDriverInfo driver) => _drivers[driver.Name] = driver;
 
     public bool RemoveCsiDriver(string name) => _drivers.Remove(name);
+
+    public IEnumerable<CsiNodeInfo> CsiNodes => _csiNodes.Values;
+
+    /// <summary>The CSINode of the node of that name, or null (upstream's csiNodeLister.Get).</summary>
+    public CsiNodeInfo? GetCsiNode(string nodeName) => _csiNodes.GetValueOrDefault(nodeName);
+
+    public void UpsertCsiNode(CsiNodeInfo csiNode) => _csiNodes[csiNode.NodeName] = csiNode;
+
+    public bool RemoveCsiNode(string nodeName) => _csiNodes.Remove(nodeName);
 
     public void UpsertCapacity(CsiStorageCapacityInfo capacity)
     {

@@ -85,6 +85,18 @@ public static class ResourceKinds
         StateKeys = s => s.CsiDrivers.Select(d => ObjectKey.Cluster(d.Name)),
     };
 
+    /// <summary>CSINodes: the per-driver volume limits NodeVolumeLimits reads.</summary>
+    public static readonly KindRegistration CSINode = new KindRegistration<V1CSINode, V1CSINodeList, CsiNodeInfo>
+    {
+        Of = ResourceKind.CSINode,
+        List = c => (token, limit, ct) => c.StorageV1.ListCSINodeAsync(continueParameter: token, limit: limit, cancellationToken: ct),
+        Watch = c => (rv, t, e, ct) => c.StorageV1.WatchListCSINodeAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        ToInfo = Converter.ToCsiNode,
+        UpsertInfo = (s, n) => s.UpsertCsiNode(n),
+        RemoveKey = (s, k) => s.RemoveCsiNode(k.Name),
+        StateKeys = s => s.CsiNodes.Select(n => ObjectKey.Cluster(n.NodeName)),
+    };
+
     public static readonly KindRegistration CSIStorageCapacity = new KindRegistration<V1CSIStorageCapacity, V1CSIStorageCapacityList, CsiStorageCapacityInfo>
     {
         Of = ResourceKind.CSIStorageCapacity,
@@ -160,7 +172,7 @@ public static class ResourceKinds
 
     /// <summary>Every registered kind, in the order the informers start.</summary>
     public static readonly IReadOnlyList<KindRegistration> All =
-        [Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, CSIDriver, CSIStorageCapacity, Namespace, Service, ReplicationController, ReplicaSet, StatefulSet];
+        [Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, CSIDriver, CSINode, CSIStorageCapacity, Namespace, Service, ReplicationController, ReplicaSet, StatefulSet];
 
     public static readonly FrozenDictionary<ResourceKind, KindRegistration> ByKind = All.ToFrozenDictionary(k => k.Kind);
 

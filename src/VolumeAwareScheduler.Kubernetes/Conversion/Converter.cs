@@ -86,6 +86,7 @@ public static class Converter
             Phase = VolumePhaseOf(volume.Status?.Phase, claimRef),
             IsDeleting = volume.Metadata?.DeletionTimestamp is not null,
             CsiDriver = spec.Csi?.Driver,
+            CsiVolumeHandle = spec.Csi?.VolumeHandle,
             ResourceVersion = volume.Metadata?.ResourceVersion ?? "",
         };
     }
@@ -146,6 +147,11 @@ public static class Converter
             CreationTimestamp = storageClass.Metadata?.CreationTimestamp is { } created ? new DateTimeOffset(created, TimeSpan.Zero) : DateTimeOffset.MinValue,
         };
     }
+
+    /// <summary>A CSINode: its drivers and their spec.drivers[].allocatable.count (null when the driver reports none).</summary>
+    public static CsiNodeInfo ToCsiNode(V1CSINode csiNode) => new(
+        RequireName(csiNode.Metadata, "CSINode"),
+        [.. (csiNode.Spec?.Drivers ?? []).Select(d => new CsiNodeDriver(d.Name ?? throw new ConversionException("spec.drivers[].name is required"), d.Allocatable?.Count))]);
 
     public static CsiDriverInfo ToCsiDriver(V1CSIDriver driver) =>
         new(RequireName(driver.Metadata, "CSIDriver"), driver.Spec?.StorageCapacity ?? false);

@@ -86,7 +86,7 @@ public sealed class Simulator
     }
 
     /// <summary>
-    /// Objects of the dump that the simulation does not use (CSINodes, and kinds the reader does not type),
+    /// Objects of the dump that the simulation does not use (kinds the reader does not type),
     /// in file order, for <see cref="IgnoredObjects"/>; filled by <see cref="LoadCluster"/> and <see cref="LoadPending"/>.
     /// </summary>
     public IReadOnlyList<ManifestObject> Ignored => _ignored;
@@ -148,6 +148,7 @@ public sealed class Simulator
                     case V1PersistentVolume pv: _state.Volumes.Upsert(Converter.ToVolume(pv)); break;
                     case V1StorageClass sc: _state.UpsertStorageClass(Converter.ToStorageClass(sc)); break;
                     case V1CSIDriver driver: _state.UpsertCsiDriver(Converter.ToCsiDriver(driver)); break;
+                    case V1CSINode csiNode: _state.UpsertCsiNode(Converter.ToCsiNode(csiNode)); break;
                     case V1CSIStorageCapacity capacity: _state.UpsertCapacity(Converter.ToCapacity(capacity)); break;
                     case V1PersistentVolumeClaim claim: claims.Add((obj, claim)); break;
                     case V1Namespace ns: _state.UpsertNamespace(Converter.ToNamespace(ns)); break;

@@ -13,6 +13,8 @@ public class ReasonsTests
     private static readonly Dictionary<string, string> Constants = new(StringComparer.Ordinal)
     {
         [nameof(Reasons.KubernetesVersion)] = "v1.37",
+        // nodevolumelimits ErrReasonMaxVolumeCountExceeded.
+        [nameof(Reasons.MaxVolumeCountExceeded)] = "node(s) exceed max volume count",
         [nameof(Reasons.BindConflict)] = "node(s) didn't find available persistent volumes to bind",
         // kubernetes/kubernetes#129887 (v1.33); before: "node(s) had volume node affinity conflict".
         [nameof(Reasons.NodeConflict)] = "node(s) didn't match PersistentVolume's node affinity",

@@ -28,6 +28,8 @@ public sealed class RelistTests : IAsyncLifetime
         [ResourceKind.StorageClass] = ((c, n) => c.StorageV1.CreateStorageClassAsync(Objects.LocalClass(n)), (c, n) => c.StorageV1.DeleteStorageClassAsync(n)),
         [ResourceKind.CSIDriver] = ((c, n) => c.StorageV1.CreateCSIDriverAsync(new V1CSIDriver { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1CSIDriverSpec { StorageCapacity = true } }),
             (c, n) => c.StorageV1.DeleteCSIDriverAsync(n)),
+        [ResourceKind.CSINode] = ((c, n) => c.StorageV1.CreateCSINodeAsync(new V1CSINode { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1CSINodeSpec { Drivers = [new V1CSINodeDriver { Name = "ebs.csi.aws.com", NodeID = n, Allocatable = new V1VolumeNodeResources { Count = 3 } }] } }),
+            (c, n) => c.StorageV1.DeleteCSINodeAsync(n)),
         [ResourceKind.CSIStorageCapacity] = ((c, n) => c.StorageV1.CreateNamespacedCSIStorageCapacityAsync(
                 new V1CSIStorageCapacity { Metadata = new V1ObjectMeta { Name = n, NamespaceProperty = "default" }, StorageClassName = "local", Capacity = new ResourceQuantity("10Gi") }, "default"),
             (c, n) => c.StorageV1.DeleteNamespacedCSIStorageCapacityAsync(n, "default")),

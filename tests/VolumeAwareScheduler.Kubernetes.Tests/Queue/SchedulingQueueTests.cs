@@ -435,6 +435,13 @@ public sealed class SchedulingQueueTests : IDisposable
         { "VolumeRestrictions", ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add, true },
         { "VolumeRestrictions", ResourceKind.PersistentVolumeClaim, ClusterEventAction.Update, false },
         { "VolumeRestrictions", ResourceKind.PersistentVolume, ClusterEventAction.Update, false },
+        // nodevolumelimits/csi.go EventsToRegister: CSINode/Add (and Update), Pod/Delete, PersistentVolumeClaim/Add.
+        { "NodeVolumeLimits", ResourceKind.CSINode, ClusterEventAction.Add, true },
+        { "NodeVolumeLimits", ResourceKind.CSINode, ClusterEventAction.Update, true },
+        { "NodeVolumeLimits", ResourceKind.Pod, ClusterEventAction.Delete, true },
+        { "NodeVolumeLimits", ResourceKind.PersistentVolumeClaim, ClusterEventAction.Add, true },
+        { "NodeVolumeLimits", ResourceKind.Pod, ClusterEventAction.Add, false },
+        { "NodeVolumeLimits", ResourceKind.Node, ClusterEventAction.Add, false },
         { "NodeAffinity", ResourceKind.Node, ClusterEventAction.Add, true },
         { "NodeAffinity", ResourceKind.Node, ClusterEventAction.Delete, false },
         { "NodeAffinity", ResourceKind.StorageClass, ClusterEventAction.Add, false },

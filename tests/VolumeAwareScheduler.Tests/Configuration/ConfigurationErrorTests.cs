@@ -102,7 +102,7 @@ public sealed class ConfigurationErrorTests
             ["scheduler.yaml: profiles[0].plugins.score.enabled[1].name: unknown plugin \"Foo\""]
         },
         { "unknown plugin disabled", Profile("plugins:\n  multiPoint:\n    disabled: [{name: VolumeBindng}]"), ["scheduler.yaml: profiles[0].plugins.multiPoint.disabled[0].name: unknown plugin \"VolumeBindng\""] },
-        { "an upstream plugin not implemented here", Profile("plugins:\n  filter:\n    enabled: [{name: NodeVolumeLimits}]"), ["scheduler.yaml: profiles[0].plugins.filter.enabled[0].name: plugin \"NodeVolumeLimits\" is not supported yet"] },
+        { "an upstream plugin not implemented here", Profile("plugins:\n  filter:\n    enabled: [{name: DynamicResources}]"), ["scheduler.yaml: profiles[0].plugins.filter.enabled[0].name: plugin \"DynamicResources\" is not supported yet"] },
         { "a plugin without a name", Profile("plugins:\n  filter:\n    enabled: [{weight: 1}]"), ["scheduler.yaml: profiles[0].plugins.filter.enabled[0].name: Required value"] },
         { "\"*\" enabled", Profile("plugins:\n  filter:\n    enabled: [{name: \"*\"}]"), ["scheduler.yaml: profiles[0].plugins.filter.enabled[0].name: unknown plugin \"*\""] },
         {

@@ -19,6 +19,7 @@ public static class InTreeRegistry
         .Add(NodePorts.PluginName, () => new NodePorts())
         .Add(NodeResourcesFit.PluginName, NodeResourcesFitArgs.Decode, args => new NodeResourcesFit(args))
         .Add(VolumeRestrictions.PluginName, () => new VolumeRestrictions())
+        .Add(NodeVolumeLimits.PluginName, () => new NodeVolumeLimits())
         .Add(VolumeBinding.PluginName, VolumeBindingArgs.Decode, args => new VolumeBinding(args))
         .Add(VolumeZone.PluginName, () => new VolumeZone())
         .Add(PodTopologySpread.PluginName, PodTopologySpreadArgs.Decode, args => new PodTopologySpread(args))

@@ -16,10 +16,10 @@ public class ProfilesTests
             Sets(
                 (ExtensionPoint.PreEnqueue, Enabled(P("SchedulingGates"))),
                 (ExtensionPoint.QueueSort, Enabled(P("PrioritySort"))),
-                (ExtensionPoint.PreFilter, Enabled(P("NodeAffinity"), P("NodePorts"), P("VolumeRestrictions"), P("VolumeBinding"), P("VolumeZone"),
+                (ExtensionPoint.PreFilter, Enabled(P("NodeAffinity"), P("NodePorts"), P("VolumeRestrictions"), P("NodeVolumeLimits"), P("VolumeBinding"), P("VolumeZone"),
                     P("PodTopologySpread"), P("InterPodAffinity"))),
                 (ExtensionPoint.Filter, Enabled(P("NodeUnschedulable"), P("NodeName"), P("TaintToleration"), P("NodeAffinity"), P("NodePorts"), P("NodeResourcesFit"),
-                    P("VolumeRestrictions"), P("VolumeBinding"), P("VolumeZone"), P("PodTopologySpread"), P("InterPodAffinity"))),
+                    P("VolumeRestrictions"), P("NodeVolumeLimits"), P("VolumeBinding"), P("VolumeZone"), P("PodTopologySpread"), P("InterPodAffinity"))),
                 (ExtensionPoint.PreScore, Enabled(P("TaintToleration"), P("NodeAffinity"), P("NodeResourcesFit"), P("VolumeBinding"),
                     P("PodTopologySpread"), P("InterPodAffinity"), P("NodeResourcesBalancedAllocation"), P("ImageLocality"))),
                 (ExtensionPoint.Score, Enabled(P("TaintToleration", 3), P("NodeAffinity", 2), P("NodeResourcesFit", 1), P("VolumeBinding", 1),
