@@ -1,3 +1,5 @@
+using VolumeAwareScheduler.Kubernetes.Cache;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -74,8 +76,9 @@ public sealed class ExtenderScenario : Scenario
         var cluster = ClusterGenerator.Generate(shape);
         var simulator = new Simulator(new VolumeIndex());
         Load(cluster, simulator);
-        var snapshot = SnapshotClusterSource.FromSimulator(simulator, [], $"generated cluster (seed {shape.Seed})");
-        var store = snapshot.Store!;
+        var snapshot = ClusterSource.FromSimulator(simulator, [], $"generated cluster (seed {shape.Seed})");
+        var store = snapshot.Cache!;
+        var decisions = new ExtenderCycle(new SchedulingFramework(Profiles.Extender()), new SchedulingFramework(Profiles.Default(percentageOfNodesToScore: 100)));
         context.Step($"cluster loaded in {clock.Elapsed.TotalSeconds:0.0} s; starting serve and the floor app on loopback");
 
         await using var extender = await StartExtenderAsync(snapshot, cancellationToken).ConfigureAwait(false);
@@ -114,14 +117,14 @@ public sealed class ExtenderScenario : Scenario
                 mismatches.Add($"pod {pod.Key}: the request body does not convert back to the generated pod");
                 continue;
             }
-            var expectedFilter = ExpectedFilter(store, wirePod, names);
+            var expectedFilter = ExpectedFilter(store, decisions, wirePod, names);
             using (var reply = await client.PostAsync("/scheduler/filter", new SegmentsContent(heads[i], tail), cancellationToken).ConfigureAwait(false))
             {
                 if (reply.Status != 200 || !reply.Body.SequenceEqual(expectedFilter))
                     mismatches.Add($"filter {pod.Key}: HTTP {reply.Status}, {FirstDifference(reply.Body, expectedFilter)}");
                 else if (!reply.Body.StartsWith("{\"Nodes\":null,\"NodeNames\":[]"u8)) feasibleAnswers++;
             }
-            var expectedScores = ExpectedPrioritize(store, wirePod, names);
+            var expectedScores = ExpectedPrioritize(store, decisions, wirePod, names);
             using (var reply = await client.PostAsync("/scheduler/prioritize", new SegmentsContent(heads[i], tail), cancellationToken).ConfigureAwait(false))
             {
                 if (reply.Status != 200 || !reply.Body.SequenceEqual(expectedScores))
@@ -159,7 +162,7 @@ public sealed class ExtenderScenario : Scenario
             Operation Decision() => (sequence, _) =>
             {
                 var pod = wirePods[(int)(sequence % wirePods.Length)];
-                using var decision = store.Read((pod, list), static (state, extender, a) => extender.Filter(state, a.pod, a.list));
+                using var decision = store.Read((pod, list, extender: decisions), static (state, a) => a.extender.Filter(state, a.pod, a.list));
                 return decision.Error is null ? OperationResult.OkTask : ValueTask.FromResult(OperationResult.Fail("decision error"));
             };
             // A pod without claims: VolumeBinding's PreFilter skips it, every name passes, the reply echoes them all. The
@@ -274,7 +277,7 @@ public sealed class ExtenderScenario : Scenario
         }
     }
 
-    private static async Task<ExtenderProcess> StartExtenderAsync(SnapshotClusterSource snapshot, CancellationToken cancellationToken)
+    private static async Task<ExtenderProcess> StartExtenderAsync(ClusterSource snapshot, CancellationToken cancellationToken)
     {
         var app = ExtenderHost.Build(new ServeOptions { Urls = "http://127.0.0.1:0" }, snapshot, builder => builder.Logging.ClearProviders());
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -295,14 +298,14 @@ public sealed class ExtenderScenario : Scenario
     /// node (VolumeBinding's PreFilter, then FindPodVolumes per node, no all-nodes query), so that serve's batched path
     /// is checked against the plain one.
     /// </summary>
-    private static byte[] ExpectedFilter(ClusterStore store, PodInfo pod, List<string> names)
+    private static byte[] ExpectedFilter(ClusterCache store, ExtenderCycle extender, PodInfo pod, List<string> names)
     {
-        var verdicts = store.Read((pod, names), static (state, extender, a) =>
+        var verdicts = store.Read((pod, names, extender), static (state, a) =>
         {
             var (preFilter, _) = new Core.Binding.VolumeBinder(state).GetPodVolumeClaims(a.pod);
             if (preFilter.Code == Core.Scheduling.StatusCode.Skip) return null;
             return a.names.Select(name => preFilter.IsSuccess
-                ? extender.FilterNode(state, a.pod, name)
+                ? a.extender.FilterNode(state, a.pod, name)
                 : new NodeVerdict(name, preFilter, null)).ToList();
         });
         var failed = verdicts?.FindIndex(v => v.Status.Code == Core.Scheduling.StatusCode.Error) ?? -1;
@@ -323,8 +326,8 @@ public sealed class ExtenderScenario : Scenario
         return GoJson.Serialize(result, ExtenderJsonContext.Wire.ExtenderFilterResult);
     }
 
-    private static byte[] ExpectedPrioritize(ClusterStore store, PodInfo pod, List<string> names) =>
-        GoJson.Serialize(store.Read((pod, names), static (state, extender, a) => extender.Prioritize(state, a.pod, a.names)),
+    private static byte[] ExpectedPrioritize(ClusterCache store, ExtenderCycle extender, PodInfo pod, List<string> names) =>
+        GoJson.Serialize(store.Read((pod, names, extender), static (state, a) => a.extender.Prioritize(state, a.pod, a.names)),
             ExtenderJsonContext.Wire.ListHostPriority);
 
     private static OperationResult Classify(Reply reply)
@@ -346,7 +349,7 @@ public sealed class ExtenderScenario : Scenario
     }
 
     /// <summary>Every claim bound during the run names a PV no other claim names, and that PV's claimRef names the claim back.</summary>
-    private static (bool Passed, string Detail) CheckVolumes(ClusterStore store, BindCycle cycle) => store.Read(cycle, static (state, _, cycle) =>
+    private static (bool Passed, string Detail) CheckVolumes(ClusterCache store, BindCycle cycle) => store.Read(cycle, static (state, cycle) =>
     {
         var problems = new List<string>();
         var byVolume = new Dictionary<string, ObjectKey>(StringComparer.Ordinal);

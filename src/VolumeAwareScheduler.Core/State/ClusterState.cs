@@ -257,6 +257,34 @@ public sealed class ClusterState(IVolumeIndex volumes)
     }
 
     /// <summary>
+    /// A state holding the same objects as this one, in <paramref name="emptyIndex"/> (which must be empty): the
+    /// second replica of a store, or a copy to change. The objects are shared (they are immutable); only the containers
+    /// and the index are new.
+    /// </summary>
+    public ClusterState Copy(IVolumeIndex emptyIndex)
+    {
+        if (emptyIndex.Count != 0) throw new ArgumentException("the index of a copy must start empty", nameof(emptyIndex));
+        var copy = new ClusterState(emptyIndex);
+        foreach (var node in _nodes.Values) copy.UpsertNode(node);
+        foreach (var pod in _pods.Values) copy.UpsertPod(pod);
+        foreach (var claim in _claims.Values) copy.UpsertClaim(claim);
+        foreach (var name in Volumes.Names)
+        {
+            if (Volumes.Get(name) is { } volume) copy.Volumes.Upsert(volume);
+        }
+        foreach (var storageClass in _classes.Values) copy.UpsertStorageClass(storageClass);
+        foreach (var driver in _drivers.Values) copy.UpsertCsiDriver(driver);
+        foreach (var csiNode in _csiNodes.Values) copy.UpsertCsiNode(csiNode);
+        foreach (var capacity in _capacities.Values) copy.UpsertCapacity(capacity);
+        foreach (var ns in _namespaces.Values) copy.UpsertNamespace(ns);
+        foreach (var service in Services) copy.UpsertService(service);
+        foreach (var controller in _replicationControllers.Values) copy.UpsertReplicationController(controller);
+        foreach (var replicaSet in _replicaSets.Values) copy.UpsertReplicaSet(replicaSet);
+        foreach (var statefulSet in _statefulSets.Values) copy.UpsertStatefulSet(statefulSet);
+        return copy;
+    }
+
+    /// <summary>
     /// The class a new claim without storageClassName gets from the DefaultStorageClass admission plugin:
     /// among classes marked default, the newest, then by name (plugin/pkg/admission/storage/storageclass/setdefault).
     /// </summary>

@@ -14,57 +14,77 @@ namespace VolumeAwareScheduler.Kubernetes.Cache;
 public sealed record ClusterChange(ResourceKind Kind, InformerEventType Type, ObjectKey Key);
 
 /// <summary>
-/// The single writer: turns informer events into Core snapshots in a <see cref="ClusterState"/> (with its incremental
-/// index) and keeps the latest API objects that writers need (for their resourceVersion; PVs and claims as JSON). Readers take the lock for
-/// the length of one decision; the writer takes it per event. Conversion errors drop the object from the state and are
-/// counted, never a crash; an unconvertible pod is still published as a change, for the scheduler to report it.
+/// The cluster-state store: the single writer that turns informer events into Core snapshots in a
+/// <see cref="ClusterState"/> (with its incremental index) and publishes them, and the one place every decision reads
+/// them from. The state and its assume ledger live twice, in a <see cref="LeftRight{T}"/>: readers (a scheduling cycle,
+/// an extender verb) read one published generation without any lock while the writer changes the other replica; only
+/// informer events and the scheduler's own reserve, unreserve and commit go through the writer.
+/// The latest API objects that writers need (for their resourceVersion; PVs and claims as JSON) are kept beside it.
+/// Conversion errors drop the object from the state and are counted, never a crash; an unconvertible pod is still
+/// published as a change, for the scheduler to report it.
 /// </summary>
 public sealed class ClusterCache
 {
-    private readonly object _lock = new();
-    // The latest API objects, written under the lock (with the state) but read without it: the writers and the
-    // scheduling loop look them up on every pod and binding, and must not queue behind a scheduling cycle for that.
-    // PVs and claims, which only the writers read (to update them), are kept as their JSON: a third of the size of
-    // the object graph, and they are the bulk of a large cluster (the memory load test: 100,000 of each).
+    // The latest API objects, read without any lock: the writers and the scheduling loop look them up on every pod and
+    // binding. PVs and claims, which only the writers read (to update them), are kept as their JSON: a third of the
+    // size of the object graph, and they are the bulk of a large cluster (the memory load test: 100,000 of each).
     private readonly Dictionary<ResourceKind, ConcurrentDictionary<ObjectKey, object>> _raw =
         ResourceKinds.All.Where(k => k.Raw != RawForm.None).ToDictionary(k => k.Kind, _ => new ConcurrentDictionary<ObjectKey, object>());
+    private readonly LeftRight<StateReplica> _replicas;
+    private readonly object _waitersLock = new();
     private readonly List<(Func<ClusterCache, bool> Condition, TaskCompletionSource Done)> _waiters = [];
     // Bounded, dropping the oldest: a consumer that falls behind (or a standby replica that does not schedule)
     // must not grow memory; whoever starts consuming re-reads the full state first anyway.
     private readonly Channel<ClusterChange> _changes = Channel.CreateBounded<ClusterChange>(
         new BoundedChannelOptions(50_000) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
+    private long _conversionErrors;
+    private long _barriersApplied;
 
-    public ClusterCache(IVolumeIndex? index = null)
+    /// <param name="createIndex">Makes each replica's empty volume index; <see cref="VolumeIndex"/> when null.</param>
+    public ClusterCache(Func<IVolumeIndex>? createIndex = null)
     {
-        State = new ClusterState(index ?? new VolumeIndex());
-        Ledger = new AssumeLedger(State);
+        createIndex ??= static () => new VolumeIndex();
+        _replicas = new LeftRight<StateReplica>(new StateReplica(new ClusterState(createIndex())), new StateReplica(new ClusterState(createIndex())));
     }
 
-    /// <summary>Read or change only under <see cref="Read{T}"/> / <see cref="Write"/>.</summary>
-    public ClusterState State { get; }
+    /// <summary>
+    /// A store over a state already filled (a manifest loaded by the simulator's loader, for serve --cluster): the
+    /// state becomes the first replica (its owner must not change it any more) and a copy the second.
+    /// </summary>
+    public ClusterCache(ClusterState loaded, Func<IVolumeIndex> createIndex)
+    {
+        _replicas = new LeftRight<StateReplica>(new StateReplica(loaded), new StateReplica(loaded.Copy(createIndex())));
+    }
 
-    public AssumeLedger Ledger { get; }
+    public long ConversionErrors => Interlocked.Read(ref _conversionErrors);
 
-    public long ConversionErrors { get; private set; }
-
-    public long Version { get; private set; }
+    /// <summary>The generation of the published state: how many writes it has seen.</summary>
+    public long Version => _replicas.Generation;
 
     /// <summary>Every applied change, in order; read by one consumer (the scheduling queue).</summary>
     public ChannelReader<ClusterChange> Changes => _changes.Reader;
 
-    public T Read<T>(Func<ClusterState, T> read)
-    {
-        lock (_lock) return read(State);
-    }
+    /// <summary>Reads the published state: no lock, any number at once. <paramref name="read"/> must not write.</summary>
+    public T Read<T>(Func<ClusterState, T> read) => _replicas.Read(read, static (replica, read) => read(replica.State));
 
-    public void Write(Action<ClusterState, AssumeLedger> write)
+    /// <inheritdoc cref="Read{T}(Func{ClusterState, T})"/>
+    public T Read<TArg, T>(TArg arg, Func<ClusterState, TArg, T> read) =>
+        _replicas.Read((arg, read), static (replica, a) => a.read(replica.State, a.arg));
+
+    /// <summary>Reads the published state and its assume ledger (read only).</summary>
+    public T ReadWithLedger<TArg, T>(TArg arg, Func<ClusterState, AssumeLedger, TArg, T> read) =>
+        _replicas.Read((arg, read), static (replica, a) => a.read(replica.State, replica.Ledger, a.arg));
+
+    /// <summary>
+    /// A change through the single writer (reserve, unreserve, commit; the extender's bind). It runs once per replica
+    /// on equal replicas: it must depend only on the state, the ledger and <paramref name="arg"/>, change nothing else,
+    /// and fail (if it does) before changing anything. Returns the first run's result.
+    /// </summary>
+    public T Write<TArg, T>(TArg arg, Func<ClusterState, AssumeLedger, TArg, T> write)
     {
-        lock (_lock)
-        {
-            write(State, Ledger);
-            Version++;
-            ReleaseWaiters();
-        }
+        var result = _replicas.Write((arg, write), static (replica, a) => a.write(replica.State, replica.Ledger, a.arg));
+        ReleaseWaiters();
+        return result;
     }
 
     /// <summary>The latest PV as the API served it (managed fields dropped): a fresh copy, the caller's to change.</summary>
@@ -83,16 +103,13 @@ public sealed class ClusterCache
 
     public V1Pod? GetPodObject(ObjectKey key) => _raw[ResourceKind.Pod].GetValueOrDefault(key) as V1Pod;
 
-    public IReadOnlyList<V1Pod> PodObjects()
-    {
-        lock (_lock) return [.. _raw[ResourceKind.Pod].Values.Cast<V1Pod>()];
-    }
+    public IReadOnlyList<V1Pod> PodObjects() => [.. _raw[ResourceKind.Pod].Values.Cast<V1Pod>()];
 
-    /// <summary>Completes when <paramref name="condition"/> holds after some applied event (checked under the lock).</summary>
+    /// <summary>Completes when <paramref name="condition"/> holds after some applied event.</summary>
     public async Task<bool> WaitForAsync(Func<ClusterCache, bool> condition, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
+        lock (_waitersLock)
         {
             if (condition(this)) return true;
             _waiters.Add((condition, done));
@@ -110,50 +127,54 @@ public sealed class ClusterCache
         }
         finally
         {
-            lock (_lock) _waiters.RemoveAll(w => w.Done == done);
+            lock (_waitersLock) _waiters.RemoveAll(w => w.Done == done);
         }
     }
 
-    /// <summary>Applies informer events until the channel completes or the token fires.</summary>
+    /// <summary>
+    /// Applies informer events until the channel completes or the token fires. Events waiting together are applied
+    /// as one write (one generation), in order.
+    /// </summary>
     public async Task RunAsync(ChannelReader<InformerEvent> events, CancellationToken cancellationToken)
     {
-        await foreach (var e in events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        var batch = new List<InformerEvent>();
+        while (await events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            Apply(e);
+            while (batch.Count < MaxBatch && events.TryRead(out var e)) batch.Add(e);
+            Apply(batch);
+            batch.Clear();
         }
         _changes.Writer.TryComplete();
     }
 
-    /// <summary>How many barriers (<see cref="InformerEventType.Barrier"/>) have been applied.</summary>
-    public long BarriersApplied { get; private set; }
+    /// <summary>The most events applied as one write: bounds how long a batch keeps its changes from the readers.</summary>
+    private const int MaxBatch = 256;
 
-    public void Apply(InformerEvent e)
+    /// <summary>How many barriers (<see cref="InformerEventType.Barrier"/>) have been applied.</summary>
+    public long BarriersApplied => Interlocked.Read(ref _barriersApplied);
+
+    public void Apply(InformerEvent e) => Apply([e]);
+
+    /// <summary>
+    /// Applies events in order: the state changes of each run of events between barriers as one write, then the API
+    /// objects, the published changes and the waiters.
+    /// </summary>
+    public void Apply(IReadOnlyList<InformerEvent> events)
     {
-        if (e.Type == InformerEventType.Barrier)
+        var prepared = new List<PreparedEvent>(events.Count);
+        foreach (var e in events)
         {
-            lock (_lock)
+            if (e.Type == InformerEventType.Barrier)
             {
-                BarriersApplied++;
+                Publish(prepared);
+                prepared.Clear();
+                Interlocked.Increment(ref _barriersApplied);
                 ReleaseWaiters();
+                continue;
             }
-            return;
+            prepared.Add(Prepare(e));
         }
-        var kind = ResourceKinds.ByKind[e.Kind];
-        // Conversions and the JSON of PVs and claims are pure: done before the lock, which the scheduling cycle holds
-        // for its whole decision, so that neither waits for the other's share of that work.
-        var delete = e.Type == InformerEventType.Delete;
-        var prepared = new Prepared[e.Objects.Count];
-        for (var i = 0; i < prepared.Length; i++) prepared[i] = Prepare(kind, e.Objects[i], delete);
-        lock (_lock)
-        {
-            if (e.Type == InformerEventType.Replace) Relist(kind, prepared);
-            foreach (var one in prepared)
-            {
-                if (ApplyOne(kind, one, delete)) _changes.Writer.TryWrite(new ClusterChange(e.Kind, e.Type, one.Key));
-            }
-            Version++;
-            ReleaseWaiters();
-        }
+        Publish(prepared);
     }
 
     /// <summary>
@@ -161,6 +182,18 @@ public sealed class ClusterCache
     /// the writers keep it in (the JSON of PVs and claims).
     /// </summary>
     private readonly record struct Prepared(ObjectKey Key, object? Snapshot, object? Raw, bool Unconvertible);
+
+    private sealed record PreparedEvent(KindRegistration Kind, InformerEventType Type, Prepared[] Objects);
+
+    /// <summary>Conversions and the JSON of PVs and claims: pure, done once, before the write.</summary>
+    private static PreparedEvent Prepare(InformerEvent e)
+    {
+        var kind = ResourceKinds.ByKind[e.Kind];
+        var delete = e.Type == InformerEventType.Delete;
+        var objects = new Prepared[e.Objects.Count];
+        for (var i = 0; i < objects.Length; i++) objects[i] = Prepare(kind, e.Objects[i], delete);
+        return new PreparedEvent(kind, e.Type, objects);
+    }
 
     private static Prepared Prepare(KindRegistration kind, IKubernetesObject<V1ObjectMeta> obj, bool delete)
     {
@@ -182,60 +215,98 @@ public sealed class ClusterCache
         }
     }
 
-    /// <summary>Applies one object; false when the state did not change (an unconvertible object).</summary>
-    private bool ApplyOne(KindRegistration kind, Prepared prepared, bool delete)
+    private void Publish(List<PreparedEvent> events)
     {
-        // An unconvertible object is counted and left out of the state; the API objects writers read are kept.
-        if (prepared.Unconvertible) ConversionErrors++;
-        var raw = _raw.GetValueOrDefault(kind.Kind);
-        if (delete || (prepared.Snapshot is null && !prepared.Unconvertible))
+        if (events.Count == 0) return;
+        // The API objects first: whoever sees a change (below) or the new state finds its object.
+        foreach (var e in events)
         {
-            // Deleted, or left out of the state (a finished pod): gone from both.
-            raw?.TryRemove(prepared.Key, out _);
-            kind.Remove(State, prepared.Key);
-            return true;
+            if (_raw.GetValueOrDefault(e.Kind.Kind) is not { } raw) continue;
+            if (e.Type == InformerEventType.Replace) RelistRaw(raw, e.Objects);
+            foreach (var one in e.Objects)
+            {
+                if (Removes(one, e.Type)) raw.TryRemove(one.Key, out _);
+                else if (one.Raw is not null) raw[one.Key] = one.Raw;
+            }
         }
-        if (raw is not null && prepared.Raw is not null) raw[prepared.Key] = prepared.Raw;
-        if (prepared.Snapshot is null)
+        _replicas.Write(events, static (replica, events) =>
+        {
+            foreach (var e in events)
+            {
+                if (e.Type == InformerEventType.Replace) Relist(replica.State, e.Kind, e.Objects);
+                foreach (var one in e.Objects) ApplyOne(replica.State, e.Kind, one, e.Type);
+            }
+            return 0;
+        });
+        foreach (var e in events)
+        {
+            foreach (var one in e.Objects)
+            {
+                if (one.Unconvertible) Interlocked.Increment(ref _conversionErrors);
+                // An unconvertible object of a kind that keeps its previous snapshot changed nothing.
+                if (one.Unconvertible && !e.Kind.PublishUnconvertible) continue;
+                _changes.Writer.TryWrite(new ClusterChange(e.Kind.Kind, e.Type, one.Key));
+            }
+        }
+        ReleaseWaiters();
+    }
+
+    /// <summary>Deleted, or left out of the state (a finished pod): gone from the state and the API objects.</summary>
+    private static bool Removes(Prepared one, InformerEventType type) =>
+        type == InformerEventType.Delete || (one.Snapshot is null && !one.Unconvertible);
+
+    private static void ApplyOne(ClusterState state, KindRegistration kind, Prepared one, InformerEventType type)
+    {
+        if (Removes(one, type))
+        {
+            kind.Remove(state, one.Key);
+        }
+        else if (one.Snapshot is not null)
+        {
+            kind.Upsert(state, one.Snapshot);
+        }
+        else if (kind.PublishUnconvertible)
         {
             // Unconvertible. A pod leaves the state but its change is published, so that the scheduler sees the pod
             // and says why it cannot schedule it (instead of the pod waiting silently forever); other kinds keep
             // their previous snapshot.
-            if (!kind.PublishUnconvertible) return false;
-            kind.Remove(State, prepared.Key);
-            return true;
+            kind.Remove(state, one.Key);
         }
-        kind.Upsert(State, prepared.Snapshot);
-        return true;
     }
 
-    /// <summary>
-    /// A relist replaces everything of its kind: objects deleted while the watch was down must go. Snapshots absent
-    /// from the new list are removed from the state; the API objects (read without the lock) only when absent too, so
-    /// that a reader never misses an object that exists on both sides of the relist.
-    /// </summary>
-    private void Relist(KindRegistration kind, Prepared[] incoming)
+    /// <summary>A relist replaces everything of its kind: objects deleted while the watch was down must go.</summary>
+    private static void Relist(ClusterState state, KindRegistration kind, Prepared[] incoming)
     {
         var kept = new HashSet<ObjectKey>(incoming.Length);
         foreach (var one in incoming) kept.Add(one.Key);
-        foreach (var key in kind.Keys(State).ToList())
+        foreach (var key in kind.Keys(state).ToList())
         {
-            if (!kept.Contains(key)) kind.Remove(State, key);
+            if (!kept.Contains(key)) kind.Remove(state, key);
         }
-        if (_raw.GetValueOrDefault(kind.Kind) is { } raw)
+    }
+
+    /// <summary>
+    /// The API objects of a relist: only those absent from the new list are removed, so that a reader never misses an
+    /// object that exists on both sides of the relist.
+    /// </summary>
+    private static void RelistRaw(ConcurrentDictionary<ObjectKey, object> raw, Prepared[] incoming)
+    {
+        var kept = new HashSet<ObjectKey>(incoming.Length);
+        foreach (var one in incoming) kept.Add(one.Key);
+        foreach (var key in raw.Keys)
         {
-            foreach (var key in raw.Keys)
-            {
-                if (!kept.Contains(key)) raw.TryRemove(key, out _);
-            }
+            if (!kept.Contains(key)) raw.TryRemove(key, out _);
         }
     }
 
     private void ReleaseWaiters()
     {
-        foreach (var (condition, done) in _waiters)
+        lock (_waitersLock)
         {
-            if (!done.Task.IsCompleted && condition(this)) done.TrySetResult();
+            foreach (var (condition, done) in _waiters)
+            {
+                if (!done.Task.IsCompleted && condition(this)) done.TrySetResult();
+            }
         }
     }
 }

@@ -10,26 +10,26 @@ namespace VolumeAwareScheduler.Extender;
 /// The extender's bind: what VolumeBinding's Reserve and PreBind and DefaultBinder do, in one call (contract §3.4).
 /// <list type="number">
 /// <item>Binds run one at a time (a single writer of the assume ledger).</item>
-/// <item>Under the store's write lock: find the pod (remembered from filter), answer at once if it is already bound
+/// <item>Through the store's writer: find the pod (remembered from filter), answer at once if it is already bound
 /// (idempotent: kube-scheduler retries a bind whose answer timed out, #96579), decide again for that node against the
 /// current state (the volumes filter chose may be gone), and assume the decision in the <c>AssumeLedger</c>.</item>
-/// <item>Outside the lock: the <see cref="IBindingWriter"/> makes the writes (PV claimRef / PVC selected-node, then the
+/// <item>Outside the store: the <see cref="IBindingWriter"/> makes the writes (PV claimRef / PVC selected-node, then the
 /// pod's binding).</item>
-/// <item>Under the write lock again: commit the assumption, or revert it if the writes failed; nothing stays half-done.</item>
+/// <item>Through the writer again: commit the assumption, or revert it if the writes failed; nothing stays half-done.</item>
 /// </list>
 /// Every failure is an <c>Error</c> string, never an exception or a non-200 status.
 /// </summary>
-public sealed class BindCoordinator(IClusterStateSource source, IBindingWriter writer, PodRegistry pods, ExtenderMetrics metrics, ILogger<BindCoordinator> logger)
+public sealed class BindCoordinator(ClusterSource source, ExtenderCycle extender, IBindingWriter writer, PodRegistry pods, ExtenderMetrics metrics, ILogger<BindCoordinator> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Returns "" on success, else why the pod was not bound.</summary>
     public async Task<string> BindPodAsync(ExtenderBindingArgs args, CancellationToken cancellationToken)
     {
-        if (source.Store is not { } store)
+        if (source.Cache is not { } store)
         {
             metrics.Binding("not_ready");
-            return NotLoadedClusterSource.Reason;
+            return ClusterSource.NotLoadedReason;
         }
         var key = new ObjectKey(args.PodNamespace!, args.PodName!);
         var nodeName = args.Node!;
@@ -41,9 +41,9 @@ public sealed class BindCoordinator(IClusterStateSource source, IBindingWriter w
             // The pod as filter saw it: by UID; by name only if the UID matches (a recreated pod is another pod).
             var known = pods.ByUid(uid);
             if (known is null && pods.ByKey(key) is { } byKey && (uid.Length == 0 || byKey.Uid.Length == 0 || byKey.Uid == uid)) known = byKey;
-            var step = store.Write((key, uid, nodeName, known), static (state, extender, ledger, a) =>
+            var step = store.Write((key, uid, nodeName, known, extender), static (state, ledger, a) =>
             {
-                var (key, uid, nodeName, known) = a;
+                var (key, uid, nodeName, known, extender) = a;
                 if (state.GetPod(key) is { NodeName.Length: > 0 } running && (uid.Length == 0 || running.Uid.Length == 0 || running.Uid == uid))
                 {
                     return running.NodeName == nodeName
@@ -79,7 +79,7 @@ public sealed class BindCoordinator(IClusterStateSource source, IBindingWriter w
             {
                 written = BindWriteResult.Fail(e.Message);
             }
-            store.Write((key, written.Succeeded), static (_, _, ledger, a) => a.Succeeded ? ledger.Commit(a.key) : ledger.Revert(a.key));
+            store.Write((key, written.Succeeded), static (_, ledger, a) => a.Succeeded ? ledger.Commit(a.key) : ledger.Revert(a.key));
             if (!written.Succeeded)
             {
                 metrics.Binding("write_failed");

@@ -112,10 +112,10 @@ public static class ExtenderEndpoints
     }
 
     /// <summary>GET /scheduler/explain?pod=NS/NAME: a pod known from the snapshot or a filter request.</summary>
-    internal static Results<Ok<PodExplanation>, ProblemHttpResult> ExplainByName(string? pod, ExtenderService service, IClusterStateSource source)
+    internal static Results<Ok<PodExplanation>, ProblemHttpResult> ExplainByName(string? pod, ExtenderService service, ClusterSource source)
     {
         if (string.IsNullOrWhiteSpace(pod)) return RequestReader.BadRequest("the query parameter pod=NAMESPACE/NAME is required");
-        if (source.Store is null) return NotReady();
+        if (source.Cache is null) return NotReady();
         var key = ParsePodKey(pod);
         if (service.FindPod(key) is not { } info)
         {
@@ -126,12 +126,12 @@ public static class ExtenderEndpoints
     }
 
     /// <summary>POST /scheduler/explain with a v1.Pod body.</summary>
-    internal static async Task<Results<Ok<PodExplanation>, ProblemHttpResult>> ExplainPod(HttpRequest request, ExtenderService service, IClusterStateSource source, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<PodExplanation>, ProblemHttpResult>> ExplainPod(HttpRequest request, ExtenderService service, ClusterSource source, CancellationToken cancellationToken)
     {
         var (json, problem) = await RequestReader.ReadAsync(request, ExplainJsonContext.Default.JsonElement, service.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
         if (problem is not null) return problem;
         if (!ExtenderService.TryConvertPod(json, out var pod, out var invalid)) return RequestReader.BadRequest(invalid!);
-        if (source.Store is null) return NotReady();
+        if (source.Cache is null) return NotReady();
         return TypedResults.Ok(service.Explain(pod!)!);
     }
 
@@ -143,7 +143,7 @@ public static class ExtenderEndpoints
     }
 
     private static ProblemHttpResult NotReady() =>
-        TypedResults.Problem(NotLoadedClusterSource.Reason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready");
+        TypedResults.Problem(ClusterSource.NotLoadedReason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready");
 
     private static ProblemHttpResult Bad(ILogger logger, string verb, ProblemHttpResult problem)
     {

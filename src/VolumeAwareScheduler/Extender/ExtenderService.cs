@@ -7,18 +7,19 @@ using VolumeAwareScheduler.Configuration;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Hosting;
+using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Telemetry;
 
 namespace VolumeAwareScheduler.Extender;
 
 /// <summary>
-/// The extender verbs between the wire and the decisions: validates and converts the request, takes the store's read
-/// lock, calls <see cref="ExtenderCycle"/>, and shapes the answer in the form it was asked (NodeNames in → NodeNames
+/// The extender verbs between the wire and the decisions: validates and converts the request, reads the store's
+/// published state, calls <see cref="ExtenderCycle"/>, and shapes the answer in the form it was asked (NodeNames in → NodeNames
 /// out; Nodes in → Nodes out, the passing nodes echoed as received; both in → both out, contract P4).
 /// A <c>Problem</c> is returned only for malformed input; every domain outcome is an answer.
 /// </summary>
-public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods, ExtenderMetrics metrics, ServeOptions options, ILogger<ExtenderService> logger,
+public sealed class ExtenderService(ClusterSource source, ExtenderCycle extender, PodRegistry pods, ExtenderMetrics metrics, ServeOptions options, ILogger<ExtenderService> logger,
     UnusablePodEvents unusablePods)
 {
     /// <summary>Decisions running now: above one, each runs on one core (the others are busy with the other requests).</summary>
@@ -47,10 +48,10 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
                 return null;
             }
             Tag(activity, pod!, names.Count);
-            if (source.Store is not { } store)
+            if (source.Cache is not { } store)
             {
                 outcome = "not_ready";
-                return FilterReply.Serialize(ExtenderFilterResult.Failure(NotLoadedClusterSource.Reason), ExtenderJsonContext.Wire.ExtenderFilterResult);
+                return FilterReply.Serialize(ExtenderFilterResult.Failure(ClusterSource.NotLoadedReason), ExtenderJsonContext.Wire.ExtenderFilterResult);
             }
             pods.Remember(pod!);
             using var decision = Decide(store, pod!, names);
@@ -90,7 +91,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
             }
             Tag(activity, pod!, names.Count);
             List<HostPriority> scores;
-            if (source.Store is not { } store)
+            if (source.Cache is not { } store)
             {
                 outcome = "not_ready";
                 scores = [.. names.Select(n => new HostPriority { Host = n, Score = 0 })];
@@ -108,13 +109,13 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         }
     }
 
-    /// <summary>The decision under the store's read lock; parallel over the nodes only while it is the only one running.</summary>
-    private FilterDecision Decide(ClusterStore store, PodInfo pod, IReadOnlyList<string> names)
+    /// <summary>The decision on the store's published state; parallel over the nodes only while it is the only one running.</summary>
+    private FilterDecision Decide(ClusterCache store, PodInfo pod, IReadOnlyList<string> names)
     {
         var parallel = Interlocked.Increment(ref _decisionsInFlight) == 1;
         try
         {
-            return store.Read((pod, names, parallel), static (state, extender, a) => extender.Filter(state, a.pod, a.names, a.parallel));
+            return store.Read((pod, names, parallel, extender), static (state, a) => a.extender.Filter(state, a.pod, a.names, a.parallel));
         }
         finally
         {
@@ -122,13 +123,13 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
         }
     }
 
-    /// <summary>Prioritize's decision under the store's read lock, parallel as <see cref="Decide"/> is.</summary>
-    private List<HostPriority> Rank(ClusterStore store, PodInfo pod, IReadOnlyList<string> names)
+    /// <summary>Prioritize's decision on the store's published state, parallel as <see cref="Decide"/> is.</summary>
+    private List<HostPriority> Rank(ClusterCache store, PodInfo pod, IReadOnlyList<string> names)
     {
         var parallel = Interlocked.Increment(ref _decisionsInFlight) == 1;
         try
         {
-            return store.Read((pod, names, parallel), static (state, extender, a) => extender.Prioritize(state, a.pod, a.names, a.parallel));
+            return store.Read((pod, names, parallel, extender), static (state, a) => a.extender.Prioritize(state, a.pod, a.names, a.parallel));
         }
         finally
         {
@@ -157,10 +158,10 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
                 return ExtenderFilterResult.Failure(problem!);
             }
             Tag(activity, pod!, names!.Count);
-            if (source.Store is not { } store)
+            if (source.Cache is not { } store)
             {
                 outcome = "not_ready";
-                return ExtenderFilterResult.Failure(NotLoadedClusterSource.Reason);
+                return ExtenderFilterResult.Failure(ClusterSource.NotLoadedReason);
             }
             pods.Remember(pod!);
             using var decision = Decide(store, pod!, names);
@@ -193,7 +194,7 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
                 return [];
             }
             Tag(activity, pod!, names!.Count);
-            if (source.Store is not { } store)
+            if (source.Cache is not { } store)
             {
                 // prioritize has no Error field, and kube-scheduler ignores its failures anyway: no opinion.
                 outcome = "not_ready";
@@ -219,11 +220,11 @@ public sealed class ExtenderService(IClusterStateSource source, PodRegistry pods
     }
 
     public PodExplanation? Explain(PodInfo pod) =>
-        source.Store?.Read(pod, static (state, extender, pod) => extender.Explain(state, pod));
+        source.Cache?.Read((pod, extender), static (state, a) => a.extender.Explain(state, a.pod));
 
     /// <summary>The pod to explain by name: the latest seen in a filter, a pending pod of the snapshot, or a running one.</summary>
     public PodInfo? FindPod(ObjectKey key) =>
-        pods.ByKey(key) ?? source.Store?.Read(key, static (state, _, key) => state.GetPod(key));
+        pods.ByKey(key) ?? source.Cache?.Read(key, static (state, key) => state.GetPod(key));
 
     /// <summary>Decodes a v1.Pod with KubernetesClient's models and converts it at the boundary (Converter.ToPod).</summary>
     public static bool TryConvertPod(JsonElement json, out PodInfo? pod, out string? problem) => TryConvertPod(json, out pod, out problem, out _);

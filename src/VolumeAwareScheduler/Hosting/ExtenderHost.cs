@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VolumeAwareScheduler.Configuration;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Extender;
 using VolumeAwareScheduler.Telemetry;
 
@@ -18,27 +19,35 @@ public static class ExtenderHost
     /// swap the server (TestServer) or add services.
     /// </summary>
     public static WebApplication Build(ServeOptions options, TextWriter? warnings = null, Action<WebApplicationBuilder>? configure = null) =>
-        Build(options, options.ClusterFile is null ? null : SnapshotClusterSource.Load(options.ClusterFile, warnings, options.ExtenderProfile(), options.ExplainProfile()), configure);
+        Build(options, options.ClusterFile is null ? null : ClusterSource.Load(options.ClusterFile, warnings), configure);
 
-    /// <summary>The same app over a snapshot already loaded (<see cref="ServeOptions.ClusterFile"/> is not read).</summary>
-    public static WebApplication Build(ServeOptions options, SnapshotClusterSource? snapshot, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>The same app over a manifest already loaded (<see cref="ServeOptions.ClusterFile"/> is not read).</summary>
+    public static WebApplication Build(ServeOptions options, ClusterSource? snapshot, Action<WebApplicationBuilder>? configure = null)
     {
         k8s.Kubernetes? client = null;
-        LiveClusterSource? live = null;
-        if (snapshot is null && options.IsLive)
+        ClusterSource source;
+        if (snapshot is not null)
+        {
+            source = snapshot;
+        }
+        else if (options.IsLive)
         {
             var config = options.Server is { } server ? new k8s.KubernetesClientConfiguration { Host = server }
                 : options.Kubeconfig is { } path ? k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
                 : k8s.KubernetesClientConfiguration.InClusterConfig();
             client = new k8s.Kubernetes(config);
-            live = new LiveClusterSource(client, TimeProvider.System, options.ExtenderProfile(), options.ExplainProfile());
+            source = ClusterSource.Connect(client, TimeProvider.System);
         }
-        IClusterStateSource source = snapshot ?? (IClusterStateSource?)live ?? new NotLoadedClusterSource();
-        IBindingWriter writer = snapshot is not null ? new InMemoryBindingWriter(snapshot)
-            : live is not null ? new ApiBindingWriter(live.Writer, options.EffectiveBindTimeout)
+        else
+        {
+            source = ClusterSource.NotLoaded();
+        }
+        IBindingWriter writer = snapshot?.Cache is { } loaded ? new InMemoryBindingWriter(loaded)
+            : source.Writer is { } api ? new ApiBindingWriter(api, options.EffectiveBindTimeout)
             : new UnavailableBindingWriter();
         var pods = new PodRegistry();
-        snapshot?.Seed(pods);
+        source.Seed(pods);
+        var extender = new ExtenderCycle(new SchedulingFramework(options.ExtenderProfile()), new SchedulingFramework(options.ExplainProfile()));
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -57,11 +66,12 @@ public static class ExtenderHost
         builder.Services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ExplainJsonContext.Default));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(source);
+        builder.Services.AddSingleton(extender);
         builder.Services.AddSingleton(writer);
         builder.Services.AddSingleton(pods);
         builder.Services.AddSingleton<ExtenderMetrics>();
         builder.Services.AddSingleton<BindCoordinator>();
-        builder.Services.AddSingleton(services => new UnusablePodEvents(live?.Writer, services.GetRequiredService<ILogger<UnusablePodEvents>>()));
+        builder.Services.AddSingleton(services => new UnusablePodEvents(source.Writer, services.GetRequiredService<ILogger<UnusablePodEvents>>()));
         builder.Services.AddSingleton<ExtenderService>();
         builder.AddVasTelemetry();
         configure?.Invoke(builder);
@@ -73,17 +83,20 @@ public static class ExtenderHost
         app.MapVasMetrics();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExtenderHost).FullName!);
-        if (snapshot is not null) Log.StateLoaded(logger, snapshot.Path, snapshot.Store!.NodeCount, snapshot.Store.VolumeCount, snapshot.PendingPods.Count);
-        else Log.ServingWithoutState(logger);
-        if (snapshot is not null) app.Lifetime.ApplicationStopped.Register(snapshot.Dispose);
-        if (live is not null)
+        if (snapshot?.Cache is { } cache)
         {
-            app.Lifetime.ApplicationStopped.Register(() =>
-            {
-                live.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                client!.Dispose();
-            });
+            var (nodes, volumes) = cache.Read(static s => (s.Nodes.Count, s.Volumes.Count));
+            Log.StateLoaded(logger, snapshot.Path, nodes, volumes, snapshot.PendingPods.Count);
         }
+        else
+        {
+            Log.ServingWithoutState(logger);
+        }
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            source.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            client?.Dispose();
+        });
         return app;
     }
 }

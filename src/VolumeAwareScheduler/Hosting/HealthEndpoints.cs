@@ -45,8 +45,8 @@ public static class HealthEndpoints
             ? TypedResults.Problem(problem, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready")
             : TypedResults.Ok("ready");
 
-    internal static Results<Ok<string>, ProblemHttpResult> Readyz(IClusterStateSource source) =>
-        source.Store is null
+    internal static Results<Ok<string>, ProblemHttpResult> Readyz(ClusterSource source) =>
+        source.Cache is null
             ? TypedResults.Problem(source.NotReadyReason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready")
             : TypedResults.Ok("ready");
 }

@@ -1,5 +1,7 @@
 using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Kubernetes.Cache;
+using VolumeAwareScheduler.Simulation;
 
 namespace VolumeAwareScheduler.Hosting;
 
@@ -28,21 +30,20 @@ public interface IBindingWriter
 public sealed class UnavailableBindingWriter : IBindingWriter
 {
     public ValueTask<BindWriteResult> WriteAsync(BindPlan plan, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(BindWriteResult.Fail(NotLoadedClusterSource.Reason));
+        ValueTask.FromResult(BindWriteResult.Fail(ClusterSource.NotLoadedReason));
 }
 
 /// <summary>
-/// The snapshot's writer: applies the writes to the in-memory state in one write-locked section, as the simulator
+/// The manifest's writer: applies the writes to the in-memory state in one write of the store, as the simulator
 /// does (a static PV becomes Bound to its claim; a provisioned claim gets a "pvc-&lt;uid&gt;" PV pinned to the node),
 /// then records the pod on the node. Everything is checked before anything is written.
 /// </summary>
-public sealed class InMemoryBindingWriter(SnapshotClusterSource source) : IBindingWriter
+public sealed class InMemoryBindingWriter(ClusterCache cache) : IBindingWriter
 {
     public ValueTask<BindWriteResult> WriteAsync(BindPlan plan, CancellationToken cancellationToken)
     {
-        var result = source.Store!.Write((source.Simulator, plan), static (state, _, _, arg) =>
+        var result = cache.Write(plan, static (state, _, p) =>
         {
-            var (simulator, p) = arg;
             foreach (var binding in p.Volumes.StaticBindings)
             {
                 if (state.GetClaim(binding.Claim.Key) is null) return BindWriteResult.Fail($"persistentvolumeclaim {binding.Claim.Key} no longer exists");
@@ -52,7 +53,7 @@ public sealed class InMemoryBindingWriter(SnapshotClusterSource source) : IBindi
             {
                 if (state.GetClaim(claim.Key) is null) return BindWriteResult.Fail($"persistentvolumeclaim {claim.Key} no longer exists");
             }
-            simulator.WriteVolumes(p.Node, p.Volumes);
+            Simulator.WriteVolumes(state, p.Node, p.Volumes);
             state.UpsertPod(p.Pod with { NodeName = p.Node.Name });
             return BindWriteResult.Ok;
         });

@@ -350,7 +350,7 @@ public sealed class Simulator
             }
             if (!delayed && _state.GetStorageClass(claim.StorageClassName) is { SupportsProvisioning: true })
             {
-                var volume = Provision(claim, node: null);
+                var volume = Provision(_state, claim, node: null);
                 Bind(claim, volume, "immediate provisioning");
             }
         }
@@ -361,15 +361,15 @@ public sealed class Simulator
         // scheduling_queue.go: a pod that a PreEnqueue plugin rejects (scheduling gates) never enters the active queue.
         var admitted = _framework.RunPreEnqueue(pod);
         if (!admitted.IsSuccess) return new PodResult(pod.Key.ToString(), null, [], [], admitted.Message, null, null, Attempted: false);
-        var result = _framework.Schedule(_state, pod, ledger: _ledger);
+        var result = _framework.Schedule(_state, pod);
         if (result.Selected is not { } selected)
         {
             return new PodResult(pod.Key.ToString(), null, [], [], result.FailureMessage, result.FailedNodes, result);
         }
         var volumes = selected.Volumes ?? PodVolumes.Empty;
-        var reserved = _framework.Reserve(result);
+        var reserved = _framework.Reserve(result, _ledger);
         if (!reserved.IsSuccess) throw new InvalidOperationException($"reserve failed for {pod.Key}: {reserved.Message}");
-        var (bindings, provisions) = WriteVolumes(selected.Node, volumes);
+        var (bindings, provisions) = WriteVolumes(_state, selected.Node, volumes);
         _ledger.Commit(pod.Key);
         _state.UpsertPod(pod with { NodeName = selected.Node.Name });
         return new PodResult(pod.Key.ToString(), selected.Node.Name, bindings, provisions, null, null, result);
@@ -378,57 +378,63 @@ public sealed class Simulator
     /// <summary>
     /// The writes of an assumed placement, as the binder would make them and the PV controller and provisioner would
     /// complete them: static PVs bound to their claims; provisioned claims get a PV pinned to the node.
-    /// The pod itself is not bound here.
+    /// The pod itself is not bound here. Changes only <paramref name="state"/>.
     /// </summary>
-    public (List<ClaimVolume> Bindings, List<ClaimNode> Provisions) WriteVolumes(NodeInfo node, PodVolumes volumes)
+    public static (List<ClaimVolume> Bindings, List<ClaimNode> Provisions) WriteVolumes(ClusterState state, NodeInfo node, PodVolumes volumes)
     {
         var bindings = new List<ClaimVolume>();
         foreach (var binding in volumes.StaticBindings)
         {
-            Bind(_state.GetClaim(binding.Claim.Key)!, _state.Volumes.Get(binding.Volume.Name)!, null);
+            Bind(state, state.GetClaim(binding.Claim.Key)!, state.Volumes.Get(binding.Volume.Name)!);
             bindings.Add(new ClaimVolume(binding.Claim.Key.ToString(), binding.Volume.Name));
         }
         var provisions = new List<ClaimNode>();
         foreach (var claim in volumes.DynamicProvisions)
         {
-            var current = _state.GetClaim(claim.Key)!;
-            Bind(current, Provision(current, node), null);
+            var current = state.GetClaim(claim.Key)!;
+            Bind(state, current, Provision(state, current, node));
             provisions.Add(new ClaimNode(claim.Key.ToString(), node.Name));
         }
         return (bindings, provisions);
     }
 
-    private void Bind(ClaimInfo claim, VolumeInfo volume, string? how)
+    /// <summary>The PV controller's binding in the loaded cluster, recorded (how) for the report.</summary>
+    private void Bind(ClaimInfo claim, VolumeInfo volume, string how)
     {
-        _state.Volumes.Upsert(volume with
+        Bind(_state, claim, volume);
+        _controllerBindings.Add((claim.Key, volume.Name, how));
+    }
+
+    private static void Bind(ClusterState state, ClaimInfo claim, VolumeInfo volume)
+    {
+        state.Volumes.Upsert(volume with
         {
             ClaimRef = new ClaimReference(claim.Key.Namespace, claim.Key.Name, claim.Uid),
             Phase = VolumePhase.Bound,
         });
-        _state.UpsertClaim(claim with { VolumeName = volume.Name, BindCompleted = true, Phase = ClaimPhase.Bound });
-        if (how is not null) _controllerBindings.Add((claim.Key, volume.Name, how));
+        state.UpsertClaim(claim with { VolumeName = volume.Name, BindCompleted = true, Phase = ClaimPhase.Bound });
     }
 
     /// <summary>
     /// What a provisioner creates: "pvc-&lt;uid&gt;", the requested size, pinned to the selected node by hostname.
     /// CSIStorageCapacity that served the request shrinks by its size, as the driver would report.
     /// </summary>
-    private VolumeInfo Provision(ClaimInfo claim, NodeInfo? node)
+    private static VolumeInfo Provision(ClusterState state, ClaimInfo claim, NodeInfo? node)
     {
         NodeSelector? affinity = null;
         if (node is not null)
         {
             var hostname = node.Labels.TryGetValue(Converter.HostnameLabel, out var h) ? h : node.Name;
             affinity = new NodeSelector([new NodeSelectorTerm([new SelectorRequirement(Converter.HostnameLabel, SelectorOperator.In, [hostname])], [])]);
-            var storageClass = _state.GetStorageClass(claim.StorageClassName);
-            if (storageClass is not null && _state.GetCsiDriver(storageClass.Provisioner) is { StorageCapacity: true })
+            var storageClass = state.GetStorageClass(claim.StorageClassName);
+            if (storageClass is not null && state.GetCsiDriver(storageClass.Provisioner) is { StorageCapacity: true })
             {
-                var used = _state.Capacities.FirstOrDefault(c => c.StorageClassName == storageClass.Name
+                var used = state.Capacities.FirstOrDefault(c => c.StorageClassName == storageClass.Name
                     && c.LimitBytes >= claim.RequestBytes && c.NodeTopology is { } t && SelectorMatching.Matches(t, node.Labels));
                 if (used is not null)
                 {
                     var left = (used.CapacityBytes ?? 0) - claim.RequestBytes;
-                    _state.UpsertCapacity(used with
+                    state.UpsertCapacity(used with
                     {
                         CapacityBytes = used.CapacityBytes is null ? null : left,
                         MaximumVolumeSizeBytes = used.MaximumVolumeSizeBytes is { } max && used.CapacityBytes is not null ? Math.Min(max, left) : used.MaximumVolumeSizeBytes,

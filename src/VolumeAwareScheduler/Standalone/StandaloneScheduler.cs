@@ -161,45 +161,51 @@ public sealed partial class StandaloneScheduler
     {
         var key = queued.Pod;
         var started = _time.GetTimestamp();
-        var podObject = _cluster.Cache.GetPodObject(key);
-        if (podObject is null || !string.IsNullOrEmpty(podObject.Spec?.NodeName)
-            || !_profiles.TryGetValue(podObject.Spec?.SchedulerName ?? "", out var profile))
+        // The pod as the store converted it: Core snapshots past the boundary. A pod the store left out but whose API
+        // object it kept could not be converted: it is reported below.
+        var cache = _cluster.Cache;
+        var pod = cache.Read(key, static (s, k) => s.GetPod(k));
+        var podObject = pod is null ? cache.GetPodObject(key) : null;
+        var schedulerName = pod?.SchedulerName ?? podObject?.Spec?.SchedulerName ?? "";
+        if ((pod is null && podObject is null) || (pod?.NodeName ?? podObject?.Spec?.NodeName ?? "").Length > 0
+            || !_profiles.TryGetValue(schedulerName, out var profile))
         {
             _queue.Remove(key);
             return;
         }
-        PodInfo pod;
-        try
+        if (pod is null)
         {
-            pod = Converter.ToPod(podObject);
-        }
-        catch (ConversionException e)
-        {
+            if (UnconvertibleReason(podObject!) is not { } reason)
+            {
+                _queue.Retry(key); // the store has the API object but not yet its snapshot
+                return;
+            }
+            var message = "Pod cannot be used: " + reason;
             // Only this pod: unschedulable until it changes (no cluster event can cure it; the periodic flush retries it),
             // the reason in an Event and the PodScheduled condition on its first attempt, as a FitError would be.
-            var message = $"Pod cannot be used: {e.Message}";
-            Log.Unconvertible(_logger, key.ToString(), e.Message);
+            Log.Unconvertible(_logger, key.ToString(), reason);
             _queue.MarkUnschedulable(key, NoCure);
             CycleDone("error", started, attemptDone: true);
             _progress.Writer.TryWrite(new PodUnschedulable(key, _time.GetUtcNow(), message));
-            if (queued.Attempts == 1) StartBackground(() => ReportUnschedulableAsync(key, podObject.Uid() ?? "", message, profile.SchedulerName, cancellationToken));
+            if (queued.Attempts == 1) StartBackground(() => ReportUnschedulableAsync(key, podObject!.Uid() ?? "", message, profile.SchedulerName, cancellationToken));
             return;
         }
 
-        SchedulingResult result = null!;
+        // The cycle reads one published generation of the store, without a lock: informer events keep being applied
+        // meanwhile. Reserve then goes through the store's writer, which checks the chosen PVs against the state
+        // current by then (the assume ledger refuses a PV that changed since the decision).
+        var result = cache.Read((profile, pod), static (state, a) => a.profile.Framework.Schedule(state, a.pod));
         string? assumeError = null;
-        _cluster.Cache.Write((state, ledger) =>
+        if (result.Selected is { } selected)
         {
-            result = profile.Framework.Schedule(state, pod, ledger: ledger);
-            if (result.Selected is not { } selected) return;
-            var reserved = profile.Framework.Reserve(result);
-            if (!reserved.IsSuccess)
+            assumeError = cache.Write((profile, result, selected, pod), static (state, ledger, a) =>
             {
-                assumeError = reserved.Message;
-                return;
-            }
-            state.UpsertPod(pod with { NodeName = selected.Node.Name }); // the pod's resources are taken while it binds
-        });
+                var reserved = a.profile.Framework.Reserve(a.result, ledger);
+                if (!reserved.IsSuccess) return reserved.Message;
+                state.UpsertPod(a.pod with { NodeName = a.selected.Node.Name }); // the pod's resources are taken while it binds
+                return null;
+            });
+        }
 
         if (result.Selected is not { } chosen)
         {
@@ -220,6 +226,20 @@ public sealed partial class StandaloneScheduler
         }
         CycleDone("scheduled", started, attemptDone: false); // the attempt ends with the binding cycle
         StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, queued, profile));
+    }
+
+    /// <summary>Why the store could not convert the pod; null when it converts.</summary>
+    private static string? UnconvertibleReason(V1Pod pod)
+    {
+        try
+        {
+            Converter.ToPod(pod);
+            return null;
+        }
+        catch (ConversionException e)
+        {
+            return e.Message;
+        }
     }
 
     private void CycleDone(string result, long started, bool attemptDone)
@@ -244,7 +264,7 @@ public sealed partial class StandaloneScheduler
         try
         {
             await _writer.BindPodAndVolumesAsync(pod, node, volumes, profile.BindTimeout, cancellationToken).ConfigureAwait(false);
-            _cluster.Cache.Write((_, ledger) => ledger.Commit(pod.Key));
+            _cluster.Cache.Write(pod.Key, static (_, ledger, key) => ledger.Commit(key));
             _queue.Remove(pod.Key);
             Log.Bound(_logger, pod.Key.ToString(), node);
             var boundAt = _time.GetUtcNow();
@@ -260,10 +280,11 @@ public sealed partial class StandaloneScheduler
         catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
         {
             // Revert: the PVs and claims as they were, the pod's resources released; then decide again.
-            _cluster.Cache.Write((state, ledger) =>
+            _cluster.Cache.Write(pod, static (state, ledger, pod) =>
             {
                 ledger.Revert(pod.Key);
                 if (state.GetPod(pod.Key) is { } current && current.Uid == pod.Uid) state.UpsertPod(current with { NodeName = "" });
+                return 0;
             });
             if (_metrics is not null)
             {

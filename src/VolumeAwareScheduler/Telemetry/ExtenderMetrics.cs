@@ -21,7 +21,7 @@ public sealed class ExtenderMetrics
     private readonly Counter<long> _bindings;
     private readonly Counter<long> _conflicts;
 
-    public ExtenderMetrics(IMeterFactory meterFactory, IClusterStateSource source, PodRegistry pods)
+    public ExtenderMetrics(IMeterFactory meterFactory, ClusterSource source, PodRegistry pods)
     {
         var meter = meterFactory.Create(MeterName);
         _requestDuration = meter.CreateHistogram<double>(
@@ -30,8 +30,8 @@ public sealed class ExtenderMetrics
         _decisions = meter.CreateCounter<long>("vas.extender.decisions", unit: "{node}", description: "Per-node filter verdicts, by reason code (\"feasible\" for nodes that pass).");
         _bindings = meter.CreateCounter<long>("vas.extender.bindings", unit: "{binding}", description: "Bind requests, by outcome.");
         _conflicts = meter.CreateCounter<long>("vas.extender.bind.conflicts", unit: "{conflict}", description: "Binds refused because the volumes chosen at filter time were taken in the meantime.");
-        meter.CreateObservableGauge("vas.index.volumes", () => source.Store?.VolumeCount ?? 0, unit: "{volume}", description: "PersistentVolumes in the matching index.");
-        meter.CreateObservableGauge("vas.state.nodes", () => source.Store?.NodeCount ?? 0, unit: "{node}", description: "Nodes in the extender's state.");
+        meter.CreateObservableGauge("vas.index.volumes", () => source.Cache?.Read(static s => s.Volumes.Count) ?? 0, unit: "{volume}", description: "PersistentVolumes in the matching index.");
+        meter.CreateObservableGauge("vas.state.nodes", () => source.Cache?.Read(static s => s.Nodes.Count) ?? 0, unit: "{node}", description: "Nodes in the extender's state.");
         meter.CreateObservableGauge("vas.extender.known_pods", () => pods.Count, unit: "{pod}", description: "Pods remembered from filter requests and the snapshot.");
     }
 

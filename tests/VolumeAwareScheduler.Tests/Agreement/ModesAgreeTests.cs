@@ -90,7 +90,7 @@ public sealed class ModesAgreeTests
                 var bind = await host.PostAsync("/scheduler/bind", $$"""{"PodName":"app","PodNamespace":"default","PodUID":"uid-app","Node":"{{chosen}}"}""");
                 Assert.Equal("""{"Error":""}""", bind.Body);
                 var claimName = pod.Claims.Single().ClaimName;
-                var volume = host.Source.Store!.Read(claimName, static (state, _, name) => state.GetClaim(new ObjectKey("default", name))!.VolumeName);
+                var volume = host.Source.Cache!.Read(claimName, static (state, name) => state.GetClaim(new ObjectKey("default", name))!.VolumeName);
                 Assert.Equal(Expected(caseName), new Outcome(chosen, volume, null));
                 return;
             }
@@ -116,11 +116,11 @@ public sealed class ModesAgreeTests
         var volumeNames = others.Select(o => o.Model).OfType<V1PersistentVolume>().Select(v => v.Metadata.Name).ToList();
         var claims = others.Select(o => o.Model).OfType<V1PersistentVolumeClaim>().ToList();
         var nodeNames = others.Select(o => o.Model).OfType<V1Node>().Select(n => n.Metadata.Name).ToList();
-        Assert.True(await cluster.Runner.Cluster.Cache.WaitForAsync(c =>
-            nodeNames.All(n => c.State.GetNode(n) is not null)
-            && volumeNames.All(v => c.State.Volumes.Get(v) is not null)
-            && claims.All(pvc => c.State.GetClaim(new ObjectKey("default", pvc.Metadata.Name)) is { } claim
-                && (string.IsNullOrEmpty(pvc.Spec.VolumeName) || claim.Phase == ClaimPhase.Bound)),
+        Assert.True(await cluster.Runner.Cluster.Cache.WaitForAsync(c => c.Read(s =>
+            nodeNames.All(n => s.GetNode(n) is not null)
+            && volumeNames.All(v => s.Volumes.Get(v) is not null)
+            && claims.All(pvc => s.GetClaim(new ObjectKey("default", pvc.Metadata.Name)) is { } claim
+                && (string.IsNullOrEmpty(pvc.Spec.VolumeName) || claim.Phase == ClaimPhase.Bound))),
             StandaloneTestCluster.Patience, TimeProvider.System, default), "the scheduler's cache did not catch up");
         foreach (var manifest in pods) await ManifestApplier.CreateAsync(cluster.Client, manifest, default);
 

@@ -16,7 +16,7 @@ public sealed class BindTests
         $$"""{"PodName":"{{name}}","PodNamespace":"default","PodUID":"{{uid}}","Node":"{{node}}"}""";
 
     private static T Read<T>(ExtenderTestHost host, Func<VolumeAwareScheduler.Core.State.ClusterState, T> read) =>
-        host.Source.Store!.Read(read, static (state, _, read) => read(state));
+        host.Source.Cache!.Read(read);
 
     [Fact]
     public async Task Bind_writes_the_claim_binding_then_the_pod_and_a_retry_is_success()
@@ -74,7 +74,7 @@ public sealed class BindTests
         Assert.Equal(200, status);
         Assert.Equal("""{"Error":"binding rejected: pod default/second can no longer use node \"node-1\": node(s) didn't find available persistent volumes to bind"}""", body);
         Assert.Equal(before, Read(host, Snapshot));
-        Assert.Equal(0, host.Source.Store!.Write(0, static (_, _, ledger, _) => ledger.Count));
+        Assert.Equal(0, host.Source.Cache!.ReadWithLedger(0, static (_, ledger, _) => ledger.Count));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class BindTests
     {
         var cluster = Path.Combine(AppContext.BaseDirectory, "Simulation", "testdata", "csi-capacity-provisioning", "cluster.yaml");
         await using var host = await ExtenderTestHost.StartAsync(cluster);
-        var pending = ((SnapshotClusterSource)host.Source).PendingPods[0];
+        var pending = host.Source.PendingPods[0];
         var claim = pending.Claims[0].ClaimName;
         var nodes = Read(host, s => s.Nodes.Select(n => n.Name).ToArray());
         var podJson = $$$"""{"metadata":{"name":"{{{pending.Key.Name}}}","namespace":"{{{pending.Key.Namespace}}}","uid":"uid-p"},"spec":{"containers":[{"name":"c"}],"volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"{{{claim}}}"}}]}}""";

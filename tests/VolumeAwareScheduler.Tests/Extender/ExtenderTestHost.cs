@@ -22,7 +22,7 @@ internal sealed class ExtenderTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public IClusterStateSource Source => App.Services.GetRequiredService<IClusterStateSource>();
+    public ClusterSource Source => App.Services.GetRequiredService<ClusterSource>();
 
     public static Task<ExtenderTestHost> StartAsync(string? clusterFile, long? maxRequestBytes = null) =>
         StartAsync(new ServeOptions { ClusterFile = clusterFile, MaxRequestBytes = maxRequestBytes ?? ServeOptions.DefaultMaxRequestBytes });

@@ -25,7 +25,7 @@ public sealed class LiveExtenderTests
         var pod = await client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("app", "data", schedulerName: "volume-aware-scheduler"), "default");
 
         await using var host = await ExtenderTestHost.StartAsync(new ServeOptions { Server = emulator.BaseAddress.ToString() });
-        var live = Assert.IsType<LiveClusterSource>(host.Source);
+        var live = host.Source;
         await live.Ready.WaitAsync(Patience);
         Assert.Equal(200, (await host.GetAsync("/readyz")).Status);
 

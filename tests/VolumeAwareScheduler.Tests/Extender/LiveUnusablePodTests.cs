@@ -31,7 +31,7 @@ public sealed class LiveUnusablePodTests
         var good = await client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("good", claim: null), "default");
 
         await using var host = await ExtenderTestHost.StartAsync(new ServeOptions { Server = emulator.BaseAddress.ToString() });
-        await Assert.IsType<LiveClusterSource>(host.Source).Ready.WaitAsync(Patience);
+        await host.Source.Ready.WaitAsync(Patience);
 
         // kube-scheduler sends the pod it has (quantities as the API server wrote them), and retries after the 400.
         for (var attempt = 0; attempt < 3; attempt++)

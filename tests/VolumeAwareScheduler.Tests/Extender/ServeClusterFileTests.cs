@@ -8,24 +8,24 @@ public sealed class ServeClusterFileTests
     private static string Case(string name) => Path.Combine(AppContext.BaseDirectory, "Simulation", "testdata", name, "cluster.yaml");
 
     [Fact]
-    public void Pending_pods_of_a_running_dump_are_only_the_ordinals_the_controller_would_still_schedule()
+    public async Task Pending_pods_of_a_running_dump_are_only_the_ordinals_the_controller_would_still_schedule()
     {
-        using var source = SnapshotClusterSource.Load(Case("statefulset-running-cluster-dump"));
+        await using var source = ClusterSource.Load(Case("statefulset-running-cluster-dump"));
 
         Assert.Equal(
             ["streaming/kafka-2", "streaming/zookeeper-2", "streaming/zookeeper-3"],
             source.PendingPods.Select(p => p.Key.ToString()));
-        Assert.Equal("local-pv-node-a-1", source.Simulator.State.GetClaim(new("streaming", "data-kafka-0"))!.VolumeName);
-        Assert.Equal("standard", source.Simulator.State.GetClaim(new("streaming", "datadir-zookeeper-3"))!.StorageClassName);
+        Assert.Equal("local-pv-node-a-1", source.Cache!.Read(static s => s.GetClaim(new("streaming", "data-kafka-0"))!.VolumeName));
+        Assert.Equal("standard", source.Cache!.Read(static s => s.GetClaim(new("streaming", "datadir-zookeeper-3"))!.StorageClassName));
     }
 
     [Fact]
-    public void Ignored_kinds_are_warned_once_per_kind()
+    public async Task Ignored_kinds_are_warned_once_per_kind()
     {
         var warnings = new StringWriter();
         var path = Case("chart-ignored-kinds");
 
-        using var source = SnapshotClusterSource.Load(path, warnings);
+        await using var source = ClusterSource.Load(path, warnings);
 
         var expected = File.ReadAllLines(Path.Combine(Path.GetDirectoryName(path)!, "expected-stderr.txt"))
             .Where(l => l.Length > 0).Select(l => l.Replace("{cluster}", path, StringComparison.Ordinal));

@@ -43,7 +43,7 @@ public sealed class ServeMatchesSimulateTests
 
         Assert.Equal("""{"Error":""}""", bind.Body);
         Assert.Equal(simulatedNode, chosen);
-        Assert.Equal(simulatedVolume, host.Source.Store!.Read(0, static (s, _, _) => s.GetClaim(new ObjectKey("default", "data"))!.VolumeName));
+        Assert.Equal(simulatedVolume, host.Source.Cache!.Read(static s => s.GetClaim(new ObjectKey("default", "data"))!.VolumeName));
     }
 
     /// <summary>As kube-scheduler would (with no other score): the highest extender score; ties to the name here.</summary>

@@ -43,7 +43,7 @@ public sealed class MutablePVNodeAffinityTests : IAsyncLifetime
         var claim = Objects.Claim("data");
         claim.Spec.VolumeName = "pv-bound";
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(claim, "default");
-        Assert.True(await _cluster.Runner.Cluster.Cache.WaitForAsync(c => c.State.GetClaim(new ObjectKey("default", "data")) is { IsFullyBound: true } && c.State.Volumes.Get("pv-bound") is { Phase: VolumePhase.Bound },
+        Assert.True(await _cluster.Runner.Cluster.Cache.WaitForAsync(c => c.Read(s => s.GetClaim(new ObjectKey("default", "data")) is { IsFullyBound: true } && s.Volumes.Get("pv-bound") is { Phase: VolumePhase.Bound }),
             StandaloneTestCluster.Patience, TimeProvider.System, default), "the claim was not bound");
         await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("app", "data", nodeSelector: OnNode2), "default");
 
@@ -64,7 +64,7 @@ public sealed class MutablePVNodeAffinityTests : IAsyncLifetime
         var pod = new ObjectKey("default", "app");
         await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-free", "node-1"));
         await Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Objects.Claim("data"), "default");
-        Assert.True(await _cluster.Runner.Cluster.Cache.WaitForAsync(c => c.State.Volumes.Get("pv-free") is not null && c.State.GetClaim(new ObjectKey("default", "data")) is not null,
+        Assert.True(await _cluster.Runner.Cluster.Cache.WaitForAsync(c => c.Read(s => s.Volumes.Get("pv-free") is not null && s.GetClaim(new ObjectKey("default", "data")) is not null),
             StandaloneTestCluster.Patience, TimeProvider.System, default), "the cache did not see the PV and the claim");
         await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("app", "data", nodeSelector: OnNode2), "default");
 

@@ -21,8 +21,8 @@ public sealed class CycleState(ClusterState cluster, IReadOnlyList<NodeInfo> nod
     /// <summary>The nodes this cycle evaluates, in order.</summary>
     public IReadOnlyList<NodeInfo> Nodes { get; } = nodes;
 
-    /// <summary>Where Reserve records its assumptions; null in cycles that only read (extender filter, explain).</summary>
-    public AssumeLedger? Ledger { get; init; }
+    /// <summary>Where Reserve records its assumptions, set by the framework's Reserve and Unreserve; null before.</summary>
+    public AssumeLedger? Ledger { get; internal set; }
 
     public void Write(string key, object value) => _data[key] = value;
 

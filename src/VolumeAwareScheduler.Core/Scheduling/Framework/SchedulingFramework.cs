@@ -51,9 +51,9 @@ public sealed class SchedulingFramework(Profile profile)
     /// The whole scheduling cycle over all nodes of <paramref name="cluster"/> (or <paramref name="nodes"/>):
     /// filter with percentageOfNodesToScore, score, select. Reserve is the caller's next step.
     /// </summary>
-    public SchedulingResult Schedule(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo>? nodes = null, AssumeLedger? ledger = null)
+    public SchedulingResult Schedule(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo>? nodes = null)
     {
-        var result = Filter(cluster, pod, nodes ?? cluster.Nodes, sample: true, ledger);
+        var result = Filter(cluster, pod, nodes ?? cluster.Nodes, sample: true);
         if (result.Error is not null || result.Feasible.Count == 0) return result;
         Score(result);
         if (result.Error is not null) return result;
@@ -76,11 +76,11 @@ public sealed class SchedulingFramework(Profile profile)
     /// </summary>
     /// <param name="parallel">Spread the nodes over the cores (above a few hundred); false when other requests keep them busy.</param>
     public SchedulingResult FilterAll(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool parallel = true) =>
-        Filter(cluster, pod, nodes, sample: false, ledger: null, parallel);
+        Filter(cluster, pod, nodes, sample: false, parallel);
 
-    private SchedulingResult Filter(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool sample, AssumeLedger? ledger, bool parallel = true)
+    private SchedulingResult Filter(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool sample, bool parallel = true)
     {
-        var cycle = new CycleState(cluster, nodes) { Ledger = ledger };
+        var cycle = new CycleState(cluster, nodes);
         var result = new SchedulingResult(pod, cycle);
         if (nodes.Count == 0 && sample)
         {
@@ -326,17 +326,19 @@ public sealed class SchedulingFramework(Profile profile)
 
     /// <summary>
     /// RunReservePluginsReserve for the selected node; on failure every Reserve plugin's Unreserve runs, in reverse
-    /// order (framework.go), and the status is returned.
+    /// order (framework.go), and the status is returned. The assumptions go into <paramref name="ledger"/>: the store's
+    /// writer passes each replica's in turn, so Reserve reads only the cycle's decisions and the ledger.
     /// </summary>
-    public Status Reserve(SchedulingResult result)
+    public Status Reserve(SchedulingResult result, AssumeLedger ledger)
     {
         if (result.Selected is not { } selected) throw new InvalidOperationException("Reserve needs a selected node");
+        result.Cycle.Ledger = ledger;
         foreach (var plugin in Profile.Reserve)
         {
             var status = plugin.Reserve(result.Cycle, result.Pod, selected.Node.Name);
             if (!status.IsSuccess)
             {
-                Unreserve(result);
+                Unreserve(result, ledger);
                 return status.WithPlugin(plugin.Name);
             }
         }
@@ -344,9 +346,10 @@ public sealed class SchedulingFramework(Profile profile)
     }
 
     /// <summary>RunReservePluginsUnreserve, in reverse order.</summary>
-    public void Unreserve(SchedulingResult result)
+    public void Unreserve(SchedulingResult result, AssumeLedger ledger)
     {
         if (result.Selected is not { } selected) return;
+        result.Cycle.Ledger = ledger;
         for (var i = Profile.Reserve.Count - 1; i >= 0; i--) Profile.Reserve[i].Unreserve(result.Cycle, result.Pod, selected.Node.Name);
     }
 

@@ -170,10 +170,10 @@ public class SchedulingFrameworkTests
     {
         var state = Cluster([Node("node-a")], [LocalPv("pv-a", "10Gi", "node-a")], LocalClaim("data", "5Gi"));
         var ledger = new AssumeLedger(state);
-        var result = Default.Schedule(state, Pod("ns", "pod").WithClaim("data"), ledger: ledger);
+        var result = Default.Schedule(state, Pod("ns", "pod").WithClaim("data"));
         // The PV changes after the decision: AssumePodVolumes refuses the out-of-date choice (assume_cache.go).
         state.Volumes.Upsert(state.Volumes.Get("pv-a")! with { ResourceVersion = "2" });
-        var reserved = Default.Reserve(result);
+        var reserved = Default.Reserve(result, ledger);
         Assert.Equal(StatusCode.Error, reserved.Code);
         Assert.Equal(VolumeBinding.PluginName, reserved.Plugin);
         Assert.Equal(0, ledger.Count);
@@ -184,12 +184,12 @@ public class SchedulingFrameworkTests
     {
         var state = Cluster([Node("node-a")], [LocalPv("pv-a", "10Gi", "node-a")], LocalClaim("one", "5Gi"), LocalClaim("two", "5Gi"));
         var ledger = new AssumeLedger(state);
-        var first = Default.Schedule(state, Pod("ns", "first").WithClaim("one"), ledger: ledger);
-        Assert.True(Default.Reserve(first).IsSuccess);
-        var second = Default.Schedule(state, Pod("ns", "second").WithClaim("two"), ledger: ledger);
+        var first = Default.Schedule(state, Pod("ns", "first").WithClaim("one"));
+        Assert.True(Default.Reserve(first, ledger).IsSuccess);
+        var second = Default.Schedule(state, Pod("ns", "second").WithClaim("two"));
         Assert.Null(second.Selected);
         Assert.Equal($"0/1 nodes are available: 1 {Reasons.BindConflict}.", second.FailureMessage);
-        Default.Unreserve(first);
+        Default.Unreserve(first, ledger);
         Assert.Equal("node-a", Default.Schedule(state, Pod("ns", "second").WithClaim("two")).Selected?.Node.Name);
     }
 }

@@ -35,9 +35,9 @@ public class VolumesWithInterPodRulesTests
         var placed = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
-            var result = framework.Schedule(state, pod, ledger: ledger);
+            var result = framework.Schedule(state, pod);
             Assert.True(result.Selected is not null, $"{pod.Key}: {result.FailureMessage}");
-            Assert.True(framework.Reserve(result).IsSuccess);
+            Assert.True(framework.Reserve(result, ledger).IsSuccess);
             state.UpsertPod(pod with { NodeName = result.Selected.Node.Name });
             var binding = Assert.Single(result.Selected.Volumes!.StaticBindings);
             placed[pod.Key.Name] = (result.Selected.Node.Name, binding.Volume.Name);
