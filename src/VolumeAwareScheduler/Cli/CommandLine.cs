@@ -13,6 +13,7 @@ namespace VolumeAwareScheduler.Cli;
 public static class CommandLine
 {
     public const int ExitOk = 0;
+    public const int ExitError = 1;
     public const int ExitBadInput = 2;
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

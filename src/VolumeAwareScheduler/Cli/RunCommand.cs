@@ -1,13 +1,10 @@
 using System.CommandLine;
-using System.Diagnostics.Metrics;
-using System.Runtime.InteropServices;
 using k8s;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VolumeAwareScheduler.Configuration;
-using VolumeAwareScheduler.Kubernetes.Queue;
 using VolumeAwareScheduler.Standalone;
 
 namespace VolumeAwareScheduler.Cli;
@@ -89,56 +86,22 @@ public static partial class RunCommand
                 return CommandLine.ExitBadInput;
             }
             static void Console(ILoggingBuilder logging) => logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-            using var loggers = LoggerFactory.Create(Console);
-            var logger = loggers.CreateLogger("VolumeAwareScheduler.Run");
             using var client = new k8s.Kubernetes(config);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            });
-            var options = new StandaloneOptions { Profiles = settings.Profiles };
-            await using var ops = opsAddress is null ? null : StandaloneOps.Build(opsAddress, b => Console(b.Logging.ClearProviders()));
-            await using var runner = new StandaloneRunner(client, options, TimeProvider.System, loggers, settings.Queue,
-                meterFactory: ops?.Services.GetRequiredService<IMeterFactory>());
-            if (ops is not null)
-            {
-                try
-                {
-                    await ops.MapStandaloneOps(runner).StartAsync(stop.Token);
-                }
-                catch (IOException e)
-                {
-                    stderr.WriteLine($"error: cannot listen on --metrics-address {opsAddress}: {e.Message.TrimEnd('.')}.");
-                    return CommandLine.ExitBadInput;
-                }
-                Log.OpsListening(logger, string.Join(", ", ops.Urls));
-            }
-            Log.Starting(logger, config.Host ?? "(in-cluster)", string.Join(", ", runner.Scheduler.SchedulerNames));
+            using var host = StandaloneHost.Build(client, settings, opsAddress, Console);
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("VolumeAwareScheduler.Run");
+            Log.Starting(logger, config.Host ?? "(in-cluster)", string.Join(", ", settings.Profiles.Select(p => p.SchedulerName)));
             try
             {
-                var leader = settings.LeaderElection;
-                if (!leader.LeaderElect)
-                {
-                    await runner.RunAsync(stop.Token);
-                    return CommandLine.ExitOk;
-                }
-                var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
-                var leaseLock = new LeaseLock(client, leader.ResourceNamespace, leader.ResourceName, identity);
-                var election = new LeaderElectionConfig(leaseLock)
-                {
-                    LeaseDuration = leader.LeaseDuration,
-                    RenewDeadline = leader.RenewDeadline,
-                    RetryPeriod = leader.RetryPeriod,
-                };
-                await new LeaderElectedRunner(runner, election, identity, loggers.CreateLogger<LeaderElectedRunner>()).RunAsync(stop.Token);
-                return CommandLine.ExitOk;
+                await host.StartAsync(cancellationToken);
             }
-            finally
+            catch (IOException e)
             {
-                if (ops is not null) await ops.StopAsync(CancellationToken.None);
+                stderr.WriteLine($"error: cannot listen on --metrics-address {opsAddress}: {e.Message.TrimEnd('.')}.");
+                return CommandLine.ExitBadInput;
             }
+            if (host is WebApplication ops) Log.OpsListening(logger, string.Join(", ", ops.Urls));
+            await host.WaitForShutdownAsync(cancellationToken);
+            return host.Services.GetRequiredService<SchedulingService>().Failure is null ? CommandLine.ExitOk : CommandLine.ExitError;
         });
         return command;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VolumeAwareScheduler.Configuration;
 using VolumeAwareScheduler.Core.Scheduling.Framework;
@@ -67,6 +68,7 @@ public static class ExtenderHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(source);
         builder.Services.AddSingleton(extender);
+        builder.Services.AddHostedService(_ => new ClusterSourceLifetime(source, client));
         builder.Services.AddSingleton(writer);
         builder.Services.AddSingleton(pods);
         builder.Services.AddSingleton<ExtenderMetrics>();
@@ -92,11 +94,6 @@ public static class ExtenderHost
         {
             Log.ServingWithoutState(logger);
         }
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            source.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            client?.Dispose();
-        });
         return app;
     }
 }

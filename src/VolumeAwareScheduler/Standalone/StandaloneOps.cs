@@ -32,6 +32,14 @@ public static class StandaloneOps
 
     public static WebApplication Build(string address, Action<WebApplicationBuilder>? configure = null)
     {
+        var builder = CreateBuilder(address);
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+
+    /// <summary>The listener's builder, for a host that adds its own services (<see cref="StandaloneHost"/>).</summary>
+    public static WebApplicationBuilder CreateBuilder(string address)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -41,11 +49,14 @@ public static class StandaloneOps
         builder.WebHost.UseUrls($"http://{address.Trim()}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.AddVasTelemetry();
-        configure?.Invoke(builder);
-        return builder.Build();
+        return builder;
     }
 
-    public static WebApplication MapStandaloneOps(this WebApplication app, StandaloneRunner runner, TimeSpan? livenessTimeout = null)
+    public static WebApplication MapStandaloneOps(this WebApplication app, StandaloneRunner runner, TimeSpan? livenessTimeout = null) =>
+        app.MapStandaloneOps(() => runner, livenessTimeout);
+
+    /// <summary>As above, with the runner found when a probe first asks (the host creates it at start).</summary>
+    public static WebApplication MapStandaloneOps(this WebApplication app, Func<StandaloneRunner> runner, TimeSpan? livenessTimeout = null)
     {
         app.MapHealth(new StandaloneHealth(runner, livenessTimeout ?? TimeSpan.FromSeconds(3)));
         app.MapVasMetrics();
@@ -58,11 +69,11 @@ public static class StandaloneOps
 /// informer gets the container restarted). Readiness: every informer's first list is applied; a standby replica with
 /// warm caches is ready too, so that a rolling update waits for caches, not for the lease.
 /// </summary>
-public sealed class StandaloneHealth(StandaloneRunner runner, TimeSpan livenessTimeout) : IHealthProbe
+public sealed class StandaloneHealth(Func<StandaloneRunner> runner, TimeSpan livenessTimeout) : IHealthProbe
 {
-    public Task<string?> LivenessProblemAsync(CancellationToken cancellationToken) => runner.Cluster.ProbeAsync(livenessTimeout, cancellationToken);
+    public Task<string?> LivenessProblemAsync(CancellationToken cancellationToken) => runner().Cluster.ProbeAsync(livenessTimeout, cancellationToken);
 
-    public string? ReadinessProblem => runner.Cluster.Synced.IsCompletedSuccessfully
+    public string? ReadinessProblem => runner().Cluster.Synced.IsCompletedSuccessfully
         ? null
         : "caches not synced (waiting for the first list of every informer)";
 }
