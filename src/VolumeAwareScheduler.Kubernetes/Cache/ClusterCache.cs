@@ -234,7 +234,7 @@ public sealed class ClusterCache
             foreach (var e in events)
             {
                 if (e.Type == InformerEventType.Replace) Relist(replica.State, e.Kind, e.Objects);
-                foreach (var one in e.Objects) ApplyOne(replica.State, e.Kind, one, e.Type);
+                foreach (var one in e.Objects) ApplyOne(replica, e.Kind, one, e.Type);
             }
             return 0;
         });
@@ -255,14 +255,18 @@ public sealed class ClusterCache
     private static bool Removes(Prepared one, InformerEventType type) =>
         type == InformerEventType.Delete || (one.Snapshot is null && !one.Unconvertible);
 
-    private static void ApplyOne(ClusterState state, KindRegistration kind, Prepared one, InformerEventType type)
+    private static void ApplyOne(StateReplica replica, KindRegistration kind, Prepared one, InformerEventType type)
     {
+        var state = replica.State;
         if (Removes(one, type))
         {
             kind.Remove(state, one.Key);
         }
         else if (one.Snapshot is not null)
         {
+            // The API object an assumption already holds, delivered again: the assumed object stays.
+            if (one.Snapshot is VolumeInfo volume && replica.Ledger.HoldsApiVersionOf(volume)) return;
+            if (one.Snapshot is ClaimInfo claim && replica.Ledger.HoldsApiVersionOf(claim)) return;
             kind.Upsert(state, one.Snapshot);
         }
         else if (kind.PublishUnconvertible)
