@@ -36,7 +36,8 @@ public sealed class ClusterCache
     // Bounded, dropping the oldest: a consumer that falls behind (or a standby replica that does not schedule)
     // must not grow memory; whoever starts consuming re-reads the full state first anyway.
     private readonly Channel<ClusterChange> _changes = Channel.CreateBounded<ClusterChange>(
-        new BoundedChannelOptions(50_000) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
+        new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly ConcurrentDictionary<ResourceKind, long> _divergences = new();
     private long _conversionErrors;
     private long _barriersApplied;
 
@@ -57,6 +58,12 @@ public sealed class ClusterCache
     }
 
     public long ConversionErrors => Interlocked.Read(ref _conversionErrors);
+
+    /// <summary>
+    /// Per kind, the objects an audit (<see cref="InformerEvent.IsAudit"/>) found different from the server's list and
+    /// repaired: missing here, here but gone there, or held at another version (PVs and claims).
+    /// </summary>
+    public IReadOnlyDictionary<ResourceKind, long> Divergences => _divergences;
 
     /// <summary>The generation of the published state: how many writes it has seen.</summary>
     public long Version => _replicas.Generation;
@@ -183,7 +190,7 @@ public sealed class ClusterCache
     /// </summary>
     private readonly record struct Prepared(ObjectKey Key, object? Snapshot, object? Raw, bool Unconvertible);
 
-    private sealed record PreparedEvent(KindRegistration Kind, InformerEventType Type, Prepared[] Objects);
+    private sealed record PreparedEvent(KindRegistration Kind, InformerEventType Type, Prepared[] Objects, bool IsAudit);
 
     /// <summary>Conversions and the JSON of PVs and claims: pure, done once, before the write.</summary>
     private static PreparedEvent Prepare(InformerEvent e)
@@ -192,7 +199,7 @@ public sealed class ClusterCache
         var delete = e.Type == InformerEventType.Delete;
         var objects = new Prepared[e.Objects.Count];
         for (var i = 0; i < objects.Length; i++) objects[i] = Prepare(kind, e.Objects[i], delete);
-        return new PreparedEvent(kind, e.Type, objects);
+        return new PreparedEvent(kind, e.Type, objects, e.IsAudit);
     }
 
     private static Prepared Prepare(KindRegistration kind, IKubernetesObject<V1ObjectMeta> obj, bool delete)
@@ -229,15 +236,18 @@ public sealed class ClusterCache
                 else if (one.Raw is not null) raw[one.Key] = one.Raw;
             }
         }
-        _replicas.Write(events, static (replica, events) =>
+        var divergences = _replicas.Write(events, static (replica, events) =>
         {
+            List<(ResourceKind, int)>? found = null;
             foreach (var e in events)
             {
+                if (e.IsAudit && Diverging(replica, e.Kind, e.Objects) is var count and > 0) (found ??= []).Add((e.Kind.Kind, count));
                 if (e.Type == InformerEventType.Replace) Relist(replica.State, e.Kind, e.Objects);
                 foreach (var one in e.Objects) ApplyOne(replica, e.Kind, one, e.Type);
             }
-            return 0;
+            return found;
         });
+        foreach (var (kind, count) in divergences ?? []) _divergences.AddOrUpdate(kind, count, (_, total) => total + count);
         foreach (var e in events)
         {
             foreach (var one in e.Objects)
@@ -276,6 +286,34 @@ public sealed class ClusterCache
             // their previous snapshot.
             kind.Remove(state, one.Key);
         }
+    }
+
+    /// <summary>
+    /// How many objects of an audit's list differ from the replica: absent here, here but not listed, or (PVs and claims,
+    /// whose snapshots carry it) at another resourceVersion than the replica holds as the API's.
+    /// </summary>
+    private static int Diverging(StateReplica replica, KindRegistration kind, Prepared[] listed)
+    {
+        var state = replica.State;
+        var held = new HashSet<ObjectKey>(kind.Keys(state));
+        var count = 0;
+        foreach (var one in listed)
+        {
+            if (one.Snapshot is null) continue; // left out of the state on purpose (finished pods, unconvertible objects)
+            if (!held.Remove(one.Key))
+            {
+                count++;
+                continue;
+            }
+            var stale = one.Snapshot switch
+            {
+                VolumeInfo volume => (replica.Ledger.ApiVolume(volume.Name) ?? state.Volumes.Get(volume.Name))?.ResourceVersion != volume.ResourceVersion,
+                ClaimInfo claim => (replica.Ledger.ApiClaim(claim.Key) ?? state.GetClaim(claim.Key))?.ResourceVersion != claim.ResourceVersion,
+                _ => false,
+            };
+            if (stale) count++;
+        }
+        return count + held.Count;
     }
 
     /// <summary>A relist replaces everything of its kind: objects deleted while the watch was down must go.</summary>

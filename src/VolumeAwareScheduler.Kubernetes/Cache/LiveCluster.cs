@@ -18,6 +18,7 @@ public sealed class LiveCluster : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
     private readonly List<Task> _synced = [];
+    private readonly List<IInformer> _informers = [];
     private readonly TimeProvider _time;
 
     public LiveCluster(IKubernetes client, TimeProvider time, InformerOptions? options = null)
@@ -29,6 +30,7 @@ public sealed class LiveCluster : IAsyncDisposable
         foreach (var kind in ResourceKinds.All)
         {
             var informer = kind.CreateInformer(client, _events.Writer, time, options);
+            _informers.Add(informer);
             _loops.Add(Task.Run(() => informer.RunAsync(_stop.Token)));
             _synced.Add(informer.Synced);
         }
@@ -37,6 +39,9 @@ public sealed class LiveCluster : IAsyncDisposable
     }
 
     public ClusterCache Cache { get; }
+
+    /// <summary>Audit lists taken so far, over every informer (<see cref="InformerOptions.AuditPeriod"/>).</summary>
+    public int Audits => _informers.Sum(i => i.Audits);
 
     /// <summary>Completes when every informer's first full list has been applied by the cache.</summary>
     public Task Synced { get; }

@@ -19,6 +19,12 @@ public enum InformerEventType : byte
 
 public sealed record InformerEvent(ResourceKind Kind, InformerEventType Type, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Objects)
 {
+    /// <summary>
+    /// A <see cref="InformerEventType.Replace"/> of the periodic audit: the watch was healthy, so whatever the list
+    /// changes in the receiver is a divergence (an event lost or misapplied), repaired and counted.
+    /// </summary>
+    public bool IsAudit { get; init; }
+
     /// <summary>A barrier event (<see cref="InformerEventType.Barrier"/>).</summary>
     public static readonly InformerEvent Barrier = new(default, InformerEventType.Barrier, []);
 }
@@ -34,6 +40,8 @@ public interface IInformer
     int Relists { get; }
 
     int Resumes { get; }
+
+    int Audits { get; }
 
     Task RunAsync(CancellationToken cancellationToken);
 }
@@ -57,6 +65,11 @@ public sealed record InformerOptions
     public TimeSpan SilenceLimit { get; init; } = TimeSpan.FromMinutes(2);
     public TimeSpan MinReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How often the cache is checked against a fresh list: when a watch ends this long after the last list, the
+    /// informer lists again instead of resuming, and the receiver repairs and counts what differs. Null: never.
+    /// </summary>
+    public TimeSpan? AuditPeriod { get; init; } = TimeSpan.FromMinutes(30);
 }
 
 /// <summary>
@@ -87,23 +100,36 @@ public sealed class Informer<T, TList>(
 
     public int Resumes { get; private set; }
 
+    /// <summary>Audits made: lists taken while the watch was healthy, to check the receiver against them.</summary>
+    public int Audits { get; private set; }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         string? resourceVersion = null;
         var failures = 0;
+        var audit = false;
+        var listedAt = time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
+                if (resourceVersion is not null && _options.AuditPeriod is { } period && time.GetElapsedTime(listedAt) >= period)
+                {
+                    resourceVersion = null; // the watch ended: list again, to check the cache against the server
+                    audit = true;
+                }
                 if (resourceVersion is null)
                 {
-                    resourceVersion = await ListAsync(cancellationToken);
-                    Relists++;
+                    resourceVersion = await ListAsync(audit, cancellationToken);
+                    listedAt = time.GetTimestamp();
+                    if (audit) Audits++;
+                    else Relists++;
+                    audit = false;
                     _synced.TrySetResult();
                 }
                 resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
-                Resumes++;
                 failures = 0;
+                Resumes++;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -112,19 +138,24 @@ public sealed class Informer<T, TList>(
             catch (ResourceExpiredException)
             {
                 resourceVersion = null; // 410: relist at once
+                audit = false;
             }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException or IOException or TimeoutException or OperationCanceledException)
             {
                 failures++;
                 var delay = TimeSpan.FromTicks(Math.Min(_options.MaxReconnectDelay.Ticks, _options.MinReconnectDelay.Ticks << Math.Min(failures, 16)));
-                if (e is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone }) resourceVersion = null;
+                if (e is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone })
+                {
+                    resourceVersion = null;
+                    audit = false;
+                }
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             }
         }
         _synced.TrySetCanceled(cancellationToken);
     }
 
-    private async Task<string> ListAsync(CancellationToken cancellationToken)
+    private async Task<string> ListAsync(bool audit, CancellationToken cancellationToken)
     {
         var items = new List<IKubernetesObject<V1ObjectMeta>>();
         string? continueToken = null;
@@ -137,7 +168,7 @@ public sealed class Informer<T, TList>(
             resourceVersion = page.Metadata?.ResourceVersion ?? "0";
         }
         while (!string.IsNullOrEmpty(continueToken));
-        await sink.WriteAsync(new InformerEvent(kind, InformerEventType.Replace, items), cancellationToken).ConfigureAwait(false);
+        await sink.WriteAsync(new InformerEvent(kind, InformerEventType.Replace, items) { IsAudit = audit }, cancellationToken).ConfigureAwait(false);
         return resourceVersion;
     }
 

@@ -22,7 +22,7 @@ public sealed class StandaloneRunner : IAsyncDisposable
         Cluster = new LiveCluster(client, time, informerOptions);
         _queue = new SchedulingQueue(time, queueOptions);
         var writer = new ApiWriter(client, Cluster.Cache, time);
-        Metrics = meterFactory is null ? null : new SchedulerMetrics(meterFactory, _queue, () => IsScheduling);
+        Metrics = meterFactory is null ? null : new SchedulerMetrics(meterFactory, _queue, () => IsScheduling, Cluster.Cache);
         Scheduler = new StandaloneScheduler(Cluster, writer, _queue, options, time, loggers.CreateLogger<StandaloneScheduler>(), Metrics);
     }
 

@@ -32,6 +32,7 @@ public sealed class ExtenderMetrics
         _conflicts = meter.CreateCounter<long>("vas.extender.bind.conflicts", unit: "{conflict}", description: "Binds refused because the volumes chosen at filter time were taken in the meantime.");
         meter.CreateObservableGauge("vas.index.volumes", () => source.Cache?.Read(static s => s.Volumes.Count) ?? 0, unit: "{volume}", description: "PersistentVolumes in the matching index.");
         meter.CreateObservableGauge("vas.state.nodes", () => source.Cache?.Read(static s => s.Nodes.Count) ?? 0, unit: "{node}", description: "Nodes in the extender's state.");
+        CacheMetrics.Register(meter, () => source.Cache);
         meter.CreateObservableGauge("vas.extender.known_pods", () => pods.Count, unit: "{pod}", description: "Pods remembered from filter requests and the snapshot.");
     }
 

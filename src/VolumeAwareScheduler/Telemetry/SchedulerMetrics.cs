@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Queue;
 
 namespace VolumeAwareScheduler.Telemetry;
@@ -20,7 +21,8 @@ public sealed class SchedulerMetrics
 
     /// <param name="queue">Observed for the depth of each sub-queue.</param>
     /// <param name="isLeader">True while this replica's scheduling loop runs (always, without leader election).</param>
-    public SchedulerMetrics(IMeterFactory meterFactory, SchedulingQueue queue, Func<bool> isLeader)
+    /// <param name="cache">The store, for its audit's divergences.</param>
+    public SchedulerMetrics(IMeterFactory meterFactory, SchedulingQueue queue, Func<bool> isLeader, ClusterCache cache)
     {
         var meter = meterFactory.Create(ExtenderMetrics.MeterName);
         _attempts = meter.CreateCounter<long>("vas.scheduler.attempts", unit: "{attempt}",
@@ -46,6 +48,7 @@ public sealed class SchedulerMetrics
                 new(depths.Gated, new KeyValuePair<string, object?>("queue", "gated")),
             ];
         }, unit: "{pod}", description: "Pods waiting in the scheduling queue, by sub-queue.");
+        CacheMetrics.Register(meter, () => cache);
         meter.CreateObservableGauge("vas.scheduler.leader", () => isLeader() ? 1 : 0, unit: "{leader}",
             description: "1 while this replica holds the lease and schedules, 0 on a standby.");
     }
