@@ -275,12 +275,20 @@ public sealed class VolumeBinder(ClusterState state)
     /// <summary>
     /// checkVolumeProvisions: every remaining claim must be provisionable on this node. Note that, as upstream,
     /// its answer replaces findMatchingVolumes' "unbound satisfied".
+    /// <para>
+    /// Beyond upstream: the claims are checked against the pool together. Upstream checks each claim against a
+    /// CSIStorageCapacity alone, so two 60Gi claims fit a 100Gi pool and the second provisioning fails after the
+    /// first succeeded, pinning the pod to the node (kubernetes/kubernetes#94217). Here a capacity object that a
+    /// claim of this pod was placed on offers the next claim only what is left of its capacity. One claim is decided
+    /// exactly as upstream decides it.
+    /// </para>
     /// </summary>
     private string? CheckVolumeProvisions(List<ClaimInfo> claims, NodeInfo node, List<ClaimInfo> provisions,
         out bool unboundSatisfied, out bool sufficientStorage)
     {
         unboundSatisfied = false;
         sufficientStorage = true;
+        Dictionary<ObjectKey, long>? placed = claims.Count > 1 ? [] : null;
         foreach (var claim in claims)
         {
             if (claim.StorageClassName.Length == 0) return $"no class for claim \"{claim.Key}\"";
@@ -288,18 +296,24 @@ public sealed class VolumeBinder(ClusterState state)
             if (storageClass is null) return $"failed to find storage class \"{claim.StorageClassName}\"";
             if (!storageClass.SupportsProvisioning) return null;
             if (!SelectorMatching.MatchesTopology(storageClass.AllowedTopologies, node.Labels)) return null;
-            if (!HasEnoughCapacity(storageClass, claim, node))
+            var (sufficient, capacity) = EnoughCapacity(storageClass, claim, node, placed);
+            if (!sufficient)
             {
                 unboundSatisfied = true;
                 sufficientStorage = false;
                 provisions.Clear();
                 return null;
             }
+            if (placed is not null && capacity is not null) placed[capacity.Key] = placed.GetValueOrDefault(capacity.Key) + claim.RequestBytes;
             provisions.Add(claim);
         }
         unboundSatisfied = true;
         return null;
     }
+
+    /// <summary>What a capacity object still offers once this pod's earlier claims are placed on it (all of it when none is).</summary>
+    private static long LeftFor(CsiStorageCapacityInfo capacity, IReadOnlyDictionary<ObjectKey, long>? placed) =>
+        placed is not null && placed.TryGetValue(capacity.Key, out var taken) && capacity.CapacityBytes is { } total ? total - taken : long.MaxValue;
 
     /// <summary>
     /// hasEnoughCapacity: only for CSI drivers with storageCapacity: true. Some CSIStorageCapacity of the class
@@ -313,7 +327,9 @@ public sealed class VolumeBinder(ClusterState state)
     /// or the class's driver does not track capacity; Sufficient with the first CSIStorageCapacity that fits; or not
     /// Sufficient. VolumeBinding's Score reads the capacity of dynamic provisions from it.
     /// </summary>
-    public (bool Sufficient, CsiStorageCapacityInfo? Capacity) EnoughCapacity(StorageClassInfo storageClass, ClaimInfo claim, NodeInfo node)
+    /// <param name="placed">What this pod's earlier claims already take of each capacity object (checkVolumeProvisions).</param>
+    public (bool Sufficient, CsiStorageCapacityInfo? Capacity) EnoughCapacity(StorageClassInfo storageClass, ClaimInfo claim, NodeInfo node,
+        IReadOnlyDictionary<ObjectKey, long>? placed = null)
     {
         if (!claim.HasStorageRequest) return (true, null);
         var driver = state.GetCsiDriver(storageClass.Provisioner);
@@ -321,7 +337,8 @@ public sealed class VolumeBinder(ClusterState state)
         foreach (var capacity in state.CapacitiesFor(storageClass.Name, node))
         {
             if (capacity.LimitBytes is { } limit && limit >= claim.RequestBytes
-                && capacity.NodeTopology is { } topology && SelectorMatching.Matches(topology, node.Labels))
+                && capacity.NodeTopology is { } topology && SelectorMatching.Matches(topology, node.Labels)
+                && LeftFor(capacity, placed) >= claim.RequestBytes)
             {
                 return (true, capacity);
             }

@@ -26,19 +26,76 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
     /// BindPodVolumes then the pod binding, as kube-scheduler's PreBind and Bind do: static PVs get their claimRef,
     /// claims to provision the selected-node annotation; the PV controller's completion is awaited by watching; then
     /// the pod's Binding. Throws <see cref="WriteFailedException"/> (conflict, refusal, or the bind timeout).
+    /// <para>
+    /// Beyond upstream, a binding that fails half-way is rolled back before the exception leaves: each PV this call
+    /// prebound is released, and each claim it annotated loses the selected-node annotation, unless the PV controller
+    /// or the provisioner has acted on it since (then the binding completes and the pod follows its volume). Upstream leaves the
+    /// writes in place, and the pod can be pinned to a node that no longer fits it (kubernetes/kubernetes#73263).
+    /// </para>
     /// </summary>
     public async Task BindPodAndVolumesAsync(PodInfo pod, string nodeName, PodVolumes volumes, TimeSpan bindTimeout, CancellationToken cancellationToken)
     {
-        foreach (var binding in volumes.StaticBindings) await BindVolumeAsync(binding, cancellationToken).ConfigureAwait(false);
-        foreach (var claim in volumes.DynamicProvisions) await SelectNodeAsync(claim, nodeName, cancellationToken).ConfigureAwait(false);
-        var claims = volumes.StaticBindings.Select(b => b.Claim.Key).Concat(volumes.DynamicProvisions.Select(c => c.Key)).ToList();
-        if (claims.Count > 0 && !await WaitForClaimsBoundAsync(claims, bindTimeout, cancellationToken).ConfigureAwait(false))
-            throw new WriteFailedException($"volume binding did not complete within {bindTimeout.TotalSeconds:0}s", isConflict: false);
-        await BindPodAsync(pod.Key, pod.Uid, nodeName, cancellationToken).ConfigureAwait(false);
+        var prebound = new List<V1PersistentVolume>();
+        var annotated = new List<V1PersistentVolumeClaim>();
+        try
+        {
+            foreach (var binding in volumes.StaticBindings) prebound.Add(await BindVolumeAsync(binding, cancellationToken).ConfigureAwait(false));
+            foreach (var claim in volumes.DynamicProvisions) annotated.Add(await SelectNodeAsync(claim, nodeName, cancellationToken).ConfigureAwait(false));
+            var claims = volumes.StaticBindings.Select(b => b.Claim.Key).Concat(volumes.DynamicProvisions.Select(c => c.Key)).ToList();
+            if (claims.Count > 0 && !await WaitForClaimsBoundAsync(claims, bindTimeout, cancellationToken).ConfigureAwait(false))
+                throw new WriteFailedException($"volume binding did not complete within {bindTimeout.TotalSeconds:0}s", isConflict: false);
+            await BindPodAsync(pod.Key, pod.Uid, nodeName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when ((prebound.Count > 0 || annotated.Count > 0) && e is WriteFailedException or HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            await RollBackAsync(prebound, annotated).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>How long a rollback may take; it runs even when the binding was cancelled.</summary>
+    private static readonly TimeSpan RollbackTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Undoes this binding's writes that nothing has touched since: each written object, as the API returned it, goes
+    /// back without the claimRef (and the bound-by-controller annotation) or the selected-node annotation, with its
+    /// resourceVersion as precondition. A 409 means the PV controller (or the provisioner) has moved on with it since:
+    /// the binding is then being completed, and it is left to complete. Best effort, bounded in time.
+    /// </summary>
+    public async Task RollBackAsync(IReadOnlyList<V1PersistentVolume> prebound, IReadOnlyList<V1PersistentVolumeClaim> annotated)
+    {
+        using var timeout = new CancellationTokenSource(RollbackTimeout, time);
+        var token = timeout.Token;
+        foreach (var volume in prebound)
+        {
+            try
+            {
+                volume.Spec.ClaimRef = null;
+                volume.Metadata.Annotations?.Remove(Converter.AnnBoundByController);
+                await client.CoreV1.ReplacePersistentVolumeAsync(volume, volume.Name(), cancellationToken: token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
+            {
+                // Left prebound: the PV controller binds it to its claim, and the pod follows its volume.
+            }
+        }
+        foreach (var claim in annotated)
+        {
+            try
+            {
+                claim.Metadata.Annotations?.Remove(Converter.AnnSelectedNode);
+                await client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(claim, claim.Name(), claim.Namespace(), cancellationToken: token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
+            {
+                // Left annotated: provisioning goes on for that node.
+            }
+        }
     }
 
     /// <summary>Prebinds a PV to a claim: spec.claimRef (with uid) and the bound-by-controller annotation, as GetBindVolumeToClaim does.</summary>
-    public async Task BindVolumeAsync(BindingInfo binding, CancellationToken cancellationToken)
+    /// <returns>The PV as the API wrote it.</returns>
+    public async Task<V1PersistentVolume> BindVolumeAsync(BindingInfo binding, CancellationToken cancellationToken)
     {
         // A fresh copy from the cache, ours to change.
         var updated = cache.GetVolumeObject(binding.Volume.Name) ?? throw new WriteFailedException($"persistentvolume \"{binding.Volume.Name}\" is gone", isConflict: true);
@@ -52,17 +109,18 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
         };
         updated.Metadata.Annotations ??= new Dictionary<string, string>();
         updated.Metadata.Annotations[Converter.AnnBoundByController] = "yes";
-        await Call("update", "persistentvolumes", () => client.CoreV1.ReplacePersistentVolumeAsync(updated, updated.Name(), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await Call("update", "persistentvolumes", () => client.CoreV1.ReplacePersistentVolumeAsync(updated, updated.Name(), cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Starts provisioning: the volume.kubernetes.io/selected-node annotation on the claim.</summary>
-    public async Task SelectNodeAsync(ClaimInfo claim, string nodeName, CancellationToken cancellationToken)
+    /// <returns>The claim as the API wrote it.</returns>
+    public async Task<V1PersistentVolumeClaim> SelectNodeAsync(ClaimInfo claim, string nodeName, CancellationToken cancellationToken)
     {
         // A fresh copy from the cache, ours to change.
         var updated = cache.GetClaimObject(claim.Key) ?? throw new WriteFailedException($"persistentvolumeclaim \"{claim.Key}\" is gone", isConflict: true);
         updated.Metadata.Annotations ??= new Dictionary<string, string>();
         updated.Metadata.Annotations[Converter.AnnSelectedNode] = nodeName;
-        await Call("update", "persistentvolumeclaims", () => client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(updated, updated.Name(), updated.Namespace(), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await Call("update", "persistentvolumeclaims", () => client.CoreV1.ReplaceNamespacedPersistentVolumeClaimAsync(updated, updated.Name(), updated.Namespace(), cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Waits, by watching the cache, until every claim is fully bound; false on timeout.</summary>
@@ -120,11 +178,11 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
         await Call("patch", "pods/status", () => client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    private static async Task Call<T>(string verb, string resource, Func<Task<T>> call)
+    private static async Task<T> Call<T>(string verb, string resource, Func<Task<T>> call)
     {
         try
         {
-            await call().ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {

@@ -230,6 +230,26 @@ public class VolumeBinderTests
         }
     }
 
+    // Beyond upstream: several claims of one pod are checked against the pool together (kubernetes/kubernetes#94217).
+    // Two 1Gi claims: upstream checks each against the pool alone, so 1.5Gi would pass both.
+    [Theory]
+    [InlineData("one pool too small for both", new[] { "1536Mi" }, true)]
+    [InlineData("one pool large enough for both", new[] { "2Gi" }, false)]
+    [InlineData("two pools, one claim each", new[] { "1Gi", "1Gi" }, false)]
+    [InlineData("two pools, one too small", new[] { "1Gi", "512Mi" }, true)]
+    public void Several_provisioned_claims_of_one_pod_must_fit_the_pools_together(string name, string[] pools, bool notEnoughSpace)
+    {
+        var capacities = pools.Select((size, i) => Capacity($"pool-{i}", WaitClassWithProvisioner, MatchLabels((NodeLabelKey, "node1")), size)).ToArray();
+        var state = NewState(nameof(VolumeIndex), claims: [ProvisionedPVC, ProvisionedPVC2], driver: CsiDriver(Provisioner, true), capacities: capacities);
+        var binder = new VolumeBinder(state);
+        var (_, claims) = binder.GetPodVolumeClaims(PodWith([ProvisionedPVC, ProvisionedPVC2]));
+
+        var result = binder.FindPodVolumes(claims, Node1);
+
+        if (notEnoughSpace) Assert.Equal([Reasons.NotEnoughSpace], result.Reasons);
+        else Assert.True(result.IsFeasible, $"{name}: {string.Join(", ", result.Reasons)}");
+    }
+
     [Fact]
     public void A_claim_without_a_storage_request_needs_no_capacity()
     {
