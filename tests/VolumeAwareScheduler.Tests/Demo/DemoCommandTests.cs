@@ -23,7 +23,8 @@ public sealed class DemoCommandTests
         // Anti-affinity step: the replicas created together land on three different nodes, each on that node's PV.
         var db = lines.Where(l => Regex.IsMatch(l, @"default/db-\d +→ ")).ToList();
         Assert.Equal(3, db.Count);
-        Assert.All(db, l => Assert.Matches(@"→ (node-\w+) +data-db-\d → nvme-\1$", l));
+        // A replica created before its claim is retried: its line then says what requeued it after the PV.
+        Assert.All(db, l => Assert.Matches(@"→ (node-\w+) +data-db-\d → nvme-\1(  \(after \d+ attempts; requeued by .+\))?$", l));
         Assert.Equal(3, db.Select(l => Regex.Match(l, @"→ (node-\w+)").Groups[1].Value).Distinct().Count());
         Assert.Contains(lines, l => l.EndsWith("db: 3 replicas on 3 nodes, each on its node's PV", StringComparison.Ordinal));
         // Scheduling gate step: shown gated with the API server's condition, then released and bound, in that order.
