@@ -18,6 +18,9 @@ public sealed record ClaimExplanation(
     IReadOnlyList<CandidateVerdict> Candidates,
     int OmittedCandidates);
 
+/// <summary>One Filter plugin's verdict on one node: its status code ("Success", "Skip" when its PreFilter skipped it, "Unschedulable"...) and reasons.</summary>
+public sealed record FilterVerdict(string Plugin, string Code, IReadOnlyList<string> Reasons);
+
 public sealed record NodeExplanation(
     string Node,
     bool Feasible,
@@ -28,6 +31,13 @@ public sealed record NodeExplanation(
 {
     /// <summary>Each score plugin's raw, normalized and weighted score (feasible nodes only).</summary>
     public IReadOnlyList<PluginScore> Scores { get; init; } = [];
+
+    /// <summary>
+    /// Every Filter plugin's verdict on the node, in the profile's order. The cycle stops at the first rejection (that
+    /// plugin is <see cref="Plugin"/>); explain runs the rest too, so that every rule that rejects the node is named.
+    /// Empty when PreFilter rejected the pod.
+    /// </summary>
+    public IReadOnlyList<FilterVerdict> Filters { get; init; } = [];
 }
 
 public sealed record PodExplanation(
@@ -66,7 +76,7 @@ public static class Explainer
                 outcome.Status.IsSuccess ? "" : outcome.Status.Plugin,
                 outcome.Status.Reasons,
                 outcome.Status.IsSuccess ? outcome.TotalScore : null,
-                perClaim) { Scores = outcome.Scores });
+                perClaim) { Scores = outcome.Scores, Filters = preFilterFailed ? [] : FilterVerdicts(framework, result.Cycle, pod, outcome) });
         }
         return new PodExplanation(
             pod.Key.ToString(),
@@ -123,6 +133,21 @@ public static class Explainer
                 + "Select the node with matchExpressions on kubernetes.io/hostname instead (rancher/local-path-provisioner#451).");
         }
         return warnings;
+    }
+
+    /// <summary>
+    /// Every Filter plugin of the profile on the node, each run on its own (RunFilterPlugins stops at the first
+    /// rejection; here the later plugins still run, each reading only its own PreFilter state).
+    /// </summary>
+    private static List<FilterVerdict> FilterVerdicts(SchedulingFramework framework, CycleState cycle, PodInfo pod, NodeOutcome outcome)
+    {
+        var verdicts = new List<FilterVerdict>(framework.Profile.Filter.Count);
+        foreach (var plugin in framework.Profile.Filter)
+        {
+            var status = cycle.SkipsFilter(plugin.Name) ? Status.Skip(plugin.Name) : plugin.Filter(cycle, pod, outcome.Node, outcome.NodeIndex);
+            verdicts.Add(new FilterVerdict(plugin.Name, status.Code.ToString(), status.Reasons));
+        }
+        return verdicts;
     }
 
     private const string SelectedNodeAnnotation = "volume.kubernetes.io/selected-node";

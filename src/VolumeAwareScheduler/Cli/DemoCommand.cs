@@ -113,6 +113,13 @@ public static class DemoCommand
             }
         }
 
+        if (exit == CommandLine.ExitOk)
+        {
+            var story = new DemoStory(client, runner.Scheduler.Progress, output, At);
+            if (!await story.RunStepAsync(SpreadStatefulSetAsync, Limit, cancellationToken)) exit = 1;
+            else if (!await story.RunStepAsync(GatedPodAsync, Limit, cancellationToken)) exit = 1;
+        }
+
         output.WriteLine();
         await WriteSummaryAsync(client, output, cancellationToken);
         if (keepRunning)
@@ -133,6 +140,111 @@ public static class DemoCommand
         await run;
         return exit;
     }
+
+    /// <summary>
+    /// A StatefulSet whose replicas avoid each other (required pod anti-affinity on kubernetes.io/hostname), created
+    /// together (podManagementPolicy: Parallel), with one local PV per node: each replica gets its own node and
+    /// that node's PV, whatever the order the replicas are scheduled in.
+    /// </summary>
+    private static async Task<bool> SpreadStatefulSetAsync(DemoStory story, CancellationToken cancellationToken)
+    {
+        var objects = ManifestReader.Read(SpreadManifest, "the anti-affinity step");
+        story.Output.WriteLine();
+        story.Output.WriteLine($"  {story.At()}  creating StatefulSet default/db (3 replicas, required anti-affinity on {HostnameLabel}) and one local-nvme PV per node");
+        foreach (var obj in objects) await ManifestApplier.CreateAsync(story.Client, obj, cancellationToken);
+        var bound = await story.WaitForBoundAsync(["default/db-0", "default/db-1", "default/db-2"], cancellationToken);
+        var nodes = bound.Values.Select(b => b.Node).Distinct(StringComparer.Ordinal).Count();
+        var ownVolume = bound.Values.All(b => b.Volumes.StaticBindings.All(s => s.Volume.Name == $"nvme-{b.Node}"));
+        story.Output.WriteLine($"  {story.At()}  db: {bound.Count} replicas on {nodes} nodes, {(ownVolume ? "each on its node's PV" : "NOT each on its node's PV")}");
+        return nodes == bound.Count && ownVolume;
+    }
+
+    /// <summary>
+    /// A pod created with a scheduling gate: the API server marks it PodScheduled=False (SchedulingGated) and the
+    /// scheduler keeps it out of the queue (SchedulingGates PreEnqueue); removing the gate is the update that lets it be
+    /// scheduled and bound.
+    /// </summary>
+    private static async Task<bool> GatedPodAsync(DemoStory story, CancellationToken cancellationToken)
+    {
+        var key = new ObjectKey("default", "report");
+        story.Output.WriteLine();
+        story.Output.WriteLine($"  {story.At()}  creating pod {key} with scheduling gate {ReportGate}");
+        foreach (var obj in ManifestReader.Read(GatedManifest, "the scheduling gate step")) await ManifestApplier.CreateAsync(story.Client, obj, cancellationToken);
+        await story.WaitForAsync(p => p is PodGated g && g.Pod == key, cancellationToken);
+        var pod = await story.Client.CoreV1.ReadNamespacedPodAsync(key.Name, key.Namespace, cancellationToken: cancellationToken);
+        var scheduled = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+        story.Output.WriteLine($"  {story.At()}  {key,-18} pending, not attempted: PodScheduled={scheduled?.Status} reason {scheduled?.Reason} (\"{scheduled?.Message}\")");
+        if (scheduled?.Reason != "SchedulingGated") return false;
+
+        story.Output.WriteLine($"  {story.At()}  removing the gate: the pod update that lets it into the queue");
+        pod.Spec.SchedulingGates = [];
+        await story.Client.CoreV1.ReplaceNamespacedPodAsync(pod, key.Name, key.Namespace, cancellationToken: cancellationToken);
+        var bound = await story.WaitForBoundAsync([key.ToString()], cancellationToken);
+        return bound.Count == 1;
+    }
+
+    private const string HostnameLabel = "kubernetes.io/hostname";
+    private const string ReportGate = "example.com/approval";
+
+    private static readonly string SpreadManifest = """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: local-nvme}
+        provisioner: kubernetes.io/no-provisioner
+        volumeBindingMode: WaitForFirstConsumer
+
+        """ + string.Concat(new[] { "node-a1", "node-a2", "node-b1" }.Select(LocalVolume)) + """
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db, namespace: default}
+        spec:
+          serviceName: db
+          replicas: 3
+          podManagementPolicy: Parallel
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              schedulerName: volume-aware-scheduler
+              affinity:
+                podAntiAffinity:
+                  requiredDuringSchedulingIgnoredDuringExecution:
+                  - labelSelector: {matchLabels: {app: db}}
+                    topologyKey: kubernetes.io/hostname
+              containers: [{name: db, image: registry.example/db:16, resources: {requests: {cpu: 500m, memory: 1Gi}}}]
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec:
+              storageClassName: local-nvme
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 10Gi}}
+        """;
+
+    /// <summary>A 10Gi local-nvme PV on <paramref name="node"/>, as a YAML document.</summary>
+    private static string LocalVolume(string node) => """
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: nvme-NODE}
+        spec:
+          capacity: {storage: 10Gi}
+          accessModes: [ReadWriteOnce]
+          storageClassName: local-nvme
+          local: {path: /mnt/nvme0}
+          nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [NODE]}]}]}}
+
+        """.Replace("NODE", node, StringComparison.Ordinal);
+
+    private static readonly string GatedManifest = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: report, namespace: default}
+        spec:
+          schedulerName: volume-aware-scheduler
+          schedulingGates: [{name: example.com/approval}]
+          containers: [{name: report, image: registry.example/report:1.0, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
+        """;
 
     private static int ExpectedPods(IReadOnlyList<ManifestObject> objects) =>
         objects.Sum(o => o.Model switch

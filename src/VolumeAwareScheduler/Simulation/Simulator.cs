@@ -416,11 +416,19 @@ public sealed class Simulator
     }
 
     /// <summary>
-    /// What a provisioner creates: "pvc-&lt;uid&gt;", the requested size, pinned to the selected node by hostname.
+    /// What a provisioner creates: "pvc-&lt;uid&gt;", the requested size, pinned to the selected node by hostname; a CSI
+    /// volume of the provisioner's driver (handle: the volume's name) when the provisioner is a CSI driver (a CSIDriver
+    /// object of that name, or a name outside kubernetes.io/), as kubernetes-csi/external-provisioner writes spec.csi,
+    /// so that NodeVolumeLimits counts it on the node as it counts the PV a cluster would have.
     /// CSIStorageCapacity that served the request shrinks by its size, as the driver would report.
     /// </summary>
     private static VolumeInfo Provision(ClusterState state, ClaimInfo claim, NodeInfo? node)
     {
+        var name = "pvc-" + claim.Uid;
+        var provisioner = _state.GetStorageClass(claim.StorageClassName)?.Provisioner;
+        var csiDriver = provisioner is { Length: > 0 } && (_state.GetCsiDriver(provisioner) is not null || !provisioner.StartsWith("kubernetes.io/", StringComparison.Ordinal))
+            ? provisioner
+            : null;
         NodeSelector? affinity = null;
         if (node is not null)
         {
@@ -444,7 +452,9 @@ public sealed class Simulator
         }
         return new VolumeInfo
         {
-            Name = "pvc-" + claim.Uid,
+            Name = name,
+            CsiDriver = csiDriver,
+            CsiVolumeHandle = csiDriver is null ? null : name,
             StorageClassName = claim.StorageClassName,
             // external-provisioner gives the volume the claim's VolumeAttributesClass.
             VolumeAttributesClassName = claim.VolumeAttributesClassName,

@@ -114,4 +114,71 @@ public class ExplainerTests
         Assert.Equal("node-1", explanation.SelectedNode);
         Assert.Empty(explanation.Warnings);
     }
+
+    [Fact]
+    public void A_node_rejected_by_a_non_volume_plugin_names_that_plugin_and_its_upstream_reason_and_every_other_plugins_verdict()
+    {
+        var state = Cluster();
+        state.UpsertNode(Node("node-3").WithTaint("dedicated", "db", TaintEffect.NoSchedule));
+        state.Volumes.Upsert(Volume("pv-3").WithCapacity("10Gi").WithClass("local").OnNode("node-3"));
+        state.UpsertClaim(Claim("ns", "data").Requesting("5Gi").WithClass("local"));
+
+        var explanation = Explain(state, Pod("ns", "app").WithClaim("data"));
+
+        var node = explanation.Nodes.Single(n => n.Node == "node-3");
+        Assert.False(node.Feasible);
+        Assert.Equal("TaintToleration", node.Plugin);
+        Assert.Equal([Reasons.UntoleratedTaints], node.Reasons);
+        var taints = node.Filters.Single(f => f.Plugin == "TaintToleration");
+        Assert.Equal(nameof(StatusCode.UnschedulableAndUnresolvable), taints.Code);
+        Assert.Equal([Reasons.UntoleratedTaints], taints.Reasons);
+        // The cycle stopped at TaintToleration; explain still ran the later filters: VolumeBinding would have passed here.
+        Assert.Equal(nameof(StatusCode.Success), node.Filters.Single(f => f.Plugin == "VolumeBinding").Code);
+        Assert.Equal(Profiles.Default().Filter.Select(p => p.Name), node.Filters.Select(f => f.Plugin));
+        Assert.Empty(node.Scores);
+        Assert.Null(node.Score);
+    }
+
+    [Fact]
+    public void A_node_rejected_by_two_plugins_shows_both_verdicts()
+    {
+        var state = Cluster();
+        state.UpsertNode(Node("node-3").WithTaint("dedicated", "db", TaintEffect.NoSchedule));
+        state.Volumes.Upsert(Volume("pv-1").WithCapacity("10Gi").WithClass("local").OnNode("node-1"));
+        state.UpsertClaim(Claim("ns", "data").Requesting("5Gi").WithClass("local"));
+
+        var node = Explain(state, Pod("ns", "app").WithClaim("data")).Nodes.Single(n => n.Node == "node-3");
+
+        Assert.Equal("TaintToleration", node.Plugin);
+        var rejecting = node.Filters.Where(f => f.Code != nameof(StatusCode.Success) && f.Code != nameof(StatusCode.Skip)).ToList();
+        Assert.Equal(["TaintToleration", "VolumeBinding"], rejecting.Select(f => f.Plugin));
+        Assert.Equal([Reasons.BindConflict], rejecting[1].Reasons);
+    }
+
+    [Fact]
+    public void A_feasible_nodes_weighted_scores_sum_to_its_total_and_are_its_normalized_scores_times_the_weights()
+    {
+        var state = Cluster();
+        state.UpsertNode(Node("node-3").WithTaint("dedicated", "db", TaintEffect.PreferNoSchedule));
+        state.Volumes.Upsert(Volume("pv-1").WithCapacity("10Gi").WithClass("local").OnNode("node-1"));
+        state.Volumes.Upsert(Volume("pv-3").WithCapacity("20Gi").WithClass("local").OnNode("node-3"));
+        state.UpsertClaim(Claim("ns", "data").Requesting("5Gi").WithClass("local"));
+
+        var explanation = Explain(state, Pod("ns", "app").WithClaim("data").Requesting(100, "128Mi"));
+
+        var weights = Profiles.Default().Score.ToDictionary(s => s.Plugin.Name, s => s.Weight);
+        var feasible = explanation.Nodes.Where(n => n.Feasible).ToList();
+        Assert.Equal(["node-1", "node-3"], feasible.Select(n => n.Node));
+        foreach (var node in feasible)
+        {
+            Assert.NotEmpty(node.Scores);
+            Assert.Equal(node.Score, node.Scores.Sum(s => s.Weighted));
+            Assert.All(node.Scores, s => Assert.Equal(s.Normalized * weights[s.Plugin], s.Weighted));
+            Assert.All(node.Filters, f => Assert.Contains(f.Code, new[] { nameof(StatusCode.Success), nameof(StatusCode.Skip) }));
+        }
+        // PreferNoSchedule costs node-3 TaintToleration's points: 0 of 100, times 3.
+        Assert.Equal(0, feasible[1].Scores.Single(s => s.Plugin == "TaintToleration").Weighted);
+        Assert.Equal(300, feasible[0].Scores.Single(s => s.Plugin == "TaintToleration").Weighted);
+        Assert.Equal("node-1", explanation.SelectedNode);
+    }
 }

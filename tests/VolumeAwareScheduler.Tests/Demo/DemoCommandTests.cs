@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using VolumeAwareScheduler.Tests.Simulation;
 
 namespace VolumeAwareScheduler.Tests.Demo;
@@ -19,11 +20,25 @@ public sealed class DemoCommandTests
         // The archiver waits, with kube-scheduler's message, until the late volume appears, then lands on its node.
         Assert.Contains(lines, l => l.Contains("default/archiver", StringComparison.Ordinal) && l.Contains("pending: 0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind.", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("default/archiver", StringComparison.Ordinal) && l.Contains("archive-data → hdd-node-a2-0", StringComparison.Ordinal) && l.Contains("requeued by the new volume", StringComparison.Ordinal));
+        // Anti-affinity step: the replicas created together land on three different nodes, each on that node's PV.
+        var db = lines.Where(l => Regex.IsMatch(l, @"default/db-\d +→ ")).ToList();
+        Assert.Equal(3, db.Count);
+        // A replica created before its claim is retried: its line then says what requeued it after the PV.
+        Assert.All(db, l => Assert.Matches(@"→ (node-\w+) +data-db-\d → nvme-\1(  \(after \d+ attempts; requeued by .+\))?$", l));
+        Assert.Equal(3, db.Select(l => Regex.Match(l, @"→ (node-\w+)").Groups[1].Value).Distinct().Count());
+        Assert.Contains(lines, l => l.EndsWith("db: 3 replicas on 3 nodes, each on its node's PV", StringComparison.Ordinal));
+        // Scheduling gate step: shown gated with the API server's condition, then released and bound, in that order.
+        var gated = Array.FindIndex(lines, l => l.Contains("default/report     pending, not attempted: PodScheduled=False reason SchedulingGated", StringComparison.Ordinal));
+        var released = Array.FindIndex(lines, l => l.Contains("removing the gate", StringComparison.Ordinal));
+        var reportBound = Array.FindIndex(lines, l => Regex.IsMatch(l, @"default/report +→ node-\w+ +no claims"));
+        Assert.True(gated >= 0 && gated < released && released < reportBound, stdout);
+        Assert.DoesNotContain(lines.Take(released), l => Regex.IsMatch(l, @"default/report +→ "));
         // Summary: every pod placed, every claim bound, no volume twice.
         var summary = lines.SkipWhile(l => !l.StartsWith("POD ", StringComparison.Ordinal)).Skip(1).Where(l => l.Length > 0).ToList();
-        Assert.Equal(5, summary.Count);
+        Assert.Equal(9, summary.Count);
         Assert.DoesNotContain(summary, l => l.Contains("<pending>", StringComparison.Ordinal) || l.Contains("<unbound>", StringComparison.Ordinal));
-        var volumes = summary.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).ToList();
+        var volumes = summary.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).Where(v => v != "-").ToList();
+        Assert.Equal(8, volumes.Count);
         Assert.Equal(volumes.Count, volumes.Distinct().Count());
     }
 }

@@ -26,6 +26,11 @@ public sealed class ExplainTests
         var volumeBinding = nodes["node-2"].GetProperty("scores").EnumerateArray().Single(s => s.GetProperty("plugin").GetString() == "VolumeBinding");
         Assert.Equal(50, volumeBinding.GetProperty("normalized").GetInt64());
         Assert.Equal(nodes["node-2"].GetProperty("scores").EnumerateArray().Sum(s => s.GetProperty("weighted").GetInt64()), nodes["node-2"].GetProperty("score").GetInt64());
+        // Every filter's verdict, the rejecting one with its reasons.
+        var nodeAffinity = nodes["node-1"].GetProperty("filters").EnumerateArray().Single(f => f.GetProperty("plugin").GetString() == "NodeAffinity");
+        Assert.Equal("UnschedulableAndUnresolvable", nodeAffinity.GetProperty("code").GetString());
+        Assert.Equal("node(s) didn't match Pod's node affinity/selector", nodeAffinity.GetProperty("reasons")[0].GetString());
+        Assert.All(nodes["node-2"].GetProperty("filters").EnumerateArray(), f => Assert.Contains(f.GetProperty("code").GetString(), new[] { "Success", "Skip" }));
     }
 
     [Fact]
@@ -58,6 +63,11 @@ public sealed class ExplainTests
         Assert.Contains("Pod default/app: would be placed on node-2", stdout, StringComparison.Ordinal);
         Assert.Contains("node-1  rejected (NodeAffinity)", stdout, StringComparison.Ordinal);
         Assert.Contains("* pv-b: chosen", stdout, StringComparison.Ordinal);
+        // Per node, each plugin's verdict and (feasible nodes) raw, normalized and weighted scores, summed in TOTAL.
+        Assert.Matches(@"\n  NodeAffinity +UnschedulableAndUnresolvable +- +- +- +node\(s\) didn't match Pod's node affinity/selector\n", stdout);
+        Assert.Matches(@"\n  TaintToleration +pass +0 +100 +300\n", stdout);
+        Assert.Matches(@"\n  VolumeBinding +pass +50 +50 +50\n", stdout);
+        Assert.Matches(@"\n  TOTAL +445\n", stdout);
     }
 
     [Fact]
