@@ -425,8 +425,8 @@ public sealed class Simulator
     private static VolumeInfo Provision(ClusterState state, ClaimInfo claim, NodeInfo? node)
     {
         var name = "pvc-" + claim.Uid;
-        var provisioner = _state.GetStorageClass(claim.StorageClassName)?.Provisioner;
-        var csiDriver = provisioner is { Length: > 0 } && (_state.GetCsiDriver(provisioner) is not null || !provisioner.StartsWith("kubernetes.io/", StringComparison.Ordinal))
+        var provisioner = state.GetStorageClass(claim.StorageClassName)?.Provisioner;
+        var csiDriver = provisioner is { Length: > 0 } && (state.GetCsiDriver(provisioner) is not null || !provisioner.StartsWith("kubernetes.io/", StringComparison.Ordinal))
             ? provisioner
             : null;
         NodeSelector? affinity = null;

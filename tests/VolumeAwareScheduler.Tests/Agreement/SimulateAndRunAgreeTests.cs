@@ -75,8 +75,8 @@ public sealed class SimulateAndRunAgreeTests
         var volumes = others.Select(o => o.Model).OfType<V1PersistentVolume>().Select(v => v.Metadata.Name).ToList();
         var claims = others.Select(o => o.Model).OfType<V1PersistentVolumeClaim>().Select(c => new ObjectKey("default", c.Metadata.Name)).ToList();
         var csiNodes = others.Select(o => o.Model).OfType<V1CSINode>().Count();
-        Assert.True(await cache.WaitForAsync(c => nodes.All(n => c.State.GetNode(n) is not null) && volumes.All(v => c.State.Volumes.Get(v) is not null)
-            && claims.All(k => c.State.GetClaim(k) is not null) && c.State.CsiNodes.Count() == csiNodes,
+        Assert.True(await cache.WaitForAsync(c => c.Read(s => nodes.All(n => s.GetNode(n) is not null) && volumes.All(v => s.Volumes.Get(v) is not null)
+            && claims.All(k => s.GetClaim(k) is not null) && s.CsiNodes.Count() == csiNodes),
             StandaloneTestCluster.Patience, TimeProvider.System, default), "the scheduler's cache did not catch up");
 
         foreach (var manifest in objects.Where(o => o.Model is V1Pod))

@@ -106,7 +106,7 @@ public sealed class StatefulSetSpreadsVolumesTests
             foreach (var manifest in objects.Where(o => o != set)) await ManifestApplier.CreateAsync(client, manifest, default);
         });
         var volumes = objects.Count(o => o.Model is V1PersistentVolume);
-        Assert.True(await cluster.Runner.Cluster.Cache.WaitForAsync(c => c.State.Volumes.Count == volumes, StandaloneTestCluster.Patience, TimeProvider.System, default));
+        Assert.True(await cluster.Runner.Cluster.Cache.WaitForAsync(c => c.Read(s => s.Volumes.Count) == volumes, StandaloneTestCluster.Patience, TimeProvider.System, default));
 
         await ManifestApplier.CreateAsync(cluster.Client, set, default);
 

@@ -36,16 +36,16 @@ public sealed class RejectedLaterHoldsNoVolumeTests
         var (state, ledger) = Cluster();
         var framework = new SchedulingFramework(Profiles.Default());
 
-        var result = framework.Schedule(state, AvoidingWeb("web-1", "data-a"), ledger: ledger);
+        var result = framework.Schedule(state, AvoidingWeb("web-1", "data-a"));
 
         var node1 = result.Nodes.Single(n => n.Node.Name == "node-1");
         Assert.Equal("InterPodAffinity", node1.Status.Plugin);
         Assert.Equal("node-2", result.Selected?.Node.Name);
-        Assert.True(framework.Reserve(result).IsSuccess);
+        Assert.True(framework.Reserve(result, ledger).IsSuccess);
         Assert.Equal("ns/data-a", ClaimRefOf(state, "pv-2"));
         Assert.Null(state.Volumes.Get("pv-1")!.ClaimRef);
 
-        var next = framework.Schedule(state, Pod("ns", "other").WithClaim("data-b"), ledger: ledger);
+        var next = framework.Schedule(state, Pod("ns", "other").WithClaim("data-b"));
 
         Assert.Equal("node-1", next.Selected?.Node.Name);
         Assert.Equal("pv-1", Assert.Single(next.Selected!.Volumes!.StaticBindings).Volume.Name);
@@ -58,14 +58,14 @@ public sealed class RejectedLaterHoldsNoVolumeTests
         state.UpsertPod(Pod("ns", "web-x").WithLabel("app", "web").OnNode("node-2"));
         var framework = new SchedulingFramework(Profiles.Default());
 
-        var result = framework.Schedule(state, AvoidingWeb("web-1", "data-a"), ledger: ledger);
+        var result = framework.Schedule(state, AvoidingWeb("web-1", "data-a"));
 
         Assert.Null(result.Selected);
         Assert.All(result.Nodes, n => Assert.Equal("InterPodAffinity", n.Status.Plugin));
         Assert.Equal(0, ledger.Count);
         Assert.Null(state.Volumes.Get("pv-1")!.ClaimRef);
         Assert.Null(state.Volumes.Get("pv-2")!.ClaimRef);
-        Assert.Equal("node-1", framework.Schedule(state, Pod("ns", "other").WithClaim("data-b"), ledger: ledger).Selected?.Node.Name);
+        Assert.Equal("node-1", framework.Schedule(state, Pod("ns", "other").WithClaim("data-b")).Selected?.Node.Name);
     }
 
     private static string? ClaimRefOf(ClusterState state, string volume) =>
