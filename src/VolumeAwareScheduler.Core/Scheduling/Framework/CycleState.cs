@@ -24,6 +24,9 @@ public sealed class CycleState(ClusterState cluster, IReadOnlyList<NodeInfo> nod
     /// <summary>Where Reserve records its assumptions; null in cycles that only read (extender filter, explain).</summary>
     public AssumeLedger? Ledger { get; init; }
 
+    /// <summary>The framework running this cycle (upstream's framework Handle): PostFilter reruns filters through it.</summary>
+    public SchedulingFramework? Framework { get; init; }
+
     public void Write(string key, object value) => _data[key] = value;
 
     public T? Read<T>(string key) where T : class => _data.TryGetValue(key, out var value) ? value as T : null;
