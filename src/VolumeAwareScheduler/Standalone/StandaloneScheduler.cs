@@ -224,8 +224,9 @@ public sealed partial class StandaloneScheduler
             }
             StartBackground(async () =>
             {
-                if (preemption is { } candidate) await PreemptAsync(pod, candidate, profile.SchedulerName).ConfigureAwait(false);
+                // Nominated first, so that the nomination never lands after a binding the victims' removal made possible.
                 if (nomination is not null) await NominateAsync(pod.Key, nomination).ConfigureAwait(false);
+                if (preemption is { } candidate) await PreemptAsync(pod, candidate, profile.SchedulerName).ConfigureAwait(false);
                 await ReportUnschedulableAsync(key, pod.Uid, message, profile.SchedulerName, cancellationToken).ConfigureAwait(false);
             });
             return;
