@@ -38,6 +38,8 @@ public sealed partial class StandaloneScheduler
     private readonly SemaphoreSlim _bindingSlots;
     private readonly List<Task> _bindings = [];
     private readonly Channel<SchedulingProgress> _progress = Channel.CreateUnbounded<SchedulingProgress>();
+    // Pods whose preemption (evictions, nominations) is under way, and whether one was popped meanwhile and parked.
+    private readonly Dictionary<ObjectKey, bool> _preempting = [];
 
     public StandaloneScheduler(LiveCluster cluster, ApiWriter writer, SchedulingQueue queue, StandaloneOptions options, TimeProvider time, ILogger logger,
         SchedulerMetrics? metrics = null)
@@ -168,6 +170,17 @@ public sealed partial class StandaloneScheduler
             _queue.Remove(key);
             return;
         }
+        // Upstream's DefaultPreemption PreEnqueue (async preemption): a pod whose victims are still being evicted waits
+        // until that is done; it is sent back to the active queue then.
+        lock (_preempting)
+        {
+            if (_preempting.ContainsKey(key))
+            {
+                _preempting[key] = true;
+                _queue.MarkUnschedulable(key, NoCure);
+                return;
+            }
+        }
         PodInfo pod;
         try
         {
@@ -219,6 +232,7 @@ public sealed partial class StandaloneScheduler
             var nomination = result.NominatedNodeName is { } name && name != pod.NominatedNodeName ? name : null;
             if (preemption is { } candidate)
             {
+                lock (_preempting) _preempting[key] = false;
                 Log.Preempting(_logger, key.ToString(), candidate.Node, string.Join(", ", candidate.Victims.Select(v => v.Key.ToString())));
                 _progress.Writer.TryWrite(new PreemptionStarted(key, _time.GetUtcNow(), candidate.Node, [.. candidate.Victims.Select(v => v.Key)]));
             }
@@ -226,7 +240,13 @@ public sealed partial class StandaloneScheduler
             {
                 // Nominated first, so that the nomination never lands after a binding the victims' removal made possible.
                 if (nomination is not null) await NominateAsync(pod.Key, nomination).ConfigureAwait(false);
-                if (preemption is { } candidate) await PreemptAsync(pod, candidate, profile.SchedulerName).ConfigureAwait(false);
+                if (preemption is { } candidate)
+                {
+                    await PreemptAsync(pod, candidate, profile.SchedulerName).ConfigureAwait(false);
+                    bool parked;
+                    lock (_preempting) parked = _preempting.Remove(key, out var popped) && popped;
+                    if (parked) _queue.Add(key, pod.Priority);
+                }
                 await ReportUnschedulableAsync(key, pod.Uid, message, profile.SchedulerName, cancellationToken).ConfigureAwait(false);
             });
             return;

@@ -19,9 +19,13 @@ public sealed class DemoCommandTests
         // The archiver waits, with kube-scheduler's message, until the late volume appears, then lands on its node.
         Assert.Contains(lines, l => l.Contains("default/archiver", StringComparison.Ordinal) && l.Contains("pending: 0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind.", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("default/archiver", StringComparison.Ordinal) && l.Contains("archive-data → hdd-node-a2-0", StringComparison.Ordinal) && l.Contains("requeued by the new volume", StringComparison.Ordinal));
-        // Summary: every pod placed, every claim bound, no volume twice.
+        // Preemption: the high-priority pod evicts the low-priority one on the full node and is bound there.
+        Assert.Contains(lines, l => l.Contains("default/urgent", StringComparison.Ordinal) && l.Contains("preempts default/batch on node-small", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("default/urgent", StringComparison.Ordinal) && l.Contains("→ node-small", StringComparison.Ordinal));
+        // Summary: every pod placed (the victim gone), every claim bound, no volume twice.
         var summary = lines.SkipWhile(l => !l.StartsWith("POD ", StringComparison.Ordinal)).Skip(1).Where(l => l.Length > 0).ToList();
-        Assert.Equal(5, summary.Count);
+        Assert.Equal(6, summary.Count);
+        Assert.DoesNotContain(summary, l => l.StartsWith("default/batch ", StringComparison.Ordinal));
         Assert.DoesNotContain(summary, l => l.Contains("<pending>", StringComparison.Ordinal) || l.Contains("<unbound>", StringComparison.Ordinal));
         var volumes = summary.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).ToList();
         Assert.Equal(volumes.Count, volumes.Distinct().Count());
