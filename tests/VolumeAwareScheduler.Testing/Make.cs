@@ -83,6 +83,15 @@ public static class Make
         int? minDomains = null, NodeInclusionPolicy? nodeAffinityPolicy = null, NodeInclusionPolicy? nodeTaintsPolicy = null, string[]? matchLabelKeys = null) =>
         new(maxSkew, topologyKey, whenUnsatisfiable, selector, minDomains, nodeAffinityPolicy, nodeTaintsPolicy) { MatchLabelKeys = [.. matchLabelKeys ?? []] };
 
+    /// <summary>A PodDisruptionBudget selecting <paramref name="selector"/> with status.disruptionsAllowed and disruptedPods.</summary>
+    public static PodDisruptionBudgetInfo Pdb(string ns, string name, LabelSelector? selector, int disruptionsAllowed, params string[] disruptedPods) => new()
+    {
+        Key = new ObjectKey(ns, name),
+        Selector = selector,
+        DisruptionsAllowed = disruptionsAllowed,
+        DisruptedPods = disruptedPods.ToFrozenSet(StringComparer.Ordinal),
+    };
+
     public static FrozenDictionary<string, string> Labels(params (string Key, string Value)[] labels) =>
         labels.ToFrozenDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
 }
@@ -214,6 +223,12 @@ public sealed class PodBuilder(string ns, string name)
     public PodBuilder WithSpreadConstraint(TopologySpreadConstraint constraint) { _spread.Add(constraint); return this; }
 
     public PodBuilder WithUid(string uid) { _pod = _pod with { Uid = uid }; return this; }
+    public PodBuilder WithPriority(int priority) { _pod = _pod with { Priority = priority }; return this; }
+    public PodBuilder StartedAt(DateTimeOffset startTime) { _pod = _pod with { StartTime = startTime }; return this; }
+    public PodBuilder NominatedTo(string nodeName) { _pod = _pod with { NominatedNodeName = nodeName }; return this; }
+    public PodBuilder NeverPreempting() { _pod = _pod with { PreemptionPolicy = PreemptionPolicy.Never }; return this; }
+    /// <summary>Being deleted with a True DisruptionTarget condition of that reason (PreemptionByScheduler...).</summary>
+    public PodBuilder TerminatingBecause(string disruptionReason) { _pod = _pod with { IsDeleting = true, DisruptionTargetReason = disruptionReason }; return this; }
 
     /// <summary>A persistentVolumeClaim volume.</summary>
     public PodBuilder WithClaim(string claimName, string? volumeName = null) { _claims.Add(new PodClaimReference(volumeName ?? claimName, claimName, IsEphemeral: false, ReadOnly: false)); return this; }

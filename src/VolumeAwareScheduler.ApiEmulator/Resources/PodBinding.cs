@@ -62,6 +62,8 @@ internal static class PodBinding
             }
         }
 
+        // ClearingNominatedNodeNameAfterBinding (KEP-5278, on by default since 1.35): a bound pod is nominated nowhere.
+        Json.Ensure(pod, "status").Remove("nominatedNodeName");
         SetScheduledCondition(Json.Ensure(pod, "status"), now);
         return pod;
     }

@@ -105,6 +105,14 @@ public sealed record PodInfo
     public ImmutableArray<PodAffinityTerm> RequiredPodAntiAffinity { get; init; } = [];
     public ImmutableArray<WeightedPodAffinityTerm> PreferredPodAntiAffinity { get; init; } = [];
     public ImmutableArray<TopologySpreadConstraint> TopologySpreadConstraints { get; init; } = [];
+    /// <summary>spec.preemptionPolicy: Never keeps the pod from preempting others (DefaultPreemption).</summary>
+    public PreemptionPolicy PreemptionPolicy { get; init; }
+    /// <summary>status.startTime; null while the pod has not started, which GetPodStartTime counts as now (later than any start).</summary>
+    public DateTimeOffset? StartTime { get; init; }
+    /// <summary>status.nominatedNodeName: the node preemption (or a waiting binding) nominated the pod to; "" when none.</summary>
+    public string NominatedNodeName { get; init; } = "";
+    /// <summary>The reason of the pod's DisruptionTarget condition when its status is True ("PreemptionByScheduler"...); "" when none.</summary>
+    public string DisruptionTargetReason { get; init; } = "";
 
     /// <summary>Any pod (anti-)affinity term, required or preferred (framework NodeInfo.PodsWithAffinity).</summary>
     public bool HasPodAffinityTerms =>

@@ -106,4 +106,22 @@ public static class Reasons
 
     // FitError (framework/types.go)
     public static string NoNodeAvailable(int nodeCount) => $"0/{nodeCount} nodes are available";
+
+    // DefaultPreemption (defaultpreemption/default_preemption.go, preemption/preemption.go, preemption/executor.go)
+    /// <summary>What DefaultPreemption's PostFilter puts before its message in the FitError.</summary>
+    public const string PreemptionPrefix = "preemption: ";
+    /// <summary>The status of every node preemption did not try (the absent nodes of its FitError).</summary>
+    public const string PreemptionNotHelpful = "Preemption is not helpful for scheduling";
+    public const string NoPreemptionVictims = "No preemption victims found for incoming pod";
+    public const string NotEligiblePreemptNever = "not eligible due to preemptionPolicy=Never.";
+    public const string NotEligibleTerminatingPod = "not eligible due to a terminating pod on the nominated node.";
+    /// <summary>The DisruptionTarget condition's reason on a victim (core/v1 PodReasonPreemptionByScheduler).</summary>
+    public const string PreemptionByScheduler = "PreemptionByScheduler";
+    /// <summary>The DisruptionTarget reason the Eviction API writes (core/v1 PodReasonEvictionByEvictionAPI).</summary>
+    public const string EvictionByEvictionApi = "EvictionByEvictionAPI";
+    /// <summary>The Event on each victim (executor.go PreemptPod).</summary>
+    public const string PreemptedEvent = "Preempted";
+    public static string PreemptedBy(string preemptorUid, string node) => $"Preempted by pod {preemptorUid} on node {node}";
+    /// <summary>The DisruptionTarget condition's message on a victim.</summary>
+    public static string PreemptingCondition(string schedulerName) => $"{schedulerName}: preempting to accommodate a higher priority pod";
 }

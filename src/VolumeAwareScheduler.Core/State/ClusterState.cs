@@ -35,6 +35,9 @@ public sealed class ClusterState(IVolumeIndex volumes)
     private readonly Dictionary<ObjectKey, ReplicationControllerInfo> _replicationControllers = [];
     private readonly Dictionary<ObjectKey, ReplicaSetInfo> _replicaSets = [];
     private readonly Dictionary<ObjectKey, StatefulSetInfo> _statefulSets = [];
+    private readonly Dictionary<ObjectKey, PodDisruptionBudgetInfo> _budgets = [];
+    // Pods waiting for a node with status.nominatedNodeName set (upstream's PodNominator), by the nominated node.
+    private readonly Dictionary<string, Dictionary<ObjectKey, PodInfo>> _nominatedByNode = new(StringComparer.Ordinal);
 
     public IVolumeIndex Volumes { get; } = volumes;
 
@@ -96,7 +99,15 @@ public sealed class ClusterState(IVolumeIndex volumes)
             if (pod.HasPodAffinityTerms) _affinityPodsByNode[pod.NodeName] = _affinityPodsByNode.GetValueOrDefault(pod.NodeName) + 1;
             if (!pod.RequiredPodAntiAffinity.IsDefaultOrEmpty) _antiAffinityPodsByNode[pod.NodeName] = _antiAffinityPodsByNode.GetValueOrDefault(pod.NodeName) + 1;
         }
+        else if (IsNominated(pod))
+        {
+            if (!_nominatedByNode.TryGetValue(pod.NominatedNodeName, out var nominated)) _nominatedByNode[pod.NominatedNodeName] = nominated = [];
+            nominated[pod.Key] = pod;
+        }
     }
+
+    /// <summary>A pod the nominator holds: not assigned, not being deleted, with a nominated node.</summary>
+    private static bool IsNominated(PodInfo pod) => pod.NodeName.Length == 0 && pod.NominatedNodeName.Length > 0 && !pod.IsDeleting;
 
     public bool RemovePod(ObjectKey key)
     {
@@ -109,7 +120,38 @@ public sealed class ClusterState(IVolumeIndex volumes)
             if (old.HasPodAffinityTerms) Decrement(_affinityPodsByNode, old.NodeName);
             if (!old.RequiredPodAntiAffinity.IsDefaultOrEmpty) Decrement(_antiAffinityPodsByNode, old.NodeName);
         }
+        else if (IsNominated(old) && _nominatedByNode.TryGetValue(old.NominatedNodeName, out var nominated) && nominated.Remove(old.Key) && nominated.Count == 0)
+        {
+            _nominatedByNode.Remove(old.NominatedNodeName);
+        }
         return true;
+    }
+
+    /// <summary>Whether any pod is nominated to any node: when not, filtering skips the nominated-pods pass entirely.</summary>
+    public bool HasNominatedPods => _nominatedByNode.Count > 0;
+
+    /// <summary>The pods nominated to the node and not yet assigned (PodNominator.NominatedPodsForNode).</summary>
+    public IReadOnlyCollection<PodInfo> NominatedPodsOn(string nodeName) =>
+        _nominatedByNode.TryGetValue(nodeName, out var pods) ? pods.Values : [];
+
+    public IEnumerable<PodDisruptionBudgetInfo> PodDisruptionBudgets => _budgets.Values;
+
+    public void UpsertPodDisruptionBudget(PodDisruptionBudgetInfo budget) => _budgets[budget.Key] = budget;
+
+    public bool RemovePodDisruptionBudget(ObjectKey key) => _budgets.Remove(key);
+
+    /// <summary>
+    /// A new state that differs from this one only in its pods: <paramref name="removed"/> taken out, then
+    /// <paramref name="added"/> put in (replacing a pod of the same key). It shares the volume index; this state is
+    /// left unchanged. Preemption evaluates "the node without these victims" and filtering "the node with its
+    /// nominated pods" on such states.
+    /// </summary>
+    public ClusterState WithPods(IEnumerable<PodInfo> added, IEnumerable<ObjectKey> removed)
+    {
+        var copy = CopyWithout(Volumes);
+        foreach (var key in removed) copy.RemovePod(key);
+        foreach (var pod in added) copy.UpsertPod(pod);
+        return copy;
     }
 
     private static void Decrement(Dictionary<string, int> counts, string node)
@@ -264,23 +306,31 @@ public sealed class ClusterState(IVolumeIndex volumes)
     public ClusterState Copy(IVolumeIndex emptyIndex)
     {
         if (emptyIndex.Count != 0) throw new ArgumentException("the index of a copy must start empty", nameof(emptyIndex));
-        var copy = new ClusterState(emptyIndex);
-        foreach (var node in _nodes.Values) copy.UpsertNode(node);
-        foreach (var pod in _pods.Values) copy.UpsertPod(pod);
-        foreach (var claim in _claims.Values) copy.UpsertClaim(claim);
+        var copy = CopyWithout(emptyIndex);
         foreach (var name in Volumes.Names)
         {
             if (Volumes.Get(name) is { } volume) copy.Volumes.Upsert(volume);
         }
-        foreach (var storageClass in _classes.Values) copy.UpsertStorageClass(storageClass);
-        foreach (var driver in _drivers.Values) copy.UpsertCsiDriver(driver);
-        foreach (var csiNode in _csiNodes.Values) copy.UpsertCsiNode(csiNode);
+        return copy;
+    }
+
+    /// <summary>Every object but the volumes, in a new state over <paramref name="index"/>; the objects are shared.</summary>
+    private ClusterState CopyWithout(IVolumeIndex index)
+    {
+        var copy = new ClusterState(index);
+        foreach (var (name, node) in _nodes) copy._nodes[name] = node;
+        foreach (var pod in _pods.Values) copy.UpsertPod(pod);
+        foreach (var (key, claim) in _claims) copy._claims[key] = claim;
+        foreach (var (name, value) in _classes) copy._classes[name] = value;
+        foreach (var (name, value) in _drivers) copy._drivers[name] = value;
+        foreach (var (name, value) in _csiNodes) copy._csiNodes[name] = value;
         foreach (var capacity in _capacities.Values) copy.UpsertCapacity(capacity);
-        foreach (var ns in _namespaces.Values) copy.UpsertNamespace(ns);
+        foreach (var (name, value) in _namespaces) copy._namespaces[name] = value;
         foreach (var service in Services) copy.UpsertService(service);
-        foreach (var controller in _replicationControllers.Values) copy.UpsertReplicationController(controller);
-        foreach (var replicaSet in _replicaSets.Values) copy.UpsertReplicaSet(replicaSet);
-        foreach (var statefulSet in _statefulSets.Values) copy.UpsertStatefulSet(statefulSet);
+        foreach (var (key, value) in _replicationControllers) copy._replicationControllers[key] = value;
+        foreach (var (key, value) in _replicaSets) copy._replicaSets[key] = value;
+        foreach (var (key, value) in _statefulSets) copy._statefulSets[key] = value;
+        foreach (var (key, value) in _budgets) copy._budgets[key] = value;
         return copy;
     }
 

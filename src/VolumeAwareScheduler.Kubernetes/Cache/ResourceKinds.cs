@@ -170,9 +170,22 @@ public static class ResourceKinds
         StateKeys = s => s.StatefulSets.Select(v => v.Key),
     };
 
+    /// <summary>policy/v1 PodDisruptionBudgets: preemption reprieves the victims whose eviction would break one first.</summary>
+    public static readonly KindRegistration PodDisruptionBudget = new KindRegistration<V1PodDisruptionBudget, V1PodDisruptionBudgetList, PodDisruptionBudgetInfo>
+    {
+        Of = ResourceKind.PodDisruptionBudget,
+        Namespaced = true,
+        List = c => (token, limit, ct) => c.PolicyV1.ListPodDisruptionBudgetForAllNamespacesAsync(continueParameter: token, limit: limit, cancellationToken: ct),
+        Watch = c => (rv, t, e, ct) => c.PolicyV1.WatchListPodDisruptionBudgetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: t, onError: e, cancellationToken: ct),
+        ToInfo = Converter.ToPodDisruptionBudget,
+        UpsertInfo = (s, b) => s.UpsertPodDisruptionBudget(b),
+        RemoveKey = (s, k) => s.RemovePodDisruptionBudget(k),
+        StateKeys = s => s.PodDisruptionBudgets.Select(b => b.Key),
+    };
+
     /// <summary>Every registered kind, in the order the informers start.</summary>
     public static readonly IReadOnlyList<KindRegistration> All =
-        [Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, CSIDriver, CSINode, CSIStorageCapacity, Namespace, Service, ReplicationController, ReplicaSet, StatefulSet];
+        [Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass, CSIDriver, CSINode, CSIStorageCapacity, Namespace, Service, ReplicationController, ReplicaSet, StatefulSet, PodDisruptionBudget];
 
     public static readonly FrozenDictionary<ResourceKind, KindRegistration> ByKind = All.ToFrozenDictionary(k => k.Kind);
 

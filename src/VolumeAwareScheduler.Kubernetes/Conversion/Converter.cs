@@ -220,6 +220,34 @@ public static class Converter
             PreferredPodAntiAffinity = [.. (podAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? []).Select((t, i) =>
                 new WeightedPodAffinityTerm(t.Weight, ToPodAffinityTerm(t.PodAffinityTerm, labels, $"{antiAffinityPath}preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm")))],
             TopologySpreadConstraints = [.. (spec.TopologySpreadConstraints ?? []).Select((c, i) => ToSpreadConstraint(c, $"spec.topologySpreadConstraints[{i}]"))],
+            PreemptionPolicy = spec.PreemptionPolicy == "Never" ? PreemptionPolicy.Never : PreemptionPolicy.PreemptLowerPriority,
+            StartTime = pod.Status?.StartTime is { } started ? new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)) : null,
+            NominatedNodeName = pod.Status?.NominatedNodeName ?? "",
+            DisruptionTargetReason = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "DisruptionTarget") is { Status: "True" } target ? target.Reason ?? "" : "",
+        };
+    }
+
+    /// <summary>A policy/v1 PodDisruptionBudget: an invalid selector matches nothing, as upstream's preemption reads it.</summary>
+    public static PodDisruptionBudgetInfo ToPodDisruptionBudget(V1PodDisruptionBudget budget)
+    {
+        LabelSelector? selector = null;
+        if (budget.Spec?.Selector is { } given)
+        {
+            try
+            {
+                selector = ToLabelSelector(given, "spec.selector");
+            }
+            catch (ConversionException)
+            {
+                selector = null;
+            }
+        }
+        return new PodDisruptionBudgetInfo
+        {
+            Key = new ObjectKey(NamespaceOf(budget.Metadata, "default"), RequireName(budget.Metadata, "PodDisruptionBudget")),
+            Selector = selector,
+            DisruptionsAllowed = budget.Status?.DisruptionsAllowed ?? 0,
+            DisruptedPods = (budget.Status?.DisruptedPods?.Keys ?? []).ToFrozenSet(StringComparer.Ordinal),
         };
     }
 

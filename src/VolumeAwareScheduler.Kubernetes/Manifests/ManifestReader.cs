@@ -27,6 +27,8 @@ public static class ManifestReader
         ["storage.k8s.io/v1/CSINode"] = typeof(V1CSINode),
         ["storage.k8s.io/v1/CSIStorageCapacity"] = typeof(V1CSIStorageCapacity),
         ["apps/v1/StatefulSet"] = typeof(V1StatefulSet),
+        ["policy/v1/PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
+        ["scheduling.k8s.io/v1/PriorityClass"] = typeof(V1PriorityClass),
     };
 
     public static IReadOnlyList<ManifestObject> ReadFile(string path)

@@ -178,6 +178,85 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
         await Call("patch", "pods/status", () => client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// status.nominatedNodeName of the pod, set or (with "") cleared, as kube-scheduler's updatePod patches it
+    /// (preemption's nomination; KEP-5278's nomination while the binding cycle works).
+    /// </summary>
+    public async Task SetNominatedNodeNameAsync(ObjectKey pod, string nodeName, CancellationToken cancellationToken)
+    {
+        var body = System.Text.Json.JsonSerializer.Serialize(new { status = new { nominatedNodeName = nodeName.Length == 0 ? null : nodeName } });
+        var patch = new V1Patch(body, V1Patch.PatchType.MergePatch);
+        await Call("patch", "pods/status", () => client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The DisruptionTarget condition preemption puts on a victim before removing it (preemption/executor.go PreemptPod):
+    /// status True, reason PreemptionByScheduler. False when the pod is already gone.
+    /// </summary>
+    public async Task<bool> MarkDisruptionTargetAsync(ObjectKey pod, string reason, string message, CancellationToken cancellationToken)
+    {
+        var condition = new Dictionary<string, string>
+        {
+            ["type"] = "DisruptionTarget",
+            ["status"] = "True",
+            ["reason"] = reason,
+            ["message"] = message,
+            ["lastTransitionTime"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var body = System.Text.Json.JsonSerializer.Serialize(new { status = new { conditions = new[] { condition } } });
+        var patch = new V1Patch(body, V1Patch.PatchType.StrategicMergePatch);
+        try
+        {
+            await Call("patch", "pods/status", () => client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return true;
+        }
+        catch (WriteFailedException e) when (e.Message.StartsWith("not found", StringComparison.Ordinal))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Evicts the pod through the policy/v1 Eviction subresource (the pod's own grace period; its uid as precondition),
+    /// so that the API server checks its PodDisruptionBudgets. A 429 (a budget allows no disruption now) is answered,
+    /// not thrown; a pod already gone counts as evicted.
+    /// </summary>
+    public async Task<EvictionResult> EvictPodAsync(ObjectKey pod, string uid, CancellationToken cancellationToken)
+    {
+        var eviction = new V1Eviction
+        {
+            Metadata = new V1ObjectMeta { Name = pod.Name, NamespaceProperty = pod.Namespace },
+            DeleteOptions = new V1DeleteOptions { Preconditions = uid.Length == 0 ? null : new V1Preconditions { Uid = uid } },
+        };
+        try
+        {
+            await Call("create", "pods/eviction", () => client.CoreV1.CreateNamespacedPodEvictionAsync(eviction, pod.Name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return EvictionResult.Evicted;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            return EvictionResult.DisruptionBudgetExhausted;
+        }
+        catch (WriteFailedException e) when (e.Message.StartsWith("not found", StringComparison.Ordinal))
+        {
+            return EvictionResult.Gone;
+        }
+    }
+
+    /// <summary>Deletes the pod with its own grace period (util.DeletePod), its uid as precondition; a pod already gone is not an error.</summary>
+    public async Task DeletePodAsync(ObjectKey pod, string uid, CancellationToken cancellationToken)
+    {
+        var options = new V1DeleteOptions { Preconditions = uid.Length == 0 ? null : new V1Preconditions { Uid = uid } };
+        try
+        {
+            await Call("delete", "pods", () => client.CoreV1.DeleteNamespacedPodAsync(pod.Name, pod.Namespace, options, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (WriteFailedException e) when (e.Message.StartsWith("not found", StringComparison.Ordinal))
+        {
+            // already deleted
+        }
+    }
+
     private static async Task<T> Call<T>(string verb, string resource, Func<Task<T>> call)
     {
         try

@@ -119,6 +119,7 @@ public static class DemoCommand
             if (!await story.RunStepAsync(SpreadStatefulSetAsync, Limit, cancellationToken)) exit = 1;
             else if (!await story.RunStepAsync(GatedPodAsync, Limit, cancellationToken)) exit = 1;
         }
+        if (exit == CommandLine.ExitOk) exit = await RunPreemptionStepAsync(client, runner, output, At, cancellationToken);
 
         output.WriteLine();
         await WriteSummaryAsync(client, output, cancellationToken);
@@ -245,6 +246,65 @@ public static class DemoCommand
           schedulingGates: [{name: example.com/approval}]
           containers: [{name: report, image: registry.example/report:1.0, resources: {requests: {cpu: 100m, memory: 128Mi}}}]
         """;
+
+    /// <summary>
+    /// Preemption: a one-cpu node is filled by a low-priority pod; a high-priority pod that must run there preempts it
+    /// (eviction through the Eviction API, the preemptor nominated) and is bound once the victim is gone.
+    /// </summary>
+    private static async Task<int> RunPreemptionStepAsync(k8s.Kubernetes client, StandaloneRunner runner, TextWriter output, Func<string> at, CancellationToken cancellationToken)
+    {
+        const string node = "node-small";
+        V1Pod CpuPod(string name, string priorityClass) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+            Spec = new V1PodSpec
+            {
+                SchedulerName = StandaloneOptions.DefaultSchedulerName,
+                PriorityClassName = priorityClass,
+                TerminationGracePeriodSeconds = 0,
+                Containers = [new V1Container { Name = "c", Image = "busybox", Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1") } } }],
+            },
+        };
+        output.WriteLine();
+        output.WriteLine($"  {at()}  preemption: {node} (1 cpu) runs default/batch (priority 100); default/urgent (priority 1000) needs that cpu on {node}");
+        await client.SchedulingV1.CreatePriorityClassAsync(new V1PriorityClass { Metadata = new V1ObjectMeta { Name = "demo-low" }, Value = 100 }, cancellationToken: cancellationToken);
+        await client.SchedulingV1.CreatePriorityClassAsync(new V1PriorityClass { Metadata = new V1ObjectMeta { Name = "demo-high" }, Value = 1000 }, cancellationToken: cancellationToken);
+        await client.CoreV1.CreateNodeAsync(new V1Node
+        {
+            Metadata = new V1ObjectMeta { Name = node, Labels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = node } },
+            Status = new V1NodeStatus { Allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1"), ["memory"] = new("4Gi"), ["pods"] = new("110") } },
+        }, cancellationToken: cancellationToken);
+        var batch = CpuPod("batch", "demo-low");
+        batch.Spec.NodeName = node;
+        await client.CoreV1.CreateNamespacedPodAsync(batch, "default", cancellationToken: cancellationToken);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken);
+        try
+        {
+            // The scheduler must see the victim on the node before the preemptor comes.
+            await runner.Cluster.Cache.WaitForAsync(c => c.Read(s => s.GetPod(new ObjectKey("default", "batch"))?.NodeName == node), TimeSpan.FromSeconds(5), TimeProvider.System, linked.Token);
+            var urgent = CpuPod("urgent", "demo-high");
+            urgent.Spec.NodeSelector = new Dictionary<string, string> { ["kubernetes.io/hostname"] = node };
+            await client.CoreV1.CreateNamespacedPodAsync(urgent, "default", cancellationToken: cancellationToken);
+            await foreach (var progress in runner.Scheduler.Progress.ReadAllAsync(linked.Token))
+            {
+                switch (progress)
+                {
+                    case PreemptionStarted p:
+                        output.WriteLine($"  {at()}  {p.Pod,-18} preempts {string.Join(", ", p.Victims)} on {p.Node}: evicted through the Eviction API, {p.Pod.Name} nominated to {p.Node}");
+                        break;
+                    case PodBound b when b.Pod.Name == "urgent":
+                        output.WriteLine($"  {at()}  {b.Pod,-18} → {b.Node,-8} no claims  (after its victim was gone)");
+                        return CommandLine.ExitOk;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            output.WriteLine($"  {at()}  the preemption step did not finish within 5s.");
+        }
+        return 1;
+    }
 
     private static int ExpectedPods(IReadOnlyList<ManifestObject> objects) =>
         objects.Sum(o => o.Model switch

@@ -56,6 +56,12 @@ public static class SimulationOutput
                 }
                 json.WriteEndArray();
             }
+            if (pod.Preempted is { Count: > 0 } preempted)
+            {
+                json.WriteStartArray("preempted");
+                foreach (var victim in preempted) json.WriteStringValue(victim);
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -89,6 +95,10 @@ public static class SimulationOutput
         var pending = report.Pods.Where(p => p.Node is null).ToList();
         output.WriteLine();
         output.WriteLine($"{report.Pods.Count - pending.Count} of {report.Pods.Count} pod(s) placed.");
+        foreach (var pod in report.Pods.Where(p => p.Preempted is { Count: > 0 }))
+        {
+            output.WriteLine($"{pod.Pod} preempted {string.Join(", ", pod.Preempted!)}{(pod.Node is null ? "" : $" on {pod.Node}")}.");
+        }
         foreach (var pod in pending)
         {
             output.WriteLine();

@@ -7,6 +7,7 @@ using VolumeAwareScheduler.Core.Matching;
 using VolumeAwareScheduler.Core.Model;
 using VolumeAwareScheduler.Core.Scheduling;
 using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Core.Scheduling.Plugins;
 using VolumeAwareScheduler.Core.State;
 using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Manifests;
@@ -137,6 +138,7 @@ public sealed class Simulator
         ManifestException Invalid(ManifestObject where, ConversionException e) => new($"{source}: {where.Describe()}: {e.Message}.");
 
         var claims = new List<(ManifestObject Where, V1PersistentVolumeClaim Claim)>();
+        var priorityClasses = new List<V1PriorityClass>();
         var ordered = new List<ManifestObject>();
         foreach (var obj in objects)
         {
@@ -159,6 +161,8 @@ public sealed class Simulator
                         _state.UpsertStatefulSet(Converter.ToStatefulSet(sts));
                         ordered.Add(obj);
                         break;
+                    case V1PodDisruptionBudget budget: _state.UpsertPodDisruptionBudget(Converter.ToPodDisruptionBudget(budget)); break;
+                    case V1PriorityClass priorityClass: priorityClasses.Add(priorityClass); break;
                     case V1Pod: ordered.Add(obj); break;
                     default: _ignored.Add(obj); break;
                 }
@@ -193,6 +197,7 @@ public sealed class Simulator
                     case V1Pod pod:
                         var set = sets.FirstOrDefault(s => s.Model is V1StatefulSet { Metadata.Name: not null } sts && StatefulSetUtils.IsMemberOf(sts, pod));
                         EnsureUid(pod.Metadata);
+                        AdmitPriority(pod, priorityClasses);
                         var info = Converter.ToPod(pod);
                         if (info.NodeName.Length > 0)
                         {
@@ -233,6 +238,27 @@ public sealed class Simulator
             }
         }
         return workload;
+    }
+
+    /// <summary>
+    /// What the Priority admission plugin would have set on a pod written without spec.priority: its
+    /// priorityClassName's value and preemptionPolicy, else the global default class's, else 0 (a dump taken from a
+    /// cluster already has them). The two system classes are known without being in the dump.
+    /// </summary>
+    private static void AdmitPriority(V1Pod pod, List<V1PriorityClass> classes)
+    {
+        if (pod.Spec is not { } spec || spec.Priority is not null) return;
+        var name = spec.PriorityClassName;
+        var found = string.IsNullOrEmpty(name)
+            ? classes.Where(c => c.GlobalDefault == true).MinBy(c => c.Value)
+            : classes.FirstOrDefault(c => c.Metadata?.Name == name);
+        spec.Priority = found?.Value ?? name switch
+        {
+            "system-node-critical" => 2_000_001_000,
+            "system-cluster-critical" => 2_000_000_000,
+            _ => 0,
+        };
+        spec.PreemptionPolicy ??= found?.PreemptionPolicy;
     }
 
     private void AddClaim(ClaimInfo claim, bool classUnset = false)
@@ -356,7 +382,13 @@ public sealed class Simulator
         }
     }
 
-    private PodResult Place(PodInfo pod)
+    private PodResult Place(PodInfo pod) => Place(pod, mayPreempt: true);
+
+    /// <summary>
+    /// One pod's scheduling, as the scheduler would do it. When DefaultPreemption chose victims, they are removed at
+    /// once (offline, their graceful termination takes no time) and the pod, nominated to the node, is scheduled again.
+    /// </summary>
+    private PodResult Place(PodInfo pod, bool mayPreempt)
     {
         // scheduling_queue.go: a pod that a PreEnqueue plugin rejects (scheduling gates) never enters the active queue.
         var admitted = _framework.RunPreEnqueue(pod);
@@ -364,6 +396,12 @@ public sealed class Simulator
         var result = _framework.Schedule(_state, pod);
         if (result.Selected is not { } selected)
         {
+            if (mayPreempt && DefaultPreemption.Chosen(result.Cycle) is { } candidate)
+            {
+                foreach (var victim in candidate.Victims) _state.RemovePod(victim.Key);
+                var retried = Place(pod with { NominatedNodeName = candidate.Node }, mayPreempt: false);
+                return retried with { Preempted = [.. candidate.Victims.Select(v => v.Key.ToString())] };
+            }
             return new PodResult(pod.Key.ToString(), null, [], [], result.FailureMessage, result.FailedNodes, result);
         }
         var volumes = selected.Volumes ?? PodVolumes.Empty;

@@ -38,6 +38,8 @@ public sealed partial class StandaloneScheduler
     private readonly SemaphoreSlim _bindingSlots;
     private readonly List<Task> _bindings = [];
     private readonly Channel<SchedulingProgress> _progress = Channel.CreateUnbounded<SchedulingProgress>();
+    // Pods whose preemption (evictions, nominations) is under way, and whether one was popped meanwhile and parked.
+    private readonly Dictionary<ObjectKey, bool> _preempting = [];
 
     public StandaloneScheduler(LiveCluster cluster, ApiWriter writer, SchedulingQueue queue, StandaloneOptions options, TimeProvider time, ILogger logger,
         SchedulerMetrics? metrics = null)
@@ -173,6 +175,17 @@ public sealed partial class StandaloneScheduler
             _queue.Remove(key);
             return;
         }
+        // Upstream's DefaultPreemption PreEnqueue (async preemption): a pod whose victims are still being evicted waits
+        // until that is done; it is sent back to the active queue then.
+        lock (_preempting)
+        {
+            if (_preempting.ContainsKey(key))
+            {
+                _preempting[key] = true;
+                _queue.MarkUnschedulable(key, NoCure);
+                return;
+            }
+        }
         if (pod is null)
         {
             if (UnconvertibleReason(podObject!) is not { } reason)
@@ -196,6 +209,7 @@ public sealed partial class StandaloneScheduler
         // current by then (the assume ledger refuses a PV that changed since the decision).
         var result = cache.Read((profile, pod), static (state, a) => a.profile.Framework.Schedule(state, a.pod));
         string? assumeError = null;
+        PreemptionCandidate? preemption = null;
         if (result.Selected is { } selected)
         {
             assumeError = cache.Write((profile, result, selected, pod), static (state, ledger, a) =>
@@ -206,6 +220,19 @@ public sealed partial class StandaloneScheduler
                 return null;
             });
         }
+        else
+        {
+            preemption = DefaultPreemption.Chosen(result.Cycle);
+            // The nominator learns the nomination at once (upstream's AddNominatedPod), before the status patch is seen.
+            if (result.NominatedNodeName is { } nominated)
+            {
+                cache.Write((pod, nominated), static (state, _, a) =>
+                {
+                    if (state.GetPod(a.pod.Key) is { } current && current.Uid == a.pod.Uid) state.UpsertPod(current with { NominatedNodeName = a.nominated });
+                    return 0;
+                });
+            }
+        }
 
         if (result.Selected is not { } chosen)
         {
@@ -214,7 +241,26 @@ public sealed partial class StandaloneScheduler
             CycleDone("unschedulable", started, attemptDone: true);
             Log.Unschedulable(_logger, key.ToString(), message);
             _progress.Writer.TryWrite(new PodUnschedulable(key, _time.GetUtcNow(), message));
-            StartBackground(() => ReportUnschedulableAsync(key, pod.Uid, message, profile.SchedulerName, cancellationToken));
+            var nomination = result.NominatedNodeName is { } name && name != pod.NominatedNodeName ? name : null;
+            if (preemption is { } candidate)
+            {
+                lock (_preempting) _preempting[key] = false;
+                Log.Preempting(_logger, key.ToString(), candidate.Node, string.Join(", ", candidate.Victims.Select(v => v.Key.ToString())));
+                _progress.Writer.TryWrite(new PreemptionStarted(key, _time.GetUtcNow(), candidate.Node, [.. candidate.Victims.Select(v => v.Key)]));
+            }
+            StartBackground(async () =>
+            {
+                // Nominated first, so that the nomination never lands after a binding the victims' removal made possible.
+                if (nomination is not null) await NominateAsync(pod.Key, nomination).ConfigureAwait(false);
+                if (preemption is { } candidate)
+                {
+                    await PreemptAsync(pod, candidate, profile.SchedulerName).ConfigureAwait(false);
+                    bool parked;
+                    lock (_preempting) parked = _preempting.Remove(key, out var popped) && popped;
+                    if (parked) _queue.Add(key, pod.Priority);
+                }
+                await ReportUnschedulableAsync(key, pod.Uid, message, profile.SchedulerName, cancellationToken).ConfigureAwait(false);
+            });
             return;
         }
         if (assumeError is not null)
@@ -250,6 +296,58 @@ public sealed partial class StandaloneScheduler
     }
 
     /// <summary>
+    /// prepareCandidate (preemption/executor.go): each victim not already being deleted gets the DisruptionTarget
+    /// condition, is evicted through the Eviction API (its PodDisruptionBudgets checked by the API server) and gets a
+    /// Preempted event; when a budget refuses (429) it is deleted with its grace period, as upstream's executor deletes
+    /// every victim (preemption may break a budget when no candidate spares it). Then the lower-priority pods
+    /// nominated to the node lose their nomination. A failed call sends the preemptor back to the queue (Activate).
+    /// </summary>
+    private async Task PreemptAsync(PodInfo preemptor, PreemptionCandidate candidate, string schedulerName)
+    {
+        var failed = false;
+        foreach (var victim in candidate.Victims)
+        {
+            if (victim.IsDeleting) continue; // graceful deletion already started: no second call
+            try
+            {
+                if (!await _writer.MarkDisruptionTargetAsync(victim.Key, Reasons.PreemptionByScheduler, Reasons.PreemptingCondition(schedulerName), CancellationToken.None).ConfigureAwait(false))
+                    continue; // already gone
+                var evicted = await _writer.EvictPodAsync(victim.Key, victim.Uid, CancellationToken.None).ConfigureAwait(false);
+                if (evicted == EvictionResult.Gone) continue;
+                if (evicted == EvictionResult.DisruptionBudgetExhausted)
+                {
+                    Log.BudgetExhausted(_logger, victim.Key.ToString(), preemptor.Key.ToString());
+                    await _writer.DeletePodAsync(victim.Key, victim.Uid, CancellationToken.None).ConfigureAwait(false);
+                }
+                Log.Preempted(_logger, victim.Key.ToString(), preemptor.Key.ToString(), candidate.Node);
+                await _writer.RecordEventAsync(victim.Key, victim.Uid, "Normal", Reasons.PreemptedEvent, Reasons.PreemptedBy(preemptor.Uid, candidate.Node), schedulerName, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException)
+            {
+                failed = true;
+                Log.PreemptionFailed(_logger, preemptor.Key.ToString(), victim.Key.ToString(), e.Message);
+            }
+        }
+        // Lower priority pods nominated to this node may no longer fit: their nomination is cleared, which requeues them.
+        var lower = _cluster.Cache.Read(state => state.NominatedPodsOn(candidate.Node).Where(p => p.Priority < preemptor.Priority).Select(p => p.Key).ToList());
+        foreach (var nominated in lower) await NominateAsync(nominated, "").ConfigureAwait(false);
+        if (failed) _queue.Retry(preemptor.Key);
+    }
+
+    /// <summary>Sets (or with "" clears) status.nominatedNodeName; a failure is logged, not fatal (upstream goes on too).</summary>
+    private async Task NominateAsync(ObjectKey pod, string nodeName)
+    {
+        try
+        {
+            await _writer.SetNominatedNodeNameAsync(pod, nodeName, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException)
+        {
+            Log.NominationFailed(_logger, pod.ToString(), nodeName, e.Message);
+        }
+    }
+
+    /// <summary>
     /// The binding cycle: PreBind (volume writes, wait for the PV controller up to the profile's VolumeBinding
     /// bindTimeoutSeconds), then Bind. Shutdown does not cancel it: a started cycle is drained to its end (bounded by
     /// twice the bind timeout), so no binding is left half-done.
@@ -261,6 +359,11 @@ public sealed partial class StandaloneScheduler
         using var bounded = new CancellationTokenSource(profile.BindTimeout * 2, _time);
         var cancellationToken = bounded.Token;
         var bound = false;
+        // KEP-5278 (NominatedNodeNameForExpectation, on by default since v1.35; schedule_one.go bindingCycle): when
+        // PreBind has work (VolumeBinding's PreBindPreFlight succeeds: volumes to bind or provision), the pod is nominated
+        // to the node before the volume writes, so autoscalers keep the node meanwhile (kubernetes/kubernetes#125491).
+        var preBindWork = volumes.StaticBindings.Count > 0 || volumes.DynamicProvisions.Count > 0;
+        if (preBindWork && pod.NominatedNodeName != node) await NominateAsync(pod.Key, node).ConfigureAwait(false);
         try
         {
             await _writer.BindPodAndVolumesAsync(pod, node, volumes, profile.BindTimeout, cancellationToken).ConfigureAwait(false);
@@ -293,6 +396,9 @@ public sealed partial class StandaloneScheduler
             }
             Log.BindFailed(_logger, pod.Key.ToString(), node, e.Message);
             _progress.Writer.TryWrite(new BindingFailed(pod.Key, _time.GetUtcNow(), node, e.Message));
+            // Upstream clears the nomination on a binding failure (handleBindingCycleError); we keep it when a volume
+            // of the pod is already pinned to the node (kubernetes/kubernetes#135771: a provisioned PV can only be used there).
+            if ((preBindWork || pod.NominatedNodeName.Length > 0) && !VolumePinnedTo(volumes, node)) await NominateAsync(pod.Key, "").ConfigureAwait(false);
             _queue.Retry(pod.Key);
         }
         finally
@@ -301,6 +407,12 @@ public sealed partial class StandaloneScheduler
         }
         if (bound) await ReportScheduledAsync(pod, node, profile.SchedulerName).ConfigureAwait(false);
     }
+
+    /// <summary>Whether a claim of the binding now has the node selected for provisioning, or a volume bound (its PV chosen for that node).</summary>
+    private bool VolumePinnedTo(PodVolumes volumes, string node) => _cluster.Cache.Read(state =>
+        volumes.DynamicProvisions.Any(c => state.GetClaim(c.Key) is { } claim && (claim.SelectedNode == node || claim.VolumeName.Length > 0))
+        || volumes.StaticBindings.Any(b => state.GetClaim(b.Claim.Key) is { VolumeName.Length: > 0 }
+            || state.Volumes.Get(b.Volume.Name)?.ClaimRef is { } claimRef && claimRef.Name == b.Claim.Key.Name && claimRef.Namespace == b.Claim.Key.Namespace));
 
     /// <summary>Events name the profile's scheduler as their reporting component, as kube-scheduler's per-profile recorders do.</summary>
     private async Task ReportScheduledAsync(PodInfo pod, string node, string component)
@@ -364,5 +476,20 @@ public sealed partial class StandaloneScheduler
 
         [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "{Pod} is not queued: {Message}")]
         public static partial void Gated(ILogger logger, string pod, string message);
+
+        [LoggerMessage(EventId = 108, Level = LogLevel.Information, Message = "{Pod} preempts on {Node}: {Victims}")]
+        public static partial void Preempting(ILogger logger, string pod, string node, string victims);
+
+        [LoggerMessage(EventId = 109, Level = LogLevel.Information, Message = "Preempted {Victim} for {Pod} on {Node}")]
+        public static partial void Preempted(ILogger logger, string victim, string pod, string node);
+
+        [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Preemption for {Pod} failed on {Victim}, requeued: {Error}")]
+        public static partial void PreemptionFailed(ILogger logger, string pod, string victim, string error);
+
+        [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Setting nominatedNodeName \"{Node}\" on {Pod} failed: {Error}")]
+        public static partial void NominationFailed(ILogger logger, string pod, string node, string error);
+
+        [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "A disruption budget refuses to evict {Victim}; deleting it for {Pod} as upstream's preemption does")]
+        public static partial void BudgetExhausted(ILogger logger, string victim, string pod);
     }
 }

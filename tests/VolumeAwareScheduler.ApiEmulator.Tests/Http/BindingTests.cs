@@ -34,6 +34,20 @@ public sealed class BindingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Binding_clears_the_nominated_node_name()
+    {
+        // ClearingNominatedNodeNameAfterBinding (KEP-5278, on by default since 1.35).
+        var pod = await _cluster.Client.CoreV1.CreateNamespacedPodAsync(Make.Pod("p"), "default");
+        await _cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch("""{"status":{"nominatedNodeName":"node-1"}}""", V1Patch.PatchType.MergePatch), "p", "default");
+
+        await _cluster.Client.CoreV1.CreateNamespacedPodBindingAsync(Binding("p", "node-1", pod.Metadata.Uid), "p", "default");
+
+        var bound = await _cluster.Client.CoreV1.ReadNamespacedPodAsync("p", "default");
+        Assert.Equal("node-1", bound.Spec.NodeName);
+        Assert.Null(bound.Status.NominatedNodeName);
+    }
+
+    [Fact]
     public async Task Binding_an_assigned_pod_is_409()
     {
         await _cluster.Client.CoreV1.CreateNamespacedPodAsync(Make.Pod("p", nodeName: "node-1"), "default");

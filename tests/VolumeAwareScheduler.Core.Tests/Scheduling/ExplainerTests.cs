@@ -96,7 +96,7 @@ public class ExplainerTests
         var explanation = Explain(state, Pod("ns", "app").WithClaim("data"));
 
         Assert.Null(explanation.SelectedNode);
-        Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind.", explanation.Message);
+        Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", explanation.Message);
         var warning = Assert.Single(explanation.Warnings);
         Assert.StartsWith("claim ns/data has volume.kubernetes.io/selected-node: node-gone, a node that no longer exists", warning, StringComparison.Ordinal);
         Assert.EndsWith("kubectl annotate pvc -n ns data volume.kubernetes.io/selected-node-", warning, StringComparison.Ordinal);

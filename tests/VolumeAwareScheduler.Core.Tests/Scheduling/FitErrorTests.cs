@@ -26,19 +26,19 @@ public class FitErrorTests
             Status.Unschedulable("FalsePreFilter", "Node(s) failed PreFilter plugin FalsePreFilter"),
             [Failed("node1", "Node(s) failed PreFilter plugin FalsePreFilter"), Failed("node2", "Node(s) failed PreFilter plugin FalsePreFilter"), Failed("node3", "Node(s) failed PreFilter plugin FalsePreFilter")],
             PostFilterMessage,
-            "0/3 nodes are available: Node(s) failed PreFilter plugin FalsePreFilter. Error running PostFilter plugin FailedPostFilter."
+            "0/3 nodes are available: Node(s) failed PreFilter plugin FalsePreFilter. Error running PostFilter plugin FailedPostFilter"
         },
         {
             "nodes failed one Filter plugin with a non-empty PostFilterMsg", 3, Status.Success,
             [Failed("node1", "Node(s) failed Filter plugin FalseFilter-1"), Failed("node2", "Node(s) failed Filter plugin FalseFilter-1"), Failed("node3", "Node(s) failed Filter plugin FalseFilter-1")],
             PostFilterMessage,
-            "0/3 nodes are available: 3 Node(s) failed Filter plugin FalseFilter-1. Error running PostFilter plugin FailedPostFilter."
+            "0/3 nodes are available: 3 Node(s) failed Filter plugin FalseFilter-1. Error running PostFilter plugin FailedPostFilter"
         },
         {
             "nodes failed two Filter plugins with a non-empty PostFilterMsg", 3, Status.Success,
             [Failed("node1", "Node(s) failed Filter plugin FalseFilter-1"), Failed("node2", "Node(s) failed Filter plugin FalseFilter-1"), Failed("node3", "Node(s) failed Filter plugin FalseFilter-2")],
             PostFilterMessage,
-            "0/3 nodes are available: 1 Node(s) failed Filter plugin FalseFilter-2, 2 Node(s) failed Filter plugin FalseFilter-1. Error running PostFilter plugin FailedPostFilter."
+            "0/3 nodes are available: 1 Node(s) failed Filter plugin FalseFilter-2, 2 Node(s) failed Filter plugin FalseFilter-1. Error running PostFilter plugin FailedPostFilter"
         },
         {
             "nodes failed one Filter plugin with an empty PostFilterMsg", 3, Status.Success,

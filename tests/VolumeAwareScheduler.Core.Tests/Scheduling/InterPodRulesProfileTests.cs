@@ -59,7 +59,7 @@ public class InterPodRulesProfileTests
 
         var rejected = framework.Schedule(state, pod);
         Assert.Null(rejected.Selected);
-        Assert.Equal($"0/1 nodes are available: 1 {Reasons.PodAntiAffinityRulesNotMatch}.", rejected.FailureMessage);
+        Assert.Equal($"0/1 nodes are available: 1 {Reasons.PodAntiAffinityRulesNotMatch}. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.", rejected.FailureMessage);
         var plugins = RequeueHints.RejectingPlugins(rejected);
         Assert.Equal([InterPodAffinity.PluginName], plugins);
         Assert.False(RequeueHints.MayCure(plugins, new ClusterEvent(ResourceKind.PersistentVolume, ClusterEventAction.Add)));
@@ -82,7 +82,7 @@ public class InterPodRulesProfileTests
 
         var rejected = framework.Schedule(state, pod);
         Assert.Null(rejected.Selected);
-        Assert.Equal($"0/1 nodes are available: 1 {Reasons.TopologySpreadConstraintsNotMatch}.", rejected.FailureMessage);
+        Assert.Equal($"0/1 nodes are available: 1 {Reasons.TopologySpreadConstraintsNotMatch}. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.", rejected.FailureMessage);
         var plugins = RequeueHints.RejectingPlugins(rejected);
         Assert.Equal([PodTopologySpread.PluginName], plugins);
         Assert.False(RequeueHints.MayCure(plugins, new ClusterEvent(ResourceKind.StorageClass, ClusterEventAction.Add)));

@@ -47,6 +47,15 @@ public class ReasonsTests
         [nameof(Reasons.TopologySpreadNodeLabelNotMatch)] = "node(s) didn't match pod topology spread constraints (missing required label)",
         // volumezone/volume_zone.go ErrReasonConflict.
         [nameof(Reasons.VolumeZoneConflict)] = "node(s) had no available volume zone",
+        // defaultpreemption/default_preemption.go, preemption/preemption.go, preemption/executor.go, core/v1 types.go.
+        [nameof(Reasons.PreemptionPrefix)] = "preemption: ",
+        [nameof(Reasons.PreemptionNotHelpful)] = "Preemption is not helpful for scheduling",
+        [nameof(Reasons.NoPreemptionVictims)] = "No preemption victims found for incoming pod",
+        [nameof(Reasons.NotEligiblePreemptNever)] = "not eligible due to preemptionPolicy=Never.",
+        [nameof(Reasons.NotEligibleTerminatingPod)] = "not eligible due to a terminating pod on the nominated node.",
+        [nameof(Reasons.PreemptionByScheduler)] = "PreemptionByScheduler",
+        [nameof(Reasons.EvictionByEvictionApi)] = "EvictionByEvictionAPI",
+        [nameof(Reasons.PreemptedEvent)] = "Preempted",
     };
 
     public static TheoryData<string, string> PinnedConstants
@@ -82,6 +91,8 @@ public class ReasonsTests
         { Reasons.NoNodeAvailable(3), "0/3 nodes are available" },
         { Reasons.WaitingForSchedulingGates(["a", "b"]), "waiting for scheduling gates: [a b]" },
         { Reasons.DidNotSatisfyPlugins(["NodeAffinity", "VolumeBinding"]), "node(s) didn't satisfy plugin(s) [NodeAffinity VolumeBinding]" },
+        { Reasons.PreemptedBy("uid-1", "node-a"), "Preempted by pod uid-1 on node node-a" },
+        { Reasons.PreemptingCondition("default-scheduler"), "default-scheduler: preempting to accommodate a higher priority pod" },
     };
 
     [Theory]

@@ -33,7 +33,7 @@ public class RestrictionsAndPreferencesTests
         // Per node and Unschedulable (not a PreFilter rejection): the FitError counts the nodes, preemption may act.
         // Per node and Unschedulable (not a PreFilter rejection): the FitError counts the nodes, preemption may act. node-b
         // is left out before Filter by VolumeBinding's PreFilterResult (the bound PV is on node-a).
-        Assert.Equal("0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [VolumeBinding], 1 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod.", result.FailureMessage);
+        Assert.Equal("0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [VolumeBinding], 1 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.", result.FailureMessage);
         Assert.Equal(StatusCode.Success, result.PreFilter.Code);
         Assert.Equal((StatusCode.Unschedulable, "VolumeRestrictions"), (result.Nodes.Single(n => n.Node.Name == "node-a").Status.Code, result.Nodes.Single(n => n.Node.Name == "node-a").Status.Plugin));
         Assert.Contains("VolumeRestrictions", RequeueHints.RejectingPlugins(result));
@@ -54,7 +54,7 @@ public class RestrictionsAndPreferencesTests
 
         var result = new SchedulingFramework(Profiles.Default()).Schedule(state, Pod("ns", "second").WithClaim("solo"));
 
-        Assert.Equal("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod.", result.FailureMessage);
+        Assert.Equal("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.", result.FailureMessage);
     }
 
     [Fact]

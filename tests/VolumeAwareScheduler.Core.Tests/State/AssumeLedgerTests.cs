@@ -198,6 +198,6 @@ public class AssumeLedgerTests
 
         var next = scheduler.Schedule(state, Pod(Ns, "pod-b").WithClaim("second-pvc"));
         Assert.Null(next.Selected);
-        Assert.Equal($"0/1 nodes are available: 1 {Core.Scheduling.Reasons.BindConflict}.", next.FailureMessage);
+        Assert.Equal($"0/1 nodes are available: 1 {Core.Scheduling.Reasons.BindConflict}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", next.FailureMessage);
     }
 }

@@ -15,6 +15,8 @@ public class ClusterStateCopyTests
         state.UpsertNode(Node("node-1"));
         state.UpsertPod(Pod("ns", "running").OnNode("node-1").WithPodAntiAffinity(PodTerm(HostnameLabel, MatchLabels(("app", "db")))));
         state.UpsertPod(Pod("ns", "pending"));
+        state.UpsertPod(Pod("ns", "preemptor").NominatedTo("node-1"));
+        state.UpsertPodDisruptionBudget(new PodDisruptionBudgetInfo { Key = new ObjectKey("ns", "db"), Selector = MatchLabels(("app", "db")), DisruptionsAllowed = 1 });
         state.UpsertClaim(Claim("ns", "data").Requesting("1Gi").WithClass("local"));
         state.Volumes.Upsert(Volume("pv-1").WithCapacity("1Gi").WithClass("local").OnNode("node-1"));
         state.UpsertStorageClass(StorageClass("local").WaitForFirstConsumer());
@@ -63,6 +65,20 @@ public class ClusterStateCopyTests
 
         copy.RemoveNode("node-1");
         Assert.NotNull(original.GetNode("node-1"));
+    }
+
+    [Fact]
+    public void A_state_with_other_pods_shares_the_index_and_leaves_the_original_unchanged()
+    {
+        var original = Filled();
+        var changed = original.WithPods([Pod("ns", "added").OnNode("node-1")], [new ObjectKey("ns", "running")]);
+
+        Assert.Same(original.Volumes, changed.Volumes);
+        Assert.NotNull(original.GetPod(new ObjectKey("ns", "running")));
+        Assert.Null(changed.GetPod(new ObjectKey("ns", "running")));
+        Assert.Null(original.GetPod(new ObjectKey("ns", "added")));
+        Assert.Equal(["added"], changed.PodsOn("node-1").Select(p => p.Key.Name));
+        Assert.Equal(original.PodDisruptionBudgets.Count(), changed.PodDisruptionBudgets.Count());
     }
 
     [Fact]

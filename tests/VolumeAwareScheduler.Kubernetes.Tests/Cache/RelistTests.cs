@@ -47,6 +47,9 @@ public sealed class RelistTests : IAsyncLifetime
         [ResourceKind.StatefulSet] = ((c, n) => c.AppsV1.CreateNamespacedStatefulSetAsync(
                 new V1StatefulSet { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1StatefulSetSpec { Replicas = 0, Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = n } } } }, "default"),
             (c, n) => c.AppsV1.DeleteNamespacedStatefulSetAsync(n, "default")),
+        [ResourceKind.PodDisruptionBudget] = ((c, n) => c.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(
+                new V1PodDisruptionBudget { Metadata = new V1ObjectMeta { Name = n }, Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = n } } } }, "default"),
+            (c, n) => c.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(n, "default")),
     };
 
     public async Task InitializeAsync()

@@ -190,7 +190,8 @@ public sealed class ModesAgreeTests
 
     /// <param name="extender">
     /// The outcome through kube-scheduler and the extender, where kube-scheduler's VolumeBinding is disabled: it has no
-    /// PreFilterResult for bound local PVs, so a case may give its message as "extenderMessage".
+    /// PreFilterResult for bound local PVs, and the extender's profile has no DefaultPreemption (preemption is
+    /// kube-scheduler's there), so a case may give its message as "extenderMessage".
     /// </param>
     private static Outcome Expected(string caseName, bool extender = false)
     {

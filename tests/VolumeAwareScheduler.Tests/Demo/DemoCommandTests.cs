@@ -33,9 +33,13 @@ public sealed class DemoCommandTests
         var reportBound = Array.FindIndex(lines, l => Regex.IsMatch(l, @"default/report +→ node-\w+ +no claims"));
         Assert.True(gated >= 0 && gated < released && released < reportBound, stdout);
         Assert.DoesNotContain(lines.Take(released), l => Regex.IsMatch(l, @"default/report +→ "));
-        // Summary: every pod placed, every claim bound, no volume twice.
+        // Preemption: the high-priority pod evicts the low-priority one on the full node and is bound there.
+        Assert.Contains(lines, l => l.Contains("default/urgent", StringComparison.Ordinal) && l.Contains("preempts default/batch on node-small", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("default/urgent", StringComparison.Ordinal) && l.Contains("→ node-small", StringComparison.Ordinal));
+        // Summary: every pod placed (the victim gone), every claim bound, no volume twice.
         var summary = lines.SkipWhile(l => !l.StartsWith("POD ", StringComparison.Ordinal)).Skip(1).Where(l => l.Length > 0).ToList();
-        Assert.Equal(9, summary.Count);
+        Assert.Equal(10, summary.Count);
+        Assert.DoesNotContain(summary, l => l.StartsWith("default/batch ", StringComparison.Ordinal));
         Assert.DoesNotContain(summary, l => l.Contains("<pending>", StringComparison.Ordinal) || l.Contains("<unbound>", StringComparison.Ordinal));
         var volumes = summary.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).Where(v => v != "-").ToList();
         Assert.Equal(8, volumes.Count);

@@ -12,7 +12,7 @@ namespace VolumeAwareScheduler.Tests.Demo;
 public sealed class KubectlWalkthroughTests
 {
     private const string KubectlPath = "/usr/bin/kubectl";
-    private const string Message = "0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind.";
+    private const string Message = "0/4 nodes are available: 1 Insufficient cpu, 3 node(s) didn't find available persistent volumes to bind. preemption: 0/4 nodes are available: 1 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling.";
 
     [Fact]
     public void Readme_walkthrough_section_holds_the_commands_with_the_port_placeholder()

@@ -64,6 +64,6 @@ public sealed class SimulateProvisionedCsiVolumeTests
         Assert.Equal("csi.example.com", provisioned.CsiDriver);
         var second = report.Pods.Single(p => p.Pod == "default/second");
         Assert.Null(second.Node);
-        Assert.Equal("0/1 nodes are available: 1 node(s) exceed max volume count.", second.Message);
+        Assert.Equal("0/1 nodes are available: 1 node(s) exceed max volume count. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.", second.Message);
     }
 }

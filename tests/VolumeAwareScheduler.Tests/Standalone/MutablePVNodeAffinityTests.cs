@@ -49,7 +49,7 @@ public sealed class MutablePVNodeAffinityTests : IAsyncLifetime
 
         var pending = await _cluster.NextAsync<PodUnschedulable>(pod);
         // VolumeBinding's PreFilterResult (GetEligibleNodes) leaves node-2 out; NodeAffinity rejects node-1.
-        Assert.Equal($"0/2 nodes are available: 1 {Reasons.NodeAffinityMismatch}, 1 {Reasons.DidNotSatisfyPlugins(["VolumeBinding"])}.", pending.Message);
+        Assert.Equal($"0/2 nodes are available: 1 {Reasons.NodeAffinityMismatch}, 1 {Reasons.DidNotSatisfyPlugins(["VolumeBinding"])}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", pending.Message);
 
         await MoveToAsync("pv-bound", "node-2");
         var bound = await _cluster.NextAsync<PodBound>(pod);
@@ -69,7 +69,7 @@ public sealed class MutablePVNodeAffinityTests : IAsyncLifetime
         await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("app", "data", nodeSelector: OnNode2), "default");
 
         var pending = await _cluster.NextAsync<PodUnschedulable>(pod);
-        Assert.Equal($"0/2 nodes are available: 1 {Reasons.BindConflict}, 1 {Reasons.NodeAffinityMismatch}.", pending.Message);
+        Assert.Equal($"0/2 nodes are available: 1 {Reasons.BindConflict}, 1 {Reasons.NodeAffinityMismatch}. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", pending.Message);
 
         await MoveToAsync("pv-free", "node-2");
         var bound = await _cluster.NextAsync<PodBound>(pod);

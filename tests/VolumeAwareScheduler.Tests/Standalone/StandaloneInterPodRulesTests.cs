@@ -89,7 +89,7 @@ public sealed class StandaloneInterPodRulesTests : IAsyncLifetime
         var pod = new ObjectKey("default", "web-1");
         await Client.CoreV1.CreateNamespacedPodAsync(Replica("web-1", null), "default");
         var pending = await _cluster.NextAsync<PodUnschedulable>(pod);
-        Assert.Equal($"0/2 nodes are available: 1 {Reasons.PodAntiAffinityRulesNotMatch}, 1 {Reasons.NodeUnschedulable}.", pending.Message);
+        Assert.Equal($"0/2 nodes are available: 1 {Reasons.PodAntiAffinityRulesNotMatch}, 1 {Reasons.NodeUnschedulable}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.", pending.Message);
 
         // Immediately: the simulated kubelet would otherwise keep it the default 30 s grace period, counted on its node.
         await Client.CoreV1.DeleteNamespacedPodAsync("web-0", "default", gracePeriodSeconds: 0);

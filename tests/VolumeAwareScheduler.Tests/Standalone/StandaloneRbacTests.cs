@@ -65,6 +65,36 @@ public sealed class StandaloneRbacTests
             // The unschedulable report (event + status patch) is written in the background: wait for the event.
             await emulator.WaitForAsync("pods", "default", "c", p => p["status"]?["conditions"]?.AsArray().Any(c => c?["reason"]?.GetValue<string>() == "Unschedulable") == true,
                 new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+
+            // Preemption: the node's cpu is taken by a low-priority pod whose budget allows no disruption, so the
+            // eviction is refused (429) and the victim is deleted; the preemptor is nominated, then bound.
+            await admin.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(new V1PodDisruptionBudget
+            {
+                Metadata = new V1ObjectMeta { Name = "low" },
+                Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "low" } } },
+            }, "default");
+            await admin.SchedulingV1.CreatePriorityClassAsync(new V1PriorityClass { Metadata = new V1ObjectMeta { Name = "high" }, Value = 1000 });
+            var low = Objects.Pod("low", null);
+            low.Metadata.Labels = new Dictionary<string, string> { ["app"] = "low" };
+            low.Spec.NodeName = "node-1";
+            low.Spec.TerminationGracePeriodSeconds = 0;
+            low.Spec.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("4") } };
+            var running = emulator.WaitForAsync("pods", "default", "low", p => p["status"]?["phase"]?.GetValue<string>() == "Running", new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+            var counted = emulator.WaitForAsync("poddisruptionbudgets", "default", "low", b => b["status"]?["currentHealthy"]?.GetValue<int>() == 1, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+            await admin.CoreV1.CreateNamespacedPodAsync(low, "default");
+            await running;
+            await counted;
+            var high = Objects.Pod("high", null);
+            high.Spec.PriorityClassName = "high";
+            high.Spec.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("4") } };
+            await admin.CoreV1.CreateNamespacedPodAsync(high, "default");
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                await foreach (var p in runner.Scheduler.Progress.ReadAllAsync(timeout.Token))
+                {
+                    if (p is PodBound { Pod.Name: "high" }) break;
+                }
+            }
             await stop.CancelAsync();
             await run;
         }

@@ -26,7 +26,7 @@ public sealed class StandaloneRequeueTests : IAsyncLifetime
         var pod = new ObjectKey("default", "picky");
         await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("picky", null, nodeSelector: new Dictionary<string, string> { ["kubernetes.io/hostname"] = "node-3" }), "default");
         var pending = await _cluster.NextAsync<PodUnschedulable>(pod);
-        Assert.Equal("0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.", pending.Message);
+        Assert.Equal("0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", pending.Message);
 
         await Client.CoreV1.CreateNodeAsync(Objects.Node("node-3"));
         var bound = await _cluster.NextAsync<PodBound>(pod);
@@ -49,7 +49,7 @@ public sealed class StandaloneRequeueTests : IAsyncLifetime
             StandaloneTestCluster.Patience, TimeProvider.System, default));
         await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("follower", "data"), "default");
         var pending = await _cluster.NextAsync<PodUnschedulable>(pod);
-        Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind.", pending.Message);
+        Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", pending.Message);
 
         await Client.CoreV1.CreateNodeAsync(Objects.Node("node-3"));
         var bound = await _cluster.NextAsync<PodBound>(pod);

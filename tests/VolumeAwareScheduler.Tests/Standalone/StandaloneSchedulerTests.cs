@@ -53,7 +53,7 @@ public sealed class StandaloneSchedulerTests : IAsyncLifetime
         await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("waiter", "late"), "default");
 
         var pending = await _cluster.NextAsync<PodUnschedulable>(new ObjectKey("default", "waiter"));
-        Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind.", pending.Message);
+        Assert.Equal("0/2 nodes are available: 2 node(s) didn't find available persistent volumes to bind. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", pending.Message);
 
         await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-late", "node-2"));
         var bound = await _cluster.NextAsync<PodBound>(new ObjectKey("default", "waiter"));

@@ -24,6 +24,9 @@ public sealed class CycleState(ClusterState cluster, IReadOnlyList<NodeInfo> nod
     /// <summary>Where Reserve records its assumptions, set by the framework's Reserve and Unreserve; null before.</summary>
     public AssumeLedger? Ledger { get; internal set; }
 
+    /// <summary>The framework running this cycle (upstream's framework Handle): PostFilter reruns filters through it.</summary>
+    public SchedulingFramework? Framework { get; init; }
+
     public void Write(string key, object value) => _data[key] = value;
 
     public T? Read<T>(string key) where T : class => _data.TryGetValue(key, out var value) ? value as T : null;

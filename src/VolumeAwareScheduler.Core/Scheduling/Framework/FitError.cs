@@ -5,7 +5,8 @@ public static class FitError
 {
     /// <summary>
     /// "0/N nodes are available: " then either the PreFilter message or the histogram of node reasons ("count reason",
-    /// sorted as strings, joined by ", "), then "."; then the PostFilter message and ".".
+    /// sorted as strings, joined by ", "), then "."; then a space and the PostFilter message as it is (it carries its
+    /// own period: "preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.").
     /// </summary>
     public static string Message(int nodeCount, Status preFilter, IReadOnlyList<NodeOutcome> outcomes, string? postFilterMessage = null)
     {
@@ -26,7 +27,7 @@ public static class FitError
             parts.Sort(StringComparer.Ordinal);
             if (parts.Count > 0) message += $" {string.Join(", ", parts)}.";
         }
-        if (!string.IsNullOrEmpty(postFilterMessage)) message += $" {postFilterMessage}.";
+        if (!string.IsNullOrEmpty(postFilterMessage)) message += $" {postFilterMessage}";
         return message;
     }
 }

@@ -80,7 +80,7 @@ public sealed class SchedulingFramework(Profile profile)
 
     private SchedulingResult Filter(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool sample, bool parallel = true)
     {
-        var cycle = new CycleState(cluster, nodes);
+        var cycle = new CycleState(cluster, nodes) { Framework = this };
         var result = new SchedulingResult(pod, cycle);
         if (nodes.Count == 0 && sample)
         {
@@ -120,6 +120,23 @@ public sealed class SchedulingFramework(Profile profile)
             _nextStartNodeIndex = (first + passing) % nodes.Count;
             result.Sampled = true;
             return result;
+        }
+
+        // evaluateNominatedNode (schedule_one.go): a node nominated in an earlier cycle (preemption) is likely the only
+        // one that fits; it is tried first, and when it passes it is the only feasible node.
+        if (sample && pod.NominatedNodeName.Length > 0 && (narrowed is null || narrowed.Contains(pod.NominatedNodeName)))
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                if (nodes[i].Name != pod.NominatedNodeName) continue;
+                var status = RunFilterWithNominatedPods(cycle, pod, nodes[i], i);
+                if (status.IsSuccess)
+                {
+                    outcomes[i] = new NodeOutcome(nodes[i], i, status, cycle);
+                    return result;
+                }
+                break;
+            }
         }
 
         // The candidates: every node, or those a PreFilterResult named; the others get upstream's absent-node status.
@@ -209,7 +226,7 @@ public sealed class SchedulingFramework(Profile profile)
             void Evaluate(int k)
             {
                 var index = candidates[(start + from + k) % count];
-                outcomes[index] = new NodeOutcome(nodes[index], index, RunFilter(cycle, pod, nodes[index], index), cycle);
+                outcomes[index] = new NodeOutcome(nodes[index], index, RunFilterWithNominatedPods(cycle, pod, nodes[index], index), cycle);
             }
             if (parallel && size >= ParallelThreshold) Parallel.For(0, size, Evaluate);
             else for (var k = 0; k < size; k++) Evaluate(k);
@@ -247,6 +264,51 @@ public sealed class SchedulingFramework(Profile profile)
         return Status.Success;
     }
 
+    /// <summary>
+    /// RunFilterPluginsWithNominatedPods (framework/runtime/framework.go): when pods of priority at least the pod's are
+    /// nominated to the node, the node must pass once with them added (addGENominatedPods) and once without them, so
+    /// that the pod neither takes the room they were promised nor depends on them (inter-pod affinity). Without such
+    /// pods (the common case: one dictionary lookup, or none when no pod is nominated anywhere) it is RunFilter.
+    /// </summary>
+    public Status RunFilterWithNominatedPods(CycleState cycle, PodInfo pod, NodeInfo node, int nodeIndex)
+    {
+        if (NominatedPodsToAdd(cycle.Cluster, pod, node.Name) is { } nominated)
+        {
+            var with = FilterOnState(cycle.Cluster.WithPods(nominated, []), pod, node, cycle.Ledger, withNominatedPods: false);
+            if (!with.IsSuccess) return with;
+        }
+        return RunFilter(cycle, pod, node, nodeIndex);
+    }
+
+    /// <summary>
+    /// PreFilter then Filter for one node over <paramref name="state"/> (a state that differs from the cycle's in its
+    /// pods: victims removed, nominated pods added). Upstream keeps the cycle's PreFilter data and corrects it with the
+    /// plugins' PreFilterExtensions (AddPod/RemovePod); here PreFilter simply runs again on that state, which gives the
+    /// same data without an extension per plugin. A PreFilter rejection, or a PreFilterResult that leaves the node
+    /// out, is the node's status. With <paramref name="withNominatedPods"/>, as <see cref="RunFilterWithNominatedPods"/>.
+    /// </summary>
+    public Status FilterOnState(ClusterState state, PodInfo pod, NodeInfo node, AssumeLedger? ledger, bool withNominatedPods)
+    {
+        var cycle = new CycleState(state, [node]) { Ledger = ledger, Framework = this };
+        var preFilter = RunPreFilter(cycle, pod, out var narrowed, out var narrowedBy);
+        if (!preFilter.IsSuccess) return preFilter;
+        if (narrowed is not null && !narrowed.Contains(node.Name)) return Status.Unresolvable("", Reasons.DidNotSatisfyPlugins(narrowedBy));
+        return withNominatedPods ? RunFilterWithNominatedPods(cycle, pod, node, 0) : RunFilter(cycle, pod, node, 0);
+    }
+
+    /// <summary>addGENominatedPods: the pods nominated to the node with priority at least the pod's (the pod itself left out), as if assigned there; null when none.</summary>
+    private static List<PodInfo>? NominatedPodsToAdd(ClusterState cluster, PodInfo pod, string nodeName)
+    {
+        if (!cluster.HasNominatedPods) return null;
+        List<PodInfo>? added = null;
+        foreach (var nominated in cluster.NominatedPodsOn(nodeName))
+        {
+            if (nominated.Priority < pod.Priority || nominated.Key == pod.Key || (nominated.Uid.Length > 0 && nominated.Uid == pod.Uid)) continue;
+            (added ??= []).Add(nominated with { NodeName = nodeName });
+        }
+        return added;
+    }
+
     /// <summary>RunPostFilterPlugins: the first plugin that succeeds ends the phase; the others' messages are joined.</summary>
     private void RunPostFilter(SchedulingResult result)
     {
@@ -261,6 +323,12 @@ public sealed class SchedulingFramework(Profile profile)
                 result.PostFilterMessage = null;
                 return;
             }
+            if (status.Code == StatusCode.Error)
+            {
+                result.Error = $"running PostFilter plugin \"{plugin.Name}\": {status.Message}";
+                return;
+            }
+            if (nominated is not null) result.NominatedNodeName = nominated; // "" clears the pod's nomination
             if (status.Reasons.Length > 0) messages.Add(status.Message);
         }
         result.PostFilterMessage = messages.Count == 0 ? null : string.Join("; ", messages);

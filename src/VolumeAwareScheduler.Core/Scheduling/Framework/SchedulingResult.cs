@@ -42,7 +42,10 @@ public sealed class SchedulingResult(PodInfo pod, CycleState cycle)
     /// </summary>
     public bool AllFiltersSkipped { get; internal set; }
 
-    /// <summary>The node PostFilter nominated for the pod (preemption), if any.</summary>
+    /// <summary>
+    /// The node PostFilter nominated for the pod (preemption) when a node was found; "" when PostFilter asks to clear
+    /// the pod's nomination (preemption found no candidate); null to leave the nomination as it is.
+    /// </summary>
     public string? NominatedNodeName { get; internal set; }
 
     /// <summary>The PostFilter plugins' message ("preemption: ..."), part of the FitError.</summary>

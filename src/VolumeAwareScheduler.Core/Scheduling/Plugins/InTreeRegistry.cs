@@ -25,5 +25,6 @@ public static class InTreeRegistry
         .Add(PodTopologySpread.PluginName, PodTopologySpreadArgs.Decode, args => new PodTopologySpread(args))
         .Add(InterPodAffinity.PluginName, InterPodAffinityArgs.Decode, args => new InterPodAffinity(args))
         .Add(NodeResourcesBalancedAllocation.PluginName, NodeResourcesBalancedAllocationArgs.Decode, args => new NodeResourcesBalancedAllocation(args))
-        .Add(ImageLocality.PluginName, () => new ImageLocality());
+        .Add(ImageLocality.PluginName, () => new ImageLocality())
+        .Add(DefaultPreemption.PluginName, DefaultPreemptionArgs.Decode, args => new DefaultPreemption(args));
 }

@@ -20,6 +20,7 @@ public class ProfilesTests
                     P("PodTopologySpread"), P("InterPodAffinity"))),
                 (ExtensionPoint.Filter, Enabled(P("NodeUnschedulable"), P("NodeName"), P("TaintToleration"), P("NodeAffinity"), P("NodePorts"), P("NodeResourcesFit"),
                     P("VolumeRestrictions"), P("NodeVolumeLimits"), P("VolumeBinding"), P("VolumeZone"), P("PodTopologySpread"), P("InterPodAffinity"))),
+                (ExtensionPoint.PostFilter, Enabled(P("DefaultPreemption"))),
                 (ExtensionPoint.PreScore, Enabled(P("TaintToleration"), P("NodeAffinity"), P("NodeResourcesFit"), P("VolumeBinding"),
                     P("PodTopologySpread"), P("InterPodAffinity"), P("NodeResourcesBalancedAllocation"), P("ImageLocality"))),
                 (ExtensionPoint.Score, Enabled(P("TaintToleration", 3), P("NodeAffinity", 2), P("NodeResourcesFit", 1), P("VolumeBinding", 1),

@@ -99,7 +99,7 @@ public class SchedulingFrameworkTests
         var result = Default.Schedule(state, Pod("ns", "pod").WithClaim("data"));
         Assert.Null(result.Selected);
         Assert.Equal(new Dictionary<string, string> { ["node-a"] = Reasons.BindConflict, ["node-b"] = Reasons.NodeUnschedulable }, result.FailedNodes);
-        Assert.Equal("0/2 nodes are available: 1 node(s) didn't find available persistent volumes to bind, 1 node(s) were unschedulable.", result.FailureMessage);
+        Assert.Equal("0/2 nodes are available: 1 node(s) didn't find available persistent volumes to bind, 1 node(s) were unschedulable. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", result.FailureMessage);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public class SchedulingFrameworkTests
         var pod = Pod("ns", "pod").WithRequiredAffinity(Selector(FieldTerm([In("metadata.name", "node-a"), In("metadata.name", "node-b")]))).Build();
         var result = Default.Schedule(state, pod);
         Assert.Null(result.Selected);
-        Assert.Equal("0/2 nodes are available: pod affinity terms conflict.", result.FailureMessage);
+        Assert.Equal("0/2 nodes are available: pod affinity terms conflict. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", result.FailureMessage);
     }
 
     // Ported from pkg/scheduler/schedule_one_test.go TestNumFeasibleNodesToFind (the profile's percentage; a global
@@ -188,7 +188,7 @@ public class SchedulingFrameworkTests
         Assert.True(Default.Reserve(first, ledger).IsSuccess);
         var second = Default.Schedule(state, Pod("ns", "second").WithClaim("two"));
         Assert.Null(second.Selected);
-        Assert.Equal($"0/1 nodes are available: 1 {Reasons.BindConflict}.", second.FailureMessage);
+        Assert.Equal($"0/1 nodes are available: 1 {Reasons.BindConflict}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", second.FailureMessage);
         Default.Unreserve(first, ledger);
         Assert.Equal("node-a", Default.Schedule(state, Pod("ns", "second").WithClaim("two")).Selected?.Node.Name);
     }

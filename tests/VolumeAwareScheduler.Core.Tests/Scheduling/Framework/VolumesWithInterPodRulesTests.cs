@@ -94,7 +94,7 @@ public class VolumesWithInterPodRulesTests
 
         Assert.Null(result.Selected);
         Assert.Equal(
-            $"0/2 nodes are available: 1 {Reasons.BindConflict}, 1 {Reasons.PodAntiAffinityRulesNotMatch}.",
+            $"0/2 nodes are available: 1 {Reasons.BindConflict}, 1 {Reasons.PodAntiAffinityRulesNotMatch}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
             result.FailureMessage);
     }
 

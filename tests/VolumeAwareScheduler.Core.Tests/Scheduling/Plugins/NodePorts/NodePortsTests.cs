@@ -70,7 +70,7 @@ public class NodePortsTests
 
         var rejected = framework.Schedule(cluster, pod);
         Assert.Null(rejected.Selected);
-        Assert.Equal("0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.", rejected.FailureMessage);
+        Assert.Equal("0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.", rejected.FailureMessage);
         var rejecters = RequeueHints.RejectingPlugins(rejected);
         Assert.Equal(["NodePorts"], rejecters);
         Assert.True(RequeueHints.MayCure(rejecters, new ClusterEvent(ResourceKind.Pod, ClusterEventAction.Delete)));
