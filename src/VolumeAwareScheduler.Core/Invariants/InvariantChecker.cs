@@ -24,10 +24,11 @@ namespace VolumeAwareScheduler.Core.Invariants;
 /// is prebound. If the pod binding then fails, nothing reverts the claimRef (upstream's Unreserve reverts only the
 /// cache): the PV controller still completes the binding and the claim stays pinned to the PV's node. A prebinding is
 /// stale when its claim is gone (a different uid is a re-created claim), when the claim is bound to another PV, when no
-/// pod uses the claim any more, or when a pod using it runs on a node the PV's affinity excludes. A claimRef without a
-/// uid is a user's pre-binding (kubectl, a manifest), which may legitimately wait for a claim or a pod that does not
-/// exist yet: only its pod placement is checked. PVs Released or Failed are the controller's to reclaim and are
-/// not checked.</item>
+/// pod uses the claim any more, or when a pod using it runs on a node the PV's affinity excludes. A binder's claimRef
+/// carries the claim's uid and pv.kubernetes.io/bound-by-controller (<see cref="VolumeInfo.BoundByController"/>);
+/// anything else is a user's pre-binding (kubectl, a manifest), which may legitimately wait for a claim or a pod that
+/// does not exist yet, or name a claim that got another PV (the PV controller then only clears its uid): only its pod
+/// placement is checked. PVs Released or Failed are the controller's to reclaim and are not checked.</item>
 /// </list>
 /// </summary>
 public static class InvariantChecker
@@ -111,9 +112,9 @@ public static class InvariantChecker
         if (volume.ClaimRef is not { } reference || volume.Phase is VolumePhase.Released or VolumePhase.Failed) return;
         var claim = state.GetClaim(reference.Key);
         if (claim is not null && IsBound(claim) && claim.VolumeName == volume.Name) return; // bound: the checks above apply
-        var byBinder = reference.Uid.Length > 0;
+        var byBinder = reference.Uid.Length > 0 && volume.BoundByController;
         void Add(string message) => violations.Add(new(Invariant.StalePrebinding, message));
-        if (claim is null || (byBinder && claim.Uid.Length > 0 && claim.Uid != reference.Uid))
+        if (claim is null || (reference.Uid.Length > 0 && claim.Uid.Length > 0 && claim.Uid != reference.Uid))
         {
             if (byBinder && volume.Phase != VolumePhase.Bound)
                 Add($"PersistentVolume {volume.Name} is prebound to claim {reference.Key} (uid \"{reference.Uid}\"), which is gone.");

@@ -60,6 +60,7 @@ public sealed class AssumeLedger(ClusterState state)
             state.Volumes.Upsert(current with
             {
                 ClaimRef = new ClaimReference(binding.Claim.Key.Namespace, binding.Claim.Key.Name, binding.Claim.Uid),
+                BoundByController = true,
             });
             _volumeOwners[current.Name] = binding.Claim.Key;
         }

@@ -83,6 +83,7 @@ public static class Converter
             Labels = Labels(volume.Metadata?.Labels),
             NodeAffinity = spec.NodeAffinity?.Required is { } required ? ToNodeSelector(required, "spec.nodeAffinity.required") : null,
             ClaimRef = claimRef,
+            BoundByController = Annotation(volume.Metadata, AnnBoundByController) is not null,
             Phase = VolumePhaseOf(volume.Status?.Phase, claimRef),
             IsDeleting = volume.Metadata?.DeletionTimestamp is not null,
             CsiDriver = spec.Csi?.Driver,

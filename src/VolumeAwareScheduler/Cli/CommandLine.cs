@@ -9,7 +9,7 @@ using VolumeAwareScheduler.Simulation;
 
 namespace VolumeAwareScheduler.Cli;
 
-/// <summary>The executable's subcommands. Exit codes: 0 done, 1 failed at run time, 2 bad input or usage.</summary>
+/// <summary>The executable's subcommands. Exit codes: 0 done, 1 failed at run time (check: an invariant is broken), 2 bad input or usage.</summary>
 public static class CommandLine
 {
     public const int ExitOk = 0;
@@ -25,6 +25,7 @@ public static class CommandLine
             ServeCommand(stderr),
             DemoCommand.Create(stdout, stderr),
             RunCommand.Create(stdout, stderr),
+            CheckCommand.Create(stdout, stderr),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

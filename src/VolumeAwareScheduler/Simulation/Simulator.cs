@@ -403,6 +403,7 @@ public sealed class Simulator
         _state.Volumes.Upsert(volume with
         {
             ClaimRef = new ClaimReference(claim.Key.Namespace, claim.Key.Name, claim.Uid),
+            BoundByController = true,
             Phase = VolumePhase.Bound,
         });
         _state.UpsertClaim(claim with { VolumeName = volume.Name, BindCompleted = true, Phase = ClaimPhase.Bound });
