@@ -189,7 +189,8 @@ public static class Converter
                 ? ToNodeSelector(required, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution")
                 : null,
             PreferredNodeAffinity = [.. (affinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? []).Select((p, i) =>
-                new WeightedNodeSelectorTerm(p.Weight, ToTerm(p.Preference, $"spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference")))],
+                new WeightedNodeSelectorTerm(p.Weight, ToTerm(p.Preference ?? throw new ConversionException($"spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference: Required value"),
+                    $"spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference")))],
             Tolerations = [.. (spec.Tolerations ?? []).Select((t, i) => new Toleration(
                 t.Key ?? "",
                 t.OperatorProperty switch
