@@ -122,6 +122,8 @@ public sealed class VolumeBuilder(string name)
 
     /// <summary>spec.claimRef; an empty uid matches any claim of that name (a user's pre-binding).</summary>
     public VolumeBuilder ClaimedBy(string ns, string claimName, string uid = "") { _volume = _volume with { ClaimRef = new ClaimReference(ns, claimName, uid) }; return this; }
+    /// <summary>pv.kubernetes.io/bound-by-controller: the claimRef was written by a binder, not by a user.</summary>
+    public VolumeBuilder BoundByController(bool byController = true) { _volume = _volume with { BoundByController = byController }; return this; }
     public VolumeBuilder Unclaimed() { _volume = _volume with { ClaimRef = null }; return this; }
     public VolumeBuilder Phase(VolumePhase phase) { _volume = _volume with { Phase = phase }; return this; }
     public VolumeBuilder Deleting(bool deleting = true) { _volume = _volume with { IsDeleting = deleting }; return this; }

@@ -6,6 +6,9 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using VolumeAwareScheduler.ApiEmulator;
+using VolumeAwareScheduler.Core.Invariants;
+using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.LoadTests.Harness;
 using VolumeAwareScheduler.LoadTests.Harness.Reports;
 using VolumeAwareScheduler.LoadTests.Scenarios.E2e;
@@ -23,8 +26,9 @@ namespace VolumeAwareScheduler.LoadTests.Scenarios;
 /// <item>P StatefulSet-shaped pods (<c>web-i</c> with claim <c>data-web-i</c>, schedulerName volume-aware-scheduler)
 /// are created as fast as the creators can; pods/s from the first creation to the last binding, and per pod the time
 /// from creation to its claim Bound and to its own binding.</item>
-/// <item>Correctness (fatal), read back from the emulator: every pod bound, on the node of its claim's PV; every
-/// claim bound to a PV whose claimRef names it; no PV used twice.</item>
+/// <item>Correctness (fatal), listed back from the emulator: every pod bound, every claim bound to a PV of its class,
+/// and the volume-binding invariants of <c>InvariantChecker</c> (no PV bound twice, claimRefs naming their claims back,
+/// pods inside their PVs' node affinity, no stale prebinding).</item>
 /// <item>Curing events, from a PV's creation to the binding of the pod that got it: one at a time (a single waiting
 /// pod, out of backoff, then its PV), and as a burst (C waiting pods, then their C PVs at once).</item>
 /// </list>
@@ -178,7 +182,7 @@ public sealed class E2eScenario : Scenario
 
             // 3. Correctness, read back from the emulator.
             context.Step("verifying placements against the emulator's objects");
-            Verify(context, emulator, names, StorageClass, "");
+            await VerifyAsync(context, client, names, StorageClass, "", cancellationToken).ConfigureAwait(false);
 
             // 4. Curing events.
             PhaseResult? singlePhase = null;
@@ -266,7 +270,7 @@ public sealed class E2eScenario : Scenario
             recorder, Stopwatch.GetElapsedTime(origin).TotalSeconds, TimeSpan.Zero, 0, 0, count);
         context.Report.Phases.Add(phase);
         context.Output.WriteLine($"    single curing event → pod bound p50 {Format.Duration(phase.Latency.P50Ns)}  p99 {Format.Duration(phase.Latency.P99Ns)}  max {Format.Duration(phase.Latency.MaxNs)}");
-        Verify(context, emulator, names, LateStorageClass, " (single curing events)");
+        await VerifyAsync(context, client, names, LateStorageClass, " (single curing events)", cancellationToken).ConfigureAwait(false);
         return phase;
     }
 
@@ -321,7 +325,7 @@ public sealed class E2eScenario : Scenario
             recorder, span.TotalSeconds, TimeSpan.Zero, 0, 0, count);
         context.Report.Phases.Add(phase);
         context.Output.WriteLine($"    burst: curing event → pod bound p50 {Format.Duration(phase.Latency.P50Ns)}  p99 {Format.Duration(phase.Latency.P99Ns)}  max {Format.Duration(phase.Latency.MaxNs)}");
-        Verify(context, emulator, names, LateStorageClass, " (cured pods)");
+        await VerifyAsync(context, client, names, LateStorageClass, " (cured pods)", cancellationToken).ConfigureAwait(false);
         context.Report.Notes.Add("Curing events: pods rejected for want of a PV wait in the unschedulable set; the PVs are created once none of them is in backoff. "
             + "Each PV event moves every waiting pod on (PV events may cure any volume rejection); a pod that then loses the race for a new PV "
             + "fails again and backs off (1 s after its last attempt, doubling up to 10 s), so later PVs of a burst can wait for that backoff: "
@@ -330,58 +334,39 @@ public sealed class E2eScenario : Scenario
     }
 
     /// <summary>
-    /// The fatal checks, on the emulator's objects: each pod bound, on its claim's PV's node; each claim bound to a PV
-    /// of the class whose claimRef names it (uid too); no PV given to two claims.
+    /// The fatal checks, on the objects listed back from the emulator: each pod bound, each claim bound to a PV of the
+    /// class; and the volume-binding invariants (<see cref="InvariantChecker"/>: no PV bound twice, each bound claim's
+    /// PV naming it back with its uid, each pod inside its PV's node affinity, no stale prebinding).
     /// </summary>
-    private static void Verify(ScenarioContext context, ApiEmulator.ApiEmulator emulator, IReadOnlyList<string> names, string storageClass, string label)
+    private static async Task VerifyAsync(ScenarioContext context, k8s.Kubernetes client, IReadOnlyList<string> names, string storageClass, string label, CancellationToken cancellationToken)
     {
-        var pods = emulator.List("pods", Namespace).ToDictionary(p => (string)p["metadata"]!["name"]!, StringComparer.Ordinal);
-        var claims = emulator.List("persistentvolumeclaims", Namespace).ToDictionary(c => (string)c["metadata"]!["name"]!, StringComparer.Ordinal);
-        var volumes = emulator.List("persistentvolumes").ToDictionary(v => (string)v["metadata"]!["name"]!, StringComparer.Ordinal);
+        var state = await StateLoader.ListAsync(client, [], cancellationToken).ConfigureAwait(false);
         var problems = new List<string>();
-        var used = new Dictionary<string, string>(StringComparer.Ordinal);
+        var volumes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            var claimName = "data-" + name;
-            if (!pods.TryGetValue(name, out var pod) || string.IsNullOrEmpty((string?)pod["spec"]?["nodeName"]))
+            if (state.GetPod(new ObjectKey(Namespace, name)) is not { NodeName.Length: > 0 })
             {
                 problems.Add($"{name}: not bound");
                 continue;
             }
-            var node = (string)pod["spec"]!["nodeName"]!;
-            if (!claims.TryGetValue(claimName, out var claim) || (string?)claim["status"]?["phase"] != "Bound")
+            var claimName = "data-" + name;
+            if (state.GetClaim(new ObjectKey(Namespace, claimName)) is not { } claim || !InvariantChecker.IsBound(claim))
             {
                 problems.Add($"{claimName}: not Bound");
                 continue;
             }
-            var volumeName = (string?)claim["spec"]?["volumeName"] ?? "";
-            if (!volumes.TryGetValue(volumeName, out var volume))
-            {
-                problems.Add($"{claimName}: bound to a missing PV \"{volumeName}\"");
-                continue;
-            }
-            if (used.TryGetValue(volumeName, out var other))
-            {
-                problems.Add($"{volumeName}: used by {other} and {claimName}");
-                continue;
-            }
-            used[volumeName] = claimName;
-            var claimRef = volume["spec"]?["claimRef"];
-            if ((string?)claimRef?["name"] != claimName || (string?)claimRef?["namespace"] != Namespace || (string?)claimRef?["uid"] != (string?)claim["metadata"]?["uid"])
-                problems.Add($"{volumeName}: claimRef does not name {Namespace}/{claimName} with its uid");
-            if ((string?)volume["spec"]?["storageClassName"] != storageClass) problems.Add($"{volumeName}: class {(string?)volume["spec"]?["storageClassName"]}, not {storageClass}");
-            var pinnedTo = VolumeNode(volume);
-            if (pinnedTo != node) problems.Add($"{name}: on {node}, but its PV {volumeName} is on {pinnedTo}");
+            volumes.Add(claim.VolumeName);
+            if (state.Volumes.Get(claim.VolumeName) is { } volume && volume.StorageClassName != storageClass)
+                problems.Add($"{claim.VolumeName}: class {volume.StorageClassName}, not {storageClass}");
         }
-        // A PV used twice could also show as two PVs naming one claim, or one claim named by two PVs.
-        var refs = volumes.Values.Select(v => v["spec"]?["claimRef"]).Where(r => r is not null && (string?)r["namespace"] == Namespace)
-            .GroupBy(r => (string?)r!["name"]).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        problems.AddRange(refs.Select(r => $"{r}: named by {volumes.Values.Count(v => (string?)v["spec"]?["claimRef"]?["name"] == r)} PVs' claimRef"));
-
-        context.Report.Checks.Add(new ReportCheck($"every pod bound on its PV's node{label}", problems.Count == 0,
-            problems.Count == 0 ? $"{names.Count:N0} pods, {used.Count:N0} distinct PVs" : $"{problems.Count} problems; e.g. " + string.Join(" / ", problems.Take(5))));
-        context.Report.Checks.Add(new ReportCheck($"no PV used twice{label}", used.Count == names.Count(n => claims.ContainsKey("data-" + n)) && refs.Count == 0,
-            $"{used.Count:N0} PVs for {names.Count:N0} claims"));
+        var violations = InvariantChecker.Check(state);
+        context.Report.Checks.Add(new ReportCheck($"every pod bound, its claim bound to a PV of its class{label}", problems.Count == 0,
+            problems.Count == 0 ? $"{names.Count:N0} pods, {volumes.Count:N0} distinct PVs" : $"{problems.Count} problems; e.g. " + string.Join(" / ", problems.Take(5))));
+        context.Report.Checks.Add(new ReportCheck($"volume-binding invariants hold{label}", violations.Count == 0,
+            violations.Count == 0 ? $"{state.Volumes.Count:N0} PVs, {state.Claims.Count():N0} claims, {state.Pods.Count():N0} pods: no PV bound twice, every claim's PV names it back, every pod inside its PV's node affinity"
+                : $"{violations.Count} violation(s); e.g. " + string.Join(" / ", violations.Take(5))));
+        problems.AddRange(violations.Select(v => v.Message));
         if (problems.Count > 0) throw new ScenarioAbortedException($"placements are wrong{label}: " + string.Join(" / ", problems.Take(5)));
     }
 
@@ -389,13 +374,6 @@ public sealed class E2eScenario : Scenario
     {
         var summary = recorder.Summarize();
         return $"{Format.Duration(summary.P50Ns)} / {Format.Duration(summary.P99Ns)}";
-    }
-
-    private static string? VolumeNode(JsonNode volume)
-    {
-        var terms = volume["spec"]?["nodeAffinity"]?["required"]?["nodeSelectorTerms"]?.AsArray();
-        var expression = terms?.FirstOrDefault()?["matchExpressions"]?.AsArray().FirstOrDefault(e => (string?)e?["key"] == HostnameLabel);
-        return (string?)expression?["values"]?[0];
     }
 
     private static PhaseResult Phase(string name, string group, string model, LatencyRecorder recorder, double seconds, TimeSpan cpu, long allocated, int gen2, int count) => new()

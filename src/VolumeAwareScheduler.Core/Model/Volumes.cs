@@ -46,6 +46,12 @@ public sealed record VolumeInfo
     /// <summary>spec.nodeAffinity.required; null when the PV has no required node affinity (usable everywhere).</summary>
     public NodeSelector? NodeAffinity { get; init; }
     public ClaimReference? ClaimRef { get; init; }
+    /// <summary>
+    /// pv.kubernetes.io/bound-by-controller is present: the claimRef was set by a binder (the PV controller, or the
+    /// scheduler's PreBind as GetBindVolumeToClaim does), not by a user pre-binding the PV (pv_controller.go tells the
+    /// two apart by this annotation when it unbinds).
+    /// </summary>
+    public bool BoundByController { get; init; }
     public VolumePhase Phase { get; init; } = VolumePhase.Available;
     public bool IsDeleting { get; init; }
     /// <summary>The CSI driver name, or null for in-tree sources such as local.</summary>

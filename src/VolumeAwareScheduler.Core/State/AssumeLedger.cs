@@ -77,6 +77,7 @@ public sealed class AssumeLedger(ClusterState state)
             var assumed = state.Volumes.Get(binding.Volume.Name)! with
             {
                 ClaimRef = new ClaimReference(binding.Claim.Key.Namespace, binding.Claim.Key.Name, binding.Claim.Uid),
+                BoundByController = true,
             };
             _volumes[assumed.Name] = new Assumed<VolumeInfo>(api, assumed, pod);
             state.Volumes.Upsert(assumed);

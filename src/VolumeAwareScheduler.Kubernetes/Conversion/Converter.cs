@@ -83,6 +83,7 @@ public static class Converter
             Labels = Labels(volume.Metadata?.Labels),
             NodeAffinity = spec.NodeAffinity?.Required is { } required ? ToNodeSelector(required, "spec.nodeAffinity.required") : null,
             ClaimRef = claimRef,
+            BoundByController = Annotation(volume.Metadata, AnnBoundByController) is not null,
             Phase = VolumePhaseOf(volume.Status?.Phase, claimRef),
             IsDeleting = volume.Metadata?.DeletionTimestamp is not null,
             CsiDriver = spec.Csi?.Driver,
@@ -188,7 +189,8 @@ public static class Converter
                 ? ToNodeSelector(required, "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution")
                 : null,
             PreferredNodeAffinity = [.. (affinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? []).Select((p, i) =>
-                new WeightedNodeSelectorTerm(p.Weight, ToTerm(p.Preference, $"spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference")))],
+                new WeightedNodeSelectorTerm(p.Weight, ToTerm(p.Preference ?? throw new ConversionException($"spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference: Required value"),
+                    $"spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference")))],
             Tolerations = [.. (spec.Tolerations ?? []).Select((t, i) => new Toleration(
                 t.Key ?? "",
                 t.OperatorProperty switch

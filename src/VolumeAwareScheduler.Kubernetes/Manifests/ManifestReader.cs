@@ -56,6 +56,16 @@ public static class ManifestReader
         {
             throw new ManifestException($"{source}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {Clean(e.InnerException?.Message ?? e.Message)}.");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some malformed text rather than with a YamlException.
+            throw new ManifestException($"{source}: invalid YAML: the text cannot be scanned.");
+        }
+        for (var i = 0; i < stream.Documents.Count; i++)
+        {
+            if (YamlExpansion.ExpandedSize(stream.Documents[i].RootNode) is null)
+                throw new ManifestException($"{source}: document {i + 1} has excessive aliasing: its aliases expand to more than {YamlExpansion.Limit:N0} nodes.");
+        }
 
         var objects = new List<ManifestObject>();
         for (var i = 0; i < stream.Documents.Count; i++)

@@ -9,7 +9,7 @@ using VolumeAwareScheduler.Simulation;
 
 namespace VolumeAwareScheduler.Cli;
 
-/// <summary>The executable's subcommands. Exit codes: 0 done, 1 failed at run time, 2 bad input or usage.</summary>
+/// <summary>The executable's subcommands. Exit codes: 0 done, 1 failed at run time (check: an invariant is broken), 2 bad input or usage.</summary>
 public static class CommandLine
 {
     public const int ExitOk = 0;
@@ -26,6 +26,7 @@ public static class CommandLine
             ServeCommand(stderr),
             DemoCommand.Create(stdout, stderr),
             RunCommand.Create(stdout, stderr),
+            CheckCommand.Create(stdout, stderr),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -88,13 +89,16 @@ public static class CommandLine
         var urls = new Option<string>("--urls") { Description = "Where to listen; several separated by ';'. kube-scheduler's urlPrefix is <url>/scheduler.", DefaultValueFactory = _ => ServeOptions.DefaultUrls };
         var opsUrls = new Option<string?>("--ops-urls") { Description = "Extra listeners serving only /healthz, /readyz and /metrics (e.g. http://0.0.0.0:8889), so that kubelet and Prometheus reach them while the verbs stay on loopback." };
         var maxBytes = new Option<long>("--max-request-bytes") { Description = "Largest request body accepted (413 above it). The default fits 5,000 full Node objects.", DefaultValueFactory = _ => ServeOptions.DefaultMaxRequestBytes };
+        var maxConcurrent = new Option<int>("--max-concurrent-requests") { Description = "Verb requests (/scheduler/*) decided at once; more wait in the queue.", DefaultValueFactory = _ => ServeOptions.DefaultMaxConcurrentRequests };
+        var queue = new Option<int>("--request-queue") { Description = "Verb requests waiting for a slot, oldest first; beyond it 429 with Retry-After: 1.", DefaultValueFactory = _ => ServeOptions.DefaultRequestQueue };
+        var requestTimeout = new Option<double?>("--request-timeout-seconds") { Description = "Deadline of one request, body included; past it 503 with Retry-After: 1. Default: the bind timeout plus 30 s." };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate to serve TLS with (with --tls-key; --urls must then be https://)." };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var clientCa = new Option<string?>("--client-ca") { Description = "PEM CA bundle: require client certificates issued by it." };
         var configFile = ConfigOption("The verbs run VolumeBinding alone with the first profile's VolumeBinding args (shape; bindTimeoutSeconds bounds bind's wait); explain runs the first profile.");
         var command = new Command("serve", "Run the kube-scheduler HTTP extender: POST /scheduler/{filter,prioritize,bind}, /scheduler/explain, /healthz, /readyz, /metrics.")
         {
-            cluster, server, kubeconfig, urls, opsUrls, maxBytes, tlsCert, tlsKey, clientCa, configFile,
+            cluster, server, kubeconfig, urls, opsUrls, maxBytes, maxConcurrent, queue, requestTimeout, tlsCert, tlsKey, clientCa, configFile,
         };
         command.SetAction(parse =>
         {
@@ -107,6 +111,9 @@ public static class CommandLine
                 Urls = parse.GetValue(urls)!,
                 OpsUrls = parse.GetValue(opsUrls),
                 MaxRequestBytes = parse.GetValue(maxBytes),
+                MaxConcurrentRequests = parse.GetValue(maxConcurrent),
+                RequestQueue = parse.GetValue(queue),
+                RequestTimeout = parse.GetValue(requestTimeout) is { } seconds ? TimeSpan.FromSeconds(double.IsNaN(seconds) ? -1 : Math.Clamp(seconds, -1, TimeSpan.MaxValue.TotalSeconds / 2)) : null,
                 TlsCertFile = parse.GetValue(tlsCert),
                 TlsKeyFile = parse.GetValue(tlsKey),
                 ClientCaFile = parse.GetValue(clientCa),

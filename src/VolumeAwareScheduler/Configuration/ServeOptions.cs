@@ -45,6 +45,28 @@ public sealed class ServeOptions
 
     public long MaxRequestBytes { get; init; } = DefaultMaxRequestBytes;
 
+    /// <summary>Verb requests (/scheduler/*) decided at once; more wait in the queue.</summary>
+    public const int DefaultMaxConcurrentRequests = 64;
+
+    /// <summary>Verb requests waiting for a slot, oldest first; beyond it: 429 with Retry-After.</summary>
+    public const int DefaultRequestQueue = 1024;
+
+    /// <summary>What the default per-request deadline adds to the bind timeout, so that a bind waiting for the PV controller finishes first.</summary>
+    public static readonly TimeSpan RequestTimeoutMargin = TimeSpan.FromSeconds(30);
+
+    public int MaxConcurrentRequests { get; init; } = DefaultMaxConcurrentRequests;
+
+    public int RequestQueue { get; init; } = DefaultRequestQueue;
+
+    /// <summary>Per-request deadline (--request-timeout-seconds); null: <see cref="EffectiveRequestTimeout"/>'s default.</summary>
+    public TimeSpan? RequestTimeout { get; init; }
+
+    /// <summary>
+    /// The whole exchange of one request, body included: past it the request's token is cancelled and the answer is 503
+    /// with Retry-After. Default: the bind timeout plus <see cref="RequestTimeoutMargin"/> (60 s without --config).
+    /// </summary>
+    public TimeSpan EffectiveRequestTimeout => RequestTimeout ?? EffectiveBindTimeout + RequestTimeoutMargin;
+
     /// <summary>
     /// Extra listeners for /healthz, /readyz and /metrics only (the verbs answer 404 there): lets kubelet probe and
     /// Prometheus scrape on the pod IP while the verbs stay on loopback, reachable only by the kube-scheduler sidecar.
@@ -70,6 +92,11 @@ public sealed class ServeOptions
     {
         var errors = new List<string>();
         if (MaxRequestBytes <= 0) errors.Add($"--max-request-bytes must be positive (got {MaxRequestBytes}); the default is {DefaultMaxRequestBytes}.");
+        if (MaxConcurrentRequests <= 0) errors.Add($"--max-concurrent-requests must be positive (got {MaxConcurrentRequests}); the default is {DefaultMaxConcurrentRequests}.");
+        if (RequestQueue < 0) errors.Add($"--request-queue must be 0 or more (got {RequestQueue}); the default is {DefaultRequestQueue}.");
+        if (RequestTimeout is { } timeout && timeout <= TimeSpan.Zero) errors.Add($"--request-timeout-seconds must be positive (got {timeout.TotalSeconds:0.###}); the default is the bind timeout plus {RequestTimeoutMargin.TotalSeconds:0}.");
+        else if (RequestTimeout is { } deadline && deadline <= EffectiveBindTimeout)
+            errors.Add($"--request-timeout-seconds ({deadline.TotalSeconds:0.###}) must exceed the bind timeout ({EffectiveBindTimeout.TotalSeconds:0.###} s), or a bind still waiting for the PV controller would be cut short.");
         if (ClusterFile is not null && !File.Exists(ClusterFile)) errors.Add($"--cluster: file \"{ClusterFile}\" does not exist.");
         if (ClusterFile is not null && (Server is not null || Kubeconfig is not null)) errors.Add("--cluster reads a snapshot; --server and --kubeconfig read a live cluster: give one source.");
         if (Server is not null && Kubeconfig is not null) errors.Add("--server and --kubeconfig cannot be used together: give one.");

@@ -27,6 +27,13 @@ public static partial class YamlConfigReader
             var problem = reason.Contains("duplicate key", StringComparison.OrdinalIgnoreCase) ? "a key is repeated" : reason;
             throw new ConfigException("", $"not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {problem}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some malformed text rather than with a YamlException.
+            throw new ConfigException("", "not valid YAML: the text cannot be scanned");
+        }
+        if (stream.Documents.Any(d => Kubernetes.Manifests.YamlExpansion.ExpandedSize(d.RootNode) is null))
+            throw new ConfigException("", $"excessive aliasing: the document's aliases expand to more than {Kubernetes.Manifests.YamlExpansion.Limit:N0} nodes");
         var documents = stream.Documents.Where(d => !IsEmpty(d.RootNode)).ToList();
         if (documents.Count == 0) throw new ConfigException("", "the file is empty: a KubeSchedulerConfiguration needs at least apiVersion and kind");
         if (documents.Count > 1) throw new ConfigException("", $"the file has {documents.Count} YAML documents: give one KubeSchedulerConfiguration");

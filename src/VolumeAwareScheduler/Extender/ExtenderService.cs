@@ -244,6 +244,11 @@ public sealed class ExtenderService(ClusterSource source, ExtenderCycle extender
             problem = $"Pod must be a JSON object, not {json.ValueKind}";
             return false;
         }
+        if (JsonShape.Problem(json) is { } shape)
+        {
+            problem = $"Pod is not a valid v1.Pod: {shape}";
+            return false;
+        }
         V1Pod? model = null;
         try
         {

@@ -76,10 +76,12 @@ public static class ExtenderHost
         builder.Services.AddSingleton(services => new UnusablePodEvents(source.Writer, services.GetRequiredService<ILogger<UnusablePodEvents>>()));
         builder.Services.AddSingleton<ExtenderService>();
         builder.AddVasTelemetry();
+        builder.AddRequestLimits(options);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseRequestLimits();
         app.MapHealth();
         app.MapExtender(options.OpsPorts);
         app.MapVasMetrics();

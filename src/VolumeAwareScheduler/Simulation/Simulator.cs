@@ -448,6 +448,7 @@ public sealed class Simulator
         state.Volumes.Upsert(volume with
         {
             ClaimRef = new ClaimReference(claim.Key.Namespace, claim.Key.Name, claim.Uid),
+            BoundByController = true,
             Phase = VolumePhase.Bound,
         });
         state.UpsertClaim(claim with { VolumeName = volume.Name, BindCompleted = true, Phase = ClaimPhase.Bound });

@@ -27,12 +27,18 @@ internal sealed class ExtenderTestHost : IAsyncDisposable
     public static Task<ExtenderTestHost> StartAsync(string? clusterFile, long? maxRequestBytes = null) =>
         StartAsync(new ServeOptions { ClusterFile = clusterFile, MaxRequestBytes = maxRequestBytes ?? ServeOptions.DefaultMaxRequestBytes });
 
-    public static async Task<ExtenderTestHost> StartAsync(ServeOptions options)
+    /// <param name="logs">When given, receives every log entry at every level (otherwise nothing is logged).</param>
+    public static async Task<ExtenderTestHost> StartAsync(ServeOptions options, ILoggerProvider? logs = null)
     {
         var app = ExtenderHost.Build(options, configure: builder =>
         {
             builder.WebHost.UseTestServer();
             builder.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            }
         });
         await app.StartAsync();
         return new ExtenderTestHost(app);

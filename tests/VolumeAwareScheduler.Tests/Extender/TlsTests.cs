@@ -37,6 +37,37 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_certificate_from_the_CA_may_call_the_verbs()
+    {
+        await using var app = await StartAsync();
+        using var client = Client(app, Issue(_ca, "CN=kube-scheduler", serverAuth: false));
+
+        using var content = new StringContent(ExtenderBehaviourTests.NamesArgs(ExtenderBehaviourTests.ClassicPod, "node-1", "node-2"), System.Text.Encoding.UTF8, "application/json");
+        var response = await client.PostAsync("/scheduler/filter", content);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.EndsWith("\"Error\":\"\"}", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_expired_client_certificate_from_the_CA_is_refused()
+    {
+        await using var app = await StartAsync();
+        using var client = Client(app, Issue(_ca, "CN=kube-scheduler", serverAuth: false, notAfter: DateTimeOffset.UtcNow.AddMinutes(-5)));
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.PostAsync("/scheduler/bind", new StringContent("{}")));
+    }
+
+    [Fact]
+    public async Task A_server_certificate_from_the_CA_is_refused_as_a_client_certificate()
+    {
+        await using var app = await StartAsync();
+        using var client = Client(app, Issue(_ca, "CN=not-a-client", serverAuth: true));
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync("/healthz"));
+    }
+
+    [Fact]
     public async Task No_client_certificate_is_refused()
     {
         await using var app = await StartAsync();
@@ -112,7 +143,7 @@ public sealed class TlsTests : IDisposable
         return X509CertificateLoader.LoadPkcs12(ca.Export(X509ContentType.Pkcs12), null);
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool serverAuth)
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool serverAuth, DateTimeOffset? notAfter = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -126,7 +157,9 @@ public sealed class TlsTests : IDisposable
             request.CertificateExtensions.Add(san.Build());
         }
         var serial = RandomNumberGenerator.GetBytes(16);
-        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(7), serial);
+        var until = notAfter ?? DateTimeOffset.UtcNow.AddDays(7);
+        var from = notAfter is null ? DateTimeOffset.UtcNow.AddHours(-1) : until.AddHours(-2);
+        using var issued = request.Create(ca, from, until, serial);
         using var withKey = issued.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }

@@ -3,6 +3,8 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using VolumeAwareScheduler.ApiEmulator;
+using VolumeAwareScheduler.Core.Invariants;
+using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Standalone;
 
 namespace VolumeAwareScheduler.Tests.Standalone;
@@ -57,18 +59,10 @@ public sealed class StatefulSetScaleTests
         await stop.CancelAsync();
         await run;
 
-        var pods = (await client.CoreV1.ListNamespacedPodAsync("default")).Items;
-        var claims = (await client.CoreV1.ListNamespacedPersistentVolumeClaimAsync("default")).Items.ToDictionary(c => c.Name());
-        var volumes = (await client.CoreV1.ListPersistentVolumeAsync()).Items.ToDictionary(v => v.Name());
-        Assert.Equal(50, pods.Count(p => !string.IsNullOrEmpty(p.Spec.NodeName)));
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var pod in pods)
-        {
-            var claim = claims[$"data-{pod.Name()}"];
-            Assert.False(string.IsNullOrEmpty(claim.Spec.VolumeName), $"{claim.Name()} is unbound");
-            Assert.True(used.Add(claim.Spec.VolumeName), $"{claim.Spec.VolumeName} used twice");
-            var volumeNode = volumes[claim.Spec.VolumeName].Spec.NodeAffinity.Required.NodeSelectorTerms[0].MatchExpressions[0].Values[0];
-            Assert.Equal(volumeNode, pod.Spec.NodeName);
-        }
+        var state = await StateLoader.ListAsync(client, [], CancellationToken.None);
+        Assert.Equal(50, state.Pods.Count(p => p.NodeName.Length > 0));
+        Assert.Equal(50, state.Claims.Count(InvariantChecker.IsBound));
+        // No PV bound twice, every claim's PV names it back, every pod inside its PV's node affinity.
+        Assert.Empty(InvariantChecker.Check(state));
     }
 }
