@@ -210,6 +210,12 @@ public sealed class SchedulingFramework(Profile profile)
         error = null;
         var nodes = cycle.Nodes;
         var chunk = count >= ParallelThreshold ? Math.Max(ParallelThreshold, Math.Min(count, toFind)) : count;
+        // The Filter plugins PreFilter did not skip, looked up once for the cycle rather than once per node.
+        var active = new List<IFilterPlugin>(Profile.Filter.Count);
+        foreach (var plugin in Profile.Filter)
+        {
+            if (!cycle.SkipsFilter(plugin.Name)) active.Add(plugin);
+        }
         var found = 0;
         var processed = 0;
         while (processed < count && found < toFind)
@@ -219,7 +225,7 @@ public sealed class SchedulingFramework(Profile profile)
             void Evaluate(int k)
             {
                 var index = candidates[(start + from + k) % count];
-                outcomes[index] = new NodeOutcome(nodes[index], index, RunFilter(cycle, pod, nodes[index], index), cycle);
+                outcomes[index] = new NodeOutcome(nodes[index], index, RunFilter(active, pod, cycle, nodes[index], index), cycle);
             }
             if (parallel && size >= ParallelMinimumChunk) Parallel.For(0, size, Evaluate);
             else for (var k = 0; k < size; k++) Evaluate(k);
@@ -254,6 +260,17 @@ public sealed class SchedulingFramework(Profile profile)
         for (var i = 0; i < count; i++) identity[i] = i;
         Volatile.Write(ref _identity, identity);
         return identity;
+    }
+
+    /// <summary><see cref="RunFilter(CycleState, PodInfo, NodeInfo, int)"/> over the plugins left to run in the cycle, in the profile's order.</summary>
+    private static Status RunFilter(List<IFilterPlugin> active, PodInfo pod, CycleState cycle, NodeInfo node, int nodeIndex)
+    {
+        foreach (var plugin in active)
+        {
+            var status = plugin.Filter(cycle, pod, node, nodeIndex);
+            if (!status.IsSuccess) return status.WithPlugin(plugin.Name);
+        }
+        return Status.Success;
     }
 
     /// <summary>RunFilterPlugins: the first plugin that does not pass decides the node's status.</summary>
