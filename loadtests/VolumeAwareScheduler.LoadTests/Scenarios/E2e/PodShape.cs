@@ -18,7 +18,7 @@ public sealed record PodShape(string Name, string Description, string? UpstreamW
     public const string AppLabel = "app";
     public const string AppValue = "web";
 
-    public static PodShape Plain { get; } = new("plain", "one local PV claim (WaitForFirstConsumer)", "SchedulingInTreePVs (PVs pre-bound)", 290, OnePerNode: false);
+    public static PodShape Plain { get; } = new("plain", "one local PV claim (WaitForFirstConsumer)", "SchedulingInTreePVs", 290, OnePerNode: false);
 
     public static PodShape RequiredAntiAffinity { get; } = new("anti-affinity", "required pod anti-affinity on kubernetes.io/hostname", "SchedulingPodAntiAffinity", 60, OnePerNode: true);
 
