@@ -31,22 +31,32 @@ namespace VolumeAwareScheduler.LoadTests.Scenarios;
 /// pods inside their PVs' node affinity, no stale prebinding).</item>
 /// <item>Curing events, from a PV's creation to the binding of the pod that got it: one at a time (a single waiting
 /// pod, out of backoff, then its PV), and as a burst (C waiting pods, then their C PVs at once).</item>
+/// <item>The scheduler alone (<see cref="PreCreatedRun"/>), as scheduler_perf measures it: on a fresh emulator every
+/// pod exists before scheduling starts; the plain pods, the <see cref="OracleBinder"/> making the same writes for them
+/// without deciding anything (ours over the oracle's pods/s), then each inter-pod shape of <see cref="PodShape"/>
+/// (required and preferred hostname anti-affinity, zone spread), each checked for its rule.</item>
 /// </list>
-/// Only correctness decides the exit code; the throughput target (290 pods/s, scheduler_perf's SchedulingInTreePVs
-/// bar) is reported, never asserted.
+/// Only correctness decides the exit code; the throughput targets (290 pods/s, scheduler_perf's SchedulingInTreePVs
+/// bar; 400 pods/s and 0.8× the oracle for the scheduler alone) are reported, never asserted.
 /// </summary>
 public sealed class E2eScenario : Scenario
 {
-    private const string Namespace = "loadtest";
-    private const string StorageClass = "local-wffc";
+    internal const string Namespace = "loadtest";
+    internal const string StorageClass = "local-wffc";
     private const string LateStorageClass = "local-late";
-    private const string HostnameLabel = "kubernetes.io/hostname";
+    internal const string HostnameLabel = "kubernetes.io/hostname";
+    internal const string ZoneLabel = "topology.kubernetes.io/zone";
+
+    /// <summary>Zones the nodes are labelled with, round robin by node index.</summary>
+    internal const int Zones = 3;
     private const double TargetPodsPerSecond = 290;
 
     private readonly Option<int?> _curePods = new("--cure-pods") { Description = "Pods left waiting for PVs that do not exist yet, then cured by creating them (default 200; 20 in --quick; 0 for none)." };
     private readonly Option<int?> _singleCures = new("--single-cures") { Description = "Curing events measured one at a time: one waiting pod, out of backoff, then its PV (default 20; 3 in --quick; 0 for none)." };
     private readonly Option<int?> _creators = new("--creators") { Description = "Concurrent API clients creating objects (default 8)." };
     private readonly Option<int?> _bindingWorkers = new("--binding-workers") { Description = "The scheduler's binding workers (default: StandaloneOptions' default)." };
+    private readonly Option<string?> _mode = new("--mode") { Description = "all (default): pods created while the scheduler runs, curing events, then the scheduler-alone runs; streaming: the first two; alone: the scheduler-alone runs only (plain, oracle, inter-pod shapes)." };
+    private readonly Option<int?> _alonePods = new("--alone-pods") { Description = "Pods of each scheduler-alone run, created before scheduling starts (default --count; 200 in --quick); shapes that need a node per pod take at most one per node." };
     private readonly Option<double?> _timeout = new("--timeout") { Description = "Seconds to wait for all pods to be bound before failing (default 600; 120 in --quick)." };
 
     public override string Name => "e2e";
@@ -54,7 +64,7 @@ public sealed class E2eScenario : Scenario
     public override string Description =>
         "The standalone scheduler against the API emulator over HTTP: pods/s to binding, time to volume bound, curing-event latency; every pod on its PV's node (fatal).";
 
-    public override IEnumerable<Option> Options => [_curePods, _singleCures, _creators, _bindingWorkers, _timeout];
+    public override IEnumerable<Option> Options => [_mode, _alonePods, _curePods, _singleCures, _creators, _bindingWorkers, _timeout];
 
     public override async Task RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
@@ -68,6 +78,10 @@ public sealed class E2eScenario : Scenario
         var singleCures = context.GetValue(_singleCures) ?? (quick ? 3 : 20);
         var creators = context.GetValue(_creators) ?? 8;
         var timeout = TimeSpan.FromSeconds(context.GetValue(_timeout) ?? (quick ? 120 : 600));
+        var mode = context.GetValue(_mode) ?? "all";
+        var alonePods = context.GetValue(_alonePods) ?? (quick ? Math.Min(pods, 200) : pods);
+        if (mode is not ("all" or "streaming" or "alone")) throw new ScenarioUsageException($"--mode must be all, streaming or alone; got \"{mode}\".");
+        if (alonePods < 1 || alonePods > volumes) throw new ScenarioUsageException($"--alone-pods ({alonePods}) must be between 1 and --pvs ({volumes}): each pod needs its own PV.");
         if (pods > volumes) throw new ScenarioUsageException($"--count ({pods}) must not exceed --pvs ({volumes}): each pod needs its own PV.");
         if (curePods < 0 || creators < 1) throw new ScenarioUsageException("--cure-pods must be 0 or more and --creators at least 1.");
         var schedulerOptions = new StandaloneOptions();
@@ -80,6 +94,27 @@ public sealed class E2eScenario : Scenario
         report.Parameters["curing pods"] = curePods.ToString("N0", CultureInfo.InvariantCulture);
         report.Parameters["creators"] = creators.ToString(CultureInfo.InvariantCulture);
         report.Parameters["binding workers"] = schedulerOptions.BindingWorkers.ToString(CultureInfo.InvariantCulture);
+        report.Parameters["runs"] = mode;
+
+        if (mode is "all" or "streaming")
+        {
+            await StreamingAsync(context, nodes, volumes, pods, curePods, singleCures, creators, schedulerOptions, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        if (mode is "all" or "alone")
+        {
+            report.Parameters["pods per scheduler-alone run"] = alonePods.ToString("N0", CultureInfo.InvariantCulture);
+            await AloneAsync(context, nodes, volumes, alonePods, creators, schedulerOptions, timeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Pods created while the scheduler runs, as fast as the creators can; then the curing events.
+    /// </summary>
+    private static async Task StreamingAsync(ScenarioContext context, int nodes, int volumes, int pods, int curePods, int singleCures, int creators,
+        StandaloneOptions schedulerOptions, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var quick = context.Options.Quick;
+        var report = context.Report;
 
         // 1. The emulator, its objects, the scheduler.
         context.Step("starting the API emulator");
@@ -96,7 +131,7 @@ public sealed class E2eScenario : Scenario
         await client.StorageV1.CreateStorageClassAsync(Class(LateStorageClass), cancellationToken: cancellationToken).ConfigureAwait(false);
         var nodeNames = Enumerable.Range(0, nodes).Select(i => $"node-{i:D4}").ToArray();
         context.Step($"creating {nodes:N0} nodes and {volumes:N0} local PVs through the API");
-        await ForEachAsync(nodes, creators, (i, ct) => client.CoreV1.CreateNodeAsync(Node(nodeNames[i]), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        await ForEachAsync(nodes, creators, (i, ct) => client.CoreV1.CreateNodeAsync(Node(nodeNames[i], i), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         await ForEachAsync(volumes, creators, (i, ct) => client.CoreV1.CreatePersistentVolumeAsync(
             Volume($"pv-{nodeNames[i % nodes]}-{i / nodes}", nodeNames[i % nodes], StorageClass), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         var setup = clock.Elapsed;
@@ -237,6 +272,93 @@ public sealed class E2eScenario : Scenario
     }
 
     /// <summary>
+    /// The scheduler alone (<see cref="PreCreatedRun"/>): the plain WaitForFirstConsumer pods, the oracle making the
+    /// same writes for them, then each inter-pod shape; each on a fresh emulator of the same size, reported beside the
+    /// plain run and upstream's threshold for the shape (without volumes there).
+    /// </summary>
+    private static async Task AloneAsync(ScenarioContext context, int nodes, int volumes, int pods, int creators, StandaloneOptions schedulerOptions,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var quick = context.Options.Quick;
+        var plain = await PreCreatedRun.RunAsync(context, PodShape.Plain, oracle: false, nodes, volumes, pods, creators, schedulerOptions, timeout, cancellationToken).ConfigureAwait(false);
+        var oracle = await PreCreatedRun.RunAsync(context, PodShape.Plain, oracle: true, nodes, volumes, pods, creators, schedulerOptions, timeout, cancellationToken).ConfigureAwait(false);
+        var shapes = new List<PreCreatedResult>();
+        foreach (var shape in PodShape.InterPod)
+        {
+            var count = shape.OnePerNode ? Math.Min(pods, nodes) : pods;
+            shapes.Add(await PreCreatedRun.RunAsync(context, shape, oracle: false, nodes, volumes, count, creators, schedulerOptions, timeout, cancellationToken).ConfigureAwait(false));
+        }
+
+        var ratio = plain.PodsPerSecond / oracle.PodsPerSecond;
+        context.Output.WriteLine($"    scheduler alone over the oracle: {Format.Ratio(ratio)} ({plain.PodsPerSecond:0.#} / {oracle.PodsPerSecond:0.#} pods/s)");
+        string Target(string text, bool met) => quick ? "" : $"{text} {(met ? "met" : "MISSED")}";
+        static string Latencies(LatencyRecorder recorder)
+        {
+            var summary = recorder.Summarize();
+            return $"{Format.Duration(summary.P50Ns)} / {Format.Duration(summary.P99Ns)} / {Format.Duration(summary.MaxNs)}";
+        }
+        context.Report.Tables.Add(new ReportTable($"Scheduler alone: {nodes:N0} nodes × {volumes:N0} local PVs, {pods:N0} pods created before scheduling starts",
+            ["measurement", "value", "target"],
+            [
+                ["pods/s, scheduling start → last pod bound", plain.PodsPerSecond.ToString("0.#", CultureInfo.InvariantCulture), Target("≥ 400", plain.PodsPerSecond >= 400)],
+                ["mean scheduling cycle", Format.Duration(plain.MeanCycleNs), Target("≤ 0.5 ms", plain.MeanCycleNs <= 500_000)],
+                ["scheduling loop busy (share of the span in a cycle)", plain.LoopBusy.ToString("P0", CultureInfo.InvariantCulture), Target("≤ 25 %", plain.LoopBusy <= 0.25)],
+                ["scheduling cycles", plain.Cycles.ToString("N0", CultureInfo.InvariantCulture), ""],
+                ["allocated per pod (whole process: emulator + scheduler)", Format.Bytes(plain.AllocatedPerPod), ""],
+                ["process CPU per pod (emulator + scheduler)", Format.Duration(plain.CpuPerPodNs), ""],
+                ["scheduling start → pod bound p50 / p99 / max", Latencies(plain.ToPodBound), ""],
+                ["scheduling start → claim bound p50 / p99 / max", Latencies(plain.ToClaimBound), ""],
+                ["scheduler outcomes", plain.Outcomes, ""],
+                ["oracle (same API writes, no decisions): pods/s", oracle.PodsPerSecond.ToString("0.#", CultureInfo.InvariantCulture), ""],
+                ["oracle: allocated / process CPU per pod", $"{Format.Bytes(oracle.AllocatedPerPod)} / {Format.Duration(oracle.CpuPerPodNs)}", ""],
+                ["oracle: start → pod bound p50 / p99 / max", Latencies(oracle.ToPodBound), ""],
+                ["ours over the oracle, pods/s", Format.Ratio(ratio), Target("≥ 0.8×", ratio >= 0.8)],
+                ["setup per run: nodes + PVs + pods through the API, scheduler synced", Format.Duration(plain.SetupSeconds * 1e9), ""],
+            ],
+            "scheduler_perf's way: every pod exists before scheduling starts. The scheduler starts as a standby replica does when it takes the lease "
+            + "(informers listed, cache warm, every pod pending); the times run from that start. The oracle is a binder that already knows each pod's PV "
+            + "and node and makes the scheduler's writes (PV claimRef, then the PV controller's binding awaited, pod Binding, Scheduled event) on as many "
+            + "workers, waiting for the claim in-process instead of through informers. Each run has a fresh emulator of the same size."));
+
+        var rows = new List<List<string>>
+        {
+            Row(plain, plain, pods),
+        };
+        rows.AddRange(shapes.Select(s => Row(s, plain, pods)));
+        foreach (var shape in shapes.Select(s => s.Shape).Prepend(plain.Shape))
+        {
+            if (shape.UpstreamThreshold is not { } threshold) continue;
+            var upstreamVolumes = shape == PodShape.Plain ? "PVs created bound, no matching" : "no volumes";
+            rows.Add([$"reference: upstream {shape.UpstreamWorkload}, 5,000 nodes, {upstreamVolumes}", "", threshold.ToString("0", CultureInfo.InvariantCulture), "", "", "", ""]);
+        }
+        context.Report.Tables.Add(new ReportTable("Scheduler alone by shape: pods/s beside the plain run, and upstream's thresholds (no volumes there)",
+            ["shape", "pods", "pods/s", "beside plain", "mean cycle", "loop busy", "start → bound p50 / p99"],
+            rows,
+            "Each shape's pods also claim their own local PV (WaitForFirstConsumer). Required anti-affinity on the hostname needs a node per pod, so it runs at most one pod per node. "
+            + "The reference rows are scheduler_perf's thresholds (v1.37 performance-config.yaml) at 5,000 nodes, measured on its CI machines without volumes: a reference, not a target."));
+        foreach (var result in shapes.Prepend(oracle).Prepend(plain))
+        {
+            context.Report.Phases.Add(Phase($"{result.Label}: start → pod bound", "alone", $"{result.Pods:N0} pods created before scheduling starts",
+                result.ToPodBound, result.SpanSeconds, result.Cpu, result.AllocatedBytes, result.Gen2Collections, result.Pods));
+        }
+    }
+
+    private static List<string> Row(PreCreatedResult result, PreCreatedResult plain, int pods)
+    {
+        var summary = result.ToPodBound.Summarize();
+        return
+        [
+            result.Shape.Name + " (" + result.Shape.Description + ")",
+            result.Pods.ToString("N0", CultureInfo.InvariantCulture) + (result.Pods < pods ? " (one per node)" : ""),
+            result.PodsPerSecond.ToString("0.#", CultureInfo.InvariantCulture),
+            result == plain ? "" : Format.Ratio(result.PodsPerSecond / plain.PodsPerSecond),
+            Format.Duration(result.MeanCycleNs),
+            result.LoopBusy.ToString("P0", CultureInfo.InvariantCulture),
+            $"{Format.Duration(summary.P50Ns)} / {Format.Duration(summary.P99Ns)}",
+        ];
+    }
+
+    /// <summary>
     /// One curing event at a time: a pod whose claim has no PV is found unschedulable; once it is out of backoff its PV
     /// is created, and the time from the PV's creation to the pod's binding is recorded. Then the next.
     /// </summary>
@@ -338,7 +460,7 @@ public sealed class E2eScenario : Scenario
     /// class; and the volume-binding invariants (<see cref="InvariantChecker"/>: no PV bound twice, each bound claim's
     /// PV naming it back with its uid, each pod inside its PV's node affinity, no stale prebinding).
     /// </summary>
-    private static async Task VerifyAsync(ScenarioContext context, k8s.Kubernetes client, IReadOnlyList<string> names, string storageClass, string label, CancellationToken cancellationToken)
+    internal static async Task VerifyAsync(ScenarioContext context, k8s.Kubernetes client, IReadOnlyList<string> names, string storageClass, string label, CancellationToken cancellationToken)
     {
         var state = await StateLoader.ListAsync(client, [], cancellationToken).ConfigureAwait(false);
         var problems = new List<string>();
@@ -391,23 +513,23 @@ public sealed class E2eScenario : Scenario
         CpuCores = cpu.TotalSeconds / Math.Max(seconds, 1e-9),
     };
 
-    private static Task ForEachAsync(int count, int parallelism, Func<int, CancellationToken, Task> body, CancellationToken cancellationToken) =>
+    internal static Task ForEachAsync(int count, int parallelism, Func<int, CancellationToken, Task> body, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (i, ct) => await body(i, ct).ConfigureAwait(false));
 
-    private static V1StorageClass Class(string name) => new()
+    internal static V1StorageClass Class(string name) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
         Provisioner = "kubernetes.io/no-provisioner",
         VolumeBindingMode = "WaitForFirstConsumer",
     };
 
-    private static V1Node Node(string name) => new()
+    internal static V1Node Node(string name, int index) => new()
     {
         Metadata = new V1ObjectMeta
         {
             Name = name,
-            Labels = new Dictionary<string, string> { [HostnameLabel] = name, ["topology.kubernetes.io/zone"] = "zone-" + (name.GetHashCode(StringComparison.Ordinal) & 3) },
+            Labels = new Dictionary<string, string> { [HostnameLabel] = name, [ZoneLabel] = ZoneOf(index) },
         },
         Status = new V1NodeStatus
         {
@@ -416,7 +538,7 @@ public sealed class E2eScenario : Scenario
         },
     };
 
-    private static V1PersistentVolume Volume(string name, string node, string storageClass) => new()
+    internal static V1PersistentVolume Volume(string name, string node, string storageClass) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1PersistentVolumeSpec
@@ -436,7 +558,7 @@ public sealed class E2eScenario : Scenario
         },
     };
 
-    private static V1PersistentVolumeClaim Claim(string name, string storageClass) => new()
+    internal static V1PersistentVolumeClaim Claim(string name, string storageClass) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace, Labels = new Dictionary<string, string> { ["app"] = "web" } },
         Spec = new V1PersistentVolumeClaimSpec
@@ -447,8 +569,11 @@ public sealed class E2eScenario : Scenario
         },
     };
 
+    /// <summary>The zone of the node of index <paramref name="index"/>: <see cref="Zones"/> zones, round robin.</summary>
+    internal static string ZoneOf(int index) => "zone-" + (index % Zones).ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Shaped like a StatefulSet's pod: the app label, the hostname, the claim named after the pod.</summary>
-    private static V1Pod Pod(string name, string claim) => new()
+    internal static V1Pod Pod(string name, string claim) => new()
     {
         Metadata = new V1ObjectMeta
         {

@@ -55,7 +55,10 @@ public sealed class VolumeIndex : IVolumeIndex
 
     public void Upsert(VolumeInfo volume)
     {
-        Remove(volume.Name);
+        // A PV that stays in its class keeps its entry in the class's list, its value replaced in place: removing and
+        // inserting it would shift half of a list of every PV of the class, twice, on each claimRef or phase change.
+        var sameClass = _volumes.TryGetValue(volume.Name, out var old) && old.StorageClassName == volume.StorageClassName;
+        if (old is not null) Remove(old, keepClassEntry: sameClass);
         _volumes[volume.Name] = volume;
         if (!_byClass.TryGetValue(volume.StorageClassName, out var classList))
         {
@@ -81,8 +84,17 @@ public sealed class VolumeIndex : IVolumeIndex
 
     public bool Remove(string name)
     {
-        if (!_volumes.Remove(name, out var old)) return false;
-        _byClass[old.StorageClassName].Remove(name);
+        if (!_volumes.TryGetValue(name, out var old)) return false;
+        Remove(old, keepClassEntry: false);
+        return true;
+    }
+
+    /// <summary>Takes <paramref name="old"/> out of every structure (its class's list too, unless <paramref name="keepClassEntry"/>: the caller replaces it).</summary>
+    private void Remove(VolumeInfo old, bool keepClassEntry)
+    {
+        var name = old.Name;
+        _volumes.Remove(name);
+        if (!keepClassEntry) _byClass[old.StorageClassName].Remove(name);
         if (old.ClaimRef is { } claimRef)
         {
             var claimed = _claimed[claimRef.Key];
@@ -93,7 +105,6 @@ public sealed class VolumeIndex : IVolumeIndex
         {
             RemoveFree(old);
         }
-        return true;
     }
 
     public VolumeInfo? Get(string name) => _volumes.GetValueOrDefault(name);

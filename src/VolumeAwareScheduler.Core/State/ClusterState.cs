@@ -171,6 +171,12 @@ public sealed class ClusterState(IVolumeIndex volumes)
     /// <summary>Whether a pod with required anti-affinity is assigned to the node (HavePodsWithRequiredAntiAffinityList).</summary>
     public bool HasPodsWithRequiredAntiAffinity(string nodeName) => _antiAffinityPodsByNode.ContainsKey(nodeName);
 
+    /// <summary>Whether any node has a pod with an (anti-)affinity term: when none has, no node need be looked at for them.</summary>
+    public bool AnyPodsWithAffinity => _affinityPodsByNode.Count > 0;
+
+    /// <summary>Whether any node has a pod with required anti-affinity.</summary>
+    public bool AnyPodsWithRequiredAntiAffinity => _antiAffinityPodsByNode.Count > 0;
+
     public IEnumerable<NamespaceInfo> Namespaces => _namespaces.Values;
 
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);

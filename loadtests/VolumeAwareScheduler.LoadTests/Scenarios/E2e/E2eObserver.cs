@@ -15,6 +15,7 @@ public sealed class E2eObserver : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _loops;
     private readonly Channel<string> _bound = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _claimWaiters = new(StringComparer.Ordinal);
 
     public E2eObserver(ApiEmulator.ApiEmulator emulator, string @namespace)
     {
@@ -68,6 +69,15 @@ public sealed class E2eObserver : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes once the claim is Bound (the PV controller's work done), as seen when the store commits it.</summary>
+    public Task WaitForClaimBoundAsync(string claim, CancellationToken cancellationToken)
+    {
+        var waiter = _claimWaiters.GetOrAdd(claim, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Bound before the waiter was added: the watch loop may have looked for a waiter before there was one.
+        if (ClaimBound.ContainsKey(claim)) waiter.TrySetResult();
+        return waiter.Task.WaitAsync(cancellationToken);
+    }
+
     private async Task WatchPodsAsync(ApiEmulator.ApiEmulator emulator, string ns, CancellationToken cancellationToken)
     {
         await foreach (var change in emulator.WatchAsync("pods", ns, cancellationToken).ConfigureAwait(false))
@@ -88,7 +98,9 @@ public sealed class E2eObserver : IAsyncDisposable
         {
             var now = Stopwatch.GetTimestamp();
             if (change.Type == "DELETED" || ClaimBound.ContainsKey(change.Name)) continue;
-            if ((string?)change.Object["status"]?["phase"] == "Bound") ClaimBound.TryAdd(change.Name, now);
+            if ((string?)change.Object["status"]?["phase"] != "Bound") continue;
+            ClaimBound.TryAdd(change.Name, now);
+            if (_claimWaiters.TryGetValue(change.Name, out var waiter)) waiter.TrySetResult();
         }
     }
 

@@ -11,7 +11,7 @@ namespace VolumeAwareScheduler.Core.Scheduling.Framework;
 /// </summary>
 public sealed class CycleState(ClusterState cluster, IReadOnlyList<NodeInfo> nodes)
 {
-    private readonly Dictionary<string, object> _data = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _data = new(16, StringComparer.Ordinal); // a profile's plugins write about ten
     private HashSet<string>? _skipFilter;
     private HashSet<string>? _skipScore;
 

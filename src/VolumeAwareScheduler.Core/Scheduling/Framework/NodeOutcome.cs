@@ -25,9 +25,10 @@ public sealed class NodeOutcome(NodeInfo node, int nodeIndex, Status status, Cyc
     /// <summary>The weighted sum of the plugins' normalized scores.</summary>
     public long TotalScore { get; private set; }
 
-    internal void AddScore(PluginScore score)
+    /// <param name="plugins">How many score plugins the profile has: the list's capacity.</param>
+    internal void AddScore(PluginScore score, int plugins)
     {
-        (_scores ??= []).Add(score);
+        (_scores ??= new List<PluginScore>(plugins)).Add(score);
         TotalScore += score.Weighted;
     }
 }

@@ -32,7 +32,17 @@ public sealed class SchedulingFramework(Profile profile)
     public const int MinFeasibleNodesPercentageToFind = 5;
 
     private const int ParallelThreshold = 256;
+
+    /// <summary>
+    /// The fewest nodes a chunk must hold to be spread over the cores. A node's filters take about a microsecond, so a
+    /// sampled cycle's chunk (numFeasibleNodesToFind, 500 at 5,000 nodes) is half a millisecond of work: handing it to
+    /// the thread pool cost more than it saved in the scheduler-alone load test on 2 cores (a replica waits for a core
+    /// the API server or the binding cycles hold, per-item bookkeeping, GC suspensions while it waits). Only which
+    /// thread evaluates a node depends on it, never the answer.
+    /// </summary>
+    private const int ParallelMinimumChunk = 1024;
     private int _nextStartNodeIndex;
+    private int[] _identity = [];
 
     public Profile Profile { get; } = profile;
 
@@ -140,27 +150,28 @@ public sealed class SchedulingFramework(Profile profile)
         }
 
         // The candidates: every node, or those a PreFilterResult named; the others get upstream's absent-node status.
-        List<int> candidates;
+        int[] candidates;
+        var candidateCount = 0;
         if (narrowed is null)
         {
-            candidates = new List<int>(nodes.Count);
-            for (var i = 0; i < nodes.Count; i++) candidates.Add(i);
+            candidates = Identity(nodes.Count);
+            candidateCount = nodes.Count;
         }
         else
         {
-            candidates = [];
+            candidates = new int[nodes.Count];
             var absent = Status.Unresolvable("", Reasons.DidNotSatisfyPlugins(narrowedBy));
             for (var i = 0; i < nodes.Count; i++)
             {
-                if (narrowed.Contains(nodes[i].Name)) candidates.Add(i);
+                if (narrowed.Contains(nodes[i].Name)) candidates[candidateCount++] = i;
                 else outcomes[i] = new NodeOutcome(nodes[i], i, absent, cycle);
             }
         }
 
-        var toFind = sample ? NumFeasibleNodesToFind(Profile.PercentageOfNodesToScore, candidates.Count) : candidates.Count;
-        var start = sample && candidates.Count > 0 ? _nextStartNodeIndex % candidates.Count : 0;
-        var processed = FilterCandidates(cycle, pod, candidates, start, toFind, outcomes, parallel, out var error);
-        if (sample && candidates.Count > 0) _nextStartNodeIndex = (start + processed) % candidates.Count;
+        var toFind = sample ? NumFeasibleNodesToFind(Profile.PercentageOfNodesToScore, candidateCount) : candidateCount;
+        var start = sample && candidateCount > 0 ? _nextStartNodeIndex % candidateCount : 0;
+        var processed = FilterCandidates(cycle, pod, candidates, candidateCount, start, toFind, outcomes, parallel, out var error);
+        if (sample && candidateCount > 0) _nextStartNodeIndex = (start + processed) % candidateCount;
         if (error is not null)
         {
             result.Error = error;
@@ -211,12 +222,17 @@ public sealed class SchedulingFramework(Profile profile)
     /// passed. Chunks run in parallel; within the last chunk only the first feasible nodes in order are kept, so the
     /// answer does not depend on thread timing. Returns how many candidates were processed.
     /// </summary>
-    private int FilterCandidates(CycleState cycle, PodInfo pod, List<int> candidates, int start, int toFind, NodeOutcome?[] outcomes, bool parallel, out string? error)
+    private int FilterCandidates(CycleState cycle, PodInfo pod, int[] candidates, int count, int start, int toFind, NodeOutcome?[] outcomes, bool parallel, out string? error)
     {
         error = null;
-        var count = candidates.Count;
         var nodes = cycle.Nodes;
         var chunk = count >= ParallelThreshold ? Math.Max(ParallelThreshold, Math.Min(count, toFind)) : count;
+        // The Filter plugins PreFilter did not skip, looked up once for the cycle rather than once per node.
+        var active = new List<IFilterPlugin>(Profile.Filter.Count);
+        foreach (var plugin in Profile.Filter)
+        {
+            if (!cycle.SkipsFilter(plugin.Name)) active.Add(plugin);
+        }
         var found = 0;
         var processed = 0;
         while (processed < count && found < toFind)
@@ -226,9 +242,12 @@ public sealed class SchedulingFramework(Profile profile)
             void Evaluate(int k)
             {
                 var index = candidates[(start + from + k) % count];
-                outcomes[index] = new NodeOutcome(nodes[index], index, RunFilterWithNominatedPods(cycle, pod, nodes[index], index), cycle);
+                var status = cycle.Cluster.HasNominatedPods
+                    ? RunFilterWithNominatedPods(cycle, pod, nodes[index], index)
+                    : RunFilter(active, pod, cycle, nodes[index], index);
+                outcomes[index] = new NodeOutcome(nodes[index], index, status, cycle);
             }
-            if (parallel && size >= ParallelThreshold) Parallel.For(0, size, Evaluate);
+            if (parallel && size >= ParallelMinimumChunk) Parallel.For(0, size, Evaluate);
             else for (var k = 0; k < size; k++) Evaluate(k);
 
             for (var k = 0; k < size; k++)
@@ -250,6 +269,28 @@ public sealed class SchedulingFramework(Profile profile)
             }
         }
         return processed;
+    }
+
+    /// <summary>0, 1, … <paramref name="count"/> - 1 (or more): the candidates when no PreFilter narrowed the nodes. Shared and never written after it is made.</summary>
+    private int[] Identity(int count)
+    {
+        var identity = Volatile.Read(ref _identity);
+        if (identity.Length >= count) return identity;
+        identity = new int[count];
+        for (var i = 0; i < count; i++) identity[i] = i;
+        Volatile.Write(ref _identity, identity);
+        return identity;
+    }
+
+    /// <summary><see cref="RunFilter(CycleState, PodInfo, NodeInfo, int)"/> over the plugins left to run in the cycle, in the profile's order.</summary>
+    private static Status RunFilter(List<IFilterPlugin> active, PodInfo pod, CycleState cycle, NodeInfo node, int nodeIndex)
+    {
+        foreach (var plugin in active)
+        {
+            var status = plugin.Filter(cycle, pod, node, nodeIndex);
+            if (!status.IsSuccess) return status.WithPlugin(plugin.Name);
+        }
+        return Status.Success;
     }
 
     /// <summary>RunFilterPlugins: the first plugin that does not pass decides the node's status.</summary>
@@ -387,7 +428,7 @@ public sealed class SchedulingFramework(Profile profile)
                     result.Error = $"plugin \"{plugin.Name}\" returns an invalid score {normalized}, it should in the range of [0, {NodeScore.MaxNodeScore}] after normalizing";
                     return;
                 }
-                feasible[i].AddScore(new PluginScore(plugin.Name, raw[i], normalized, normalized * weight));
+                feasible[i].AddScore(new PluginScore(plugin.Name, raw[i], normalized, normalized * weight), Profile.Score.Count);
             }
         }
     }

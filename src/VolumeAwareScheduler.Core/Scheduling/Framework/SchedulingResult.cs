@@ -29,10 +29,26 @@ public sealed class SchedulingResult(PodInfo pod, CycleState cycle)
     public string? Error { get; internal set; }
 
     /// <summary>The nodes evaluated, in the order of <see cref="CycleState.Nodes"/> (sampling may leave some out).</summary>
-    public IReadOnlyList<NodeOutcome> Nodes => _nodes ??= [.. EnsureOutcomes().OfType<NodeOutcome>()];
+    public IReadOnlyList<NodeOutcome> Nodes => _nodes ??= Collect(EnsureOutcomes(), feasibleOnly: false);
 
     /// <summary>The nodes that passed every filter, in node order.</summary>
-    public IReadOnlyList<NodeOutcome> Feasible => _feasible ??= [.. Nodes.Where(o => o.Status.IsSuccess)];
+    public IReadOnlyList<NodeOutcome> Feasible => _feasible ??= Collect(EnsureOutcomes(), feasibleOnly: true);
+
+    /// <summary>The evaluated outcomes (those that passed, with <paramref name="feasibleOnly"/>) in node order, in a list of their exact size.</summary>
+    private static List<NodeOutcome> Collect(NodeOutcome?[] outcomes, bool feasibleOnly)
+    {
+        var count = 0;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome is not null && (!feasibleOnly || outcome.Status.IsSuccess)) count++;
+        }
+        var list = new List<NodeOutcome>(count);
+        foreach (var outcome in outcomes)
+        {
+            if (outcome is not null && (!feasibleOnly || outcome.Status.IsSuccess)) list.Add(outcome);
+        }
+        return list;
+    }
 
     public NodeOutcome? Selected { get; internal set; }
 

@@ -18,18 +18,35 @@ public sealed class ImageLocality : IPreScorePlugin, IScorePlugin
     private const long MinThreshold = 23 * Mb;
     private const long MaxContainerThreshold = 1000 * Mb;
 
+    /// <summary>How many nodes have each image, for the node list it was counted over (the last one asked about).</summary>
+    private NodeImageCounts? _counts;
+
     public string Name => PluginName;
 
     public Status PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> feasible)
     {
-        state.Write(PluginName, ImageSpread.Of(state.Cluster.Nodes, pod));
+        state.Write(PluginName, ImageSpread.Of(CountsFor(state.Cluster.Nodes), pod));
         return Status.Success;
+    }
+
+    /// <summary>
+    /// The image counts of <paramref name="nodes"/>: counted once per node list rather than once per cycle (the
+    /// cluster hands out the same list until a node changes, and nodes are immutable). Replaced, never changed, so
+    /// concurrent cycles may share it.
+    /// </summary>
+    private NodeImageCounts CountsFor(IReadOnlyList<NodeInfo> nodes)
+    {
+        var counts = Volatile.Read(ref _counts);
+        if (counts is not null && ReferenceEquals(counts.Nodes, nodes)) return counts;
+        counts = NodeImageCounts.Of(nodes);
+        Volatile.Write(ref _counts, counts);
+        return counts;
     }
 
     public long Score(CycleState state, PodInfo pod, NodeInfo node, int nodeIndex, out Status status)
     {
         status = Status.Success;
-        var spread = state.Read<ImageSpread>(PluginName) ?? ImageSpread.Of(state.Cluster.Nodes, pod);
+        var spread = state.Read<ImageSpread>(PluginName) ?? ImageSpread.Of(CountsFor(state.Cluster.Nodes), pod);
         long sum = 0;
         for (var i = 0; i < spread.Names.Length; i++)
         {
@@ -57,20 +74,30 @@ public sealed class ImageLocality : IPreScorePlugin, IScorePlugin
     /// <summary>The pod's images (normalized, one entry per container), how many nodes have each, and the node count.</summary>
     private sealed record ImageSpread(string[] Names, int[] NodeCounts, int TotalNodes)
     {
-        public static ImageSpread Of(IReadOnlyList<NodeInfo> nodes, PodInfo pod)
+        public static ImageSpread Of(NodeImageCounts nodeCounts, PodInfo pod)
         {
             var names = new string[pod.Images.Length];
             var counts = new int[names.Length];
-            for (var i = 0; i < names.Length; i++) names[i] = NormalizedImageName(pod.Images[i]);
+            for (var i = 0; i < names.Length; i++)
+            {
+                names[i] = NormalizedImageName(pod.Images[i]);
+                counts[i] = nodeCounts.Counts.GetValueOrDefault(names[i]);
+            }
+            return new ImageSpread(names, counts, nodeCounts.Nodes.Count);
+        }
+    }
+
+    /// <summary>For each image some node of <paramref name="Nodes"/> has, how many of them have it.</summary>
+    private sealed record NodeImageCounts(IReadOnlyList<NodeInfo> Nodes, Dictionary<string, int> Counts)
+    {
+        public static NodeImageCounts Of(IReadOnlyList<NodeInfo> nodes)
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var node in nodes)
             {
-                if (node.Images.Count == 0) continue;
-                for (var i = 0; i < names.Length; i++)
-                {
-                    if (node.Images.ContainsKey(names[i])) counts[i]++;
-                }
+                foreach (var image in node.Images.Keys) counts[image] = counts.GetValueOrDefault(image) + 1;
             }
-            return new ImageSpread(names, counts, nodes.Count);
+            return new NodeImageCounts(nodes, counts);
         }
     }
 }

@@ -59,7 +59,7 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreScor
         var existing = new Dictionary<(string, string), long>();
         var affinityCounts = new Dictionary<(string, string), long>();
         var antiAffinityCounts = new Dictionary<(string, string), long>();
-        foreach (var node in cluster.Nodes)
+        foreach (var node in cluster.AnyPodsWithRequiredAntiAffinity ? cluster.Nodes : [])
         {
             if (!cluster.HasPodsWithRequiredAntiAffinity(node.Name)) continue;
             foreach (var other in cluster.PodsOn(node.Name))
@@ -155,7 +155,7 @@ public sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreScor
         var preferredAnti = Incoming(pod.PreferredPodAntiAffinity, pod, cluster);
         var namespaceLabels = NamespaceLabels(cluster, pod);
         var score = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
-        foreach (var node in cluster.Nodes)
+        foreach (var node in hasPreferred || cluster.AnyPodsWithAffinity ? cluster.Nodes : [])
         {
             // Unless the incoming pod has preferred terms, only pods with affinity terms can add anything.
             if (!hasPreferred && !cluster.HasPodsWithAffinity(node.Name)) continue;

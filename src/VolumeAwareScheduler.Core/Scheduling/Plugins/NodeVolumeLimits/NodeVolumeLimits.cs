@@ -31,18 +31,20 @@ public sealed class NodeVolumeLimits : IPreFilterPlugin, IFilterPlugin
     public Status PreFilter(CycleState state, PodInfo pod, out PreFilterResult? result)
     {
         result = null;
-        return pod.Claims.Length > 0 ? Status.Success : Status.Skip(PluginName);
+        if (pod.Claims.Length == 0) return Status.Skip(PluginName);
+        // The incoming pod's volumes do not depend on the node: found once for the cycle, not once per node.
+        state.Write(PluginName, NewPodVolumes(state.Cluster, pod));
+        return Status.Success;
     }
 
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node, int nodeIndex)
     {
         if (pod.Claims.Length == 0) return Status.Success;
         var cluster = state.Cluster;
+        var incoming = state.Read<IncomingVolumes>(PluginName) ?? NewPodVolumes(cluster, pod);
+        if (incoming.Failure is { } failure) return failure;
+        if (incoming.Volumes.Count == 0) return Status.Success;
         var csiNode = cluster.GetCsiNode(node.Name);
-
-        var newVolumes = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (AttachableVolumes(cluster, pod, newPod: true, newVolumes) is { } failure) return failure;
-        if (newVolumes.Count == 0) return Status.Success;
 
         var limits = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var driver in csiNode?.Drivers ?? [])
@@ -50,6 +52,7 @@ public sealed class NodeVolumeLimits : IPreFilterPlugin, IFilterPlugin
             if (driver.AllocatableCount is { } count) limits[driver.Name] = count;
         }
         if (limits.Count == 0) return Status.Success;
+        var newVolumes = new Dictionary<string, string>(incoming.Volumes, StringComparer.Ordinal); // this node's copy: shared volumes are taken out
 
         var attached = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var existing in cluster.PodsOn(node.Name))
@@ -73,6 +76,15 @@ public sealed class NodeVolumeLimits : IPreFilterPlugin, IFilterPlugin
         }
         return Status.Success;
     }
+
+    /// <summary>The incoming pod's attachable volumes ("driver/handle" → driver), or the status that rejects it on every node.</summary>
+    private static IncomingVolumes NewPodVolumes(State.ClusterState cluster, PodInfo pod)
+    {
+        var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
+        return new IncomingVolumes(AttachableVolumes(cluster, pod, newPod: true, volumes), volumes);
+    }
+
+    private sealed record IncomingVolumes(Status? Failure, IReadOnlyDictionary<string, string> Volumes);
 
     /// <summary>filterAttachableVolumes: the pod's CSI volumes as "driver/handle" → driver, into <paramref name="result"/>.</summary>
     private static Status? AttachableVolumes(State.ClusterState cluster, PodInfo pod, bool newPod, Dictionary<string, string> result)

@@ -69,13 +69,16 @@ public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IF
     {
         status = Status.Success;
         if (state.Read<StateData>(PluginName) is not { } data || PodVolumesOn(state, nodeIndex) is not { } volumes) return 0;
-        var classes = new Dictionary<string, (long Requested, long Capacity)>(StringComparer.Ordinal);
+        // Per storage class (a pod's claims rarely span more than one or two: a short list, not a dictionary per node).
+        var classes = new ClassUsage[Math.Max(volumes.StaticBindings.Count, volumes.DynamicProvisions.Count)];
+        var count = 0;
         if (volumes.StaticBindings.Count > 0)
         {
             foreach (var binding in volumes.StaticBindings)
             {
-                var current = classes.GetValueOrDefault(binding.Volume.StorageClassName);
-                classes[binding.Volume.StorageClassName] = (current.Requested + binding.Claim.RequestBytes, current.Capacity + binding.Volume.CapacityBytes);
+                var i = Find(classes, count, binding.Volume.StorageClassName);
+                if (i < 0) classes[i = count++] = new ClassUsage(binding.Volume.StorageClassName, 0, 0);
+                classes[i] = classes[i] with { Requested = classes[i].Requested + binding.Claim.RequestBytes, Capacity = classes[i].Capacity + binding.Volume.CapacityBytes };
             }
         }
         else
@@ -85,18 +88,29 @@ public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IF
                 if (state.Cluster.GetStorageClass(claim.StorageClassName) is not { } storageClass) continue;
                 if (data.Binder.EnoughCapacity(storageClass, claim, node).Capacity is not { CapacityBytes: { } capacity }) continue;
                 // The capacity is the node's for the class, not a sum: two claims on one pool share it.
-                var current = classes.GetValueOrDefault(claim.StorageClassName);
-                classes[claim.StorageClassName] = (current.Requested + claim.RequestBytes, capacity);
+                var i = Find(classes, count, claim.StorageClassName);
+                if (i < 0) classes[i = count++] = new ClassUsage(claim.StorageClassName, 0, 0);
+                classes[i] = classes[i] with { Requested = classes[i].Requested + claim.RequestBytes, Capacity = capacity };
             }
         }
-        if (classes.Count == 0) return 0;
+        if (count == 0) return 0;
         long sum = 0;
-        foreach (var (requested, capacity) in classes.Values)
+        for (var i = 0; i < count; i++)
         {
+            var (_, requested, capacity) = classes[i];
             var utilization = capacity == 0 || requested > capacity ? 100 : (long)((Int128)requested * 100 / capacity);
             sum += FunctionShape.Evaluate(_shape, utilization);
         }
-        return (long)Math.Round((double)sum / classes.Count, MidpointRounding.AwayFromZero);
+        return (long)Math.Round((double)sum / count, MidpointRounding.AwayFromZero);
+    }
+
+    private static int Find(ClassUsage[] classes, int count, string storageClass)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (string.Equals(classes[i].StorageClass, storageClass, StringComparison.Ordinal)) return i;
+        }
+        return -1;
     }
 
     public Status Reserve(CycleState state, PodInfo pod, string nodeName)
@@ -113,12 +127,20 @@ public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IF
 
     private static PodVolumes? VolumesFor(CycleState state, string nodeName)
     {
-        for (var i = 0; i < state.Nodes.Count; i++)
+        // The framework passes the selected node's own name: found by reference without comparing thousands of names.
+        var nodes = state.Nodes;
+        for (var i = 0; i < nodes.Count; i++)
         {
-            if (state.Nodes[i].Name == nodeName) return PodVolumesOn(state, i);
+            if (ReferenceEquals(nodes[i].Name, nodeName)) return PodVolumesOn(state, i);
+        }
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (nodes[i].Name == nodeName) return PodVolumesOn(state, i);
         }
         return null;
     }
+
+    private readonly record struct ClassUsage(string StorageClass, long Requested, long Capacity);
 
     private sealed record StateData(VolumeBinder Binder, PodVolumeClaims Claims, ClaimMatches? Matches, PodVolumes?[] PodVolumesByNode);
 }
