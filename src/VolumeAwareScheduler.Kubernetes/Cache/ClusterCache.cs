@@ -37,6 +37,8 @@ public sealed class ClusterCache
     // must not grow memory; whoever starts consuming re-reads the full state first anyway.
     private readonly Channel<ClusterChange> _changes = Channel.CreateBounded<ClusterChange>(
         new BoundedChannelOptions(50_000) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropOldest });
+    // Equal parts of PV snapshots (node affinity, labels) held once: both replicas and the index share them.
+    private readonly SnapshotInterner _interner = new();
     private long _conversionErrors;
     private long _barriersApplied;
 
@@ -185,8 +187,8 @@ public sealed class ClusterCache
 
     private sealed record PreparedEvent(KindRegistration Kind, InformerEventType Type, Prepared[] Objects);
 
-    /// <summary>Conversions and the JSON of PVs and claims: pure, done once, before the write.</summary>
-    private static PreparedEvent Prepare(InformerEvent e)
+    /// <summary>Conversions (equal parts shared) and the JSON of PVs and claims: done once, before the write.</summary>
+    private PreparedEvent Prepare(InformerEvent e)
     {
         var kind = ResourceKinds.ByKind[e.Kind];
         var delete = e.Type == InformerEventType.Delete;
@@ -195,7 +197,7 @@ public sealed class ClusterCache
         return new PreparedEvent(kind, e.Type, objects);
     }
 
-    private static Prepared Prepare(KindRegistration kind, IKubernetesObject<V1ObjectMeta> obj, bool delete)
+    private Prepared Prepare(KindRegistration kind, IKubernetesObject<V1ObjectMeta> obj, bool delete)
     {
         var key = kind.KeyOf(obj);
         if (delete) return new Prepared(key, null, null, false);
@@ -207,7 +209,7 @@ public sealed class ClusterCache
         };
         try
         {
-            return new Prepared(key, kind.Convert(obj), raw, false);
+            return new Prepared(key, _interner.Intern(kind.Convert(obj)), raw, false);
         }
         catch (ConversionException)
         {
