@@ -18,6 +18,12 @@ public abstract class Scenario
     /// <summary>Options of this scenario only, added to its command next to the common ones.</summary>
     public virtual IEnumerable<Option> Options => [];
 
+    /// <summary>
+    /// Run under the scheduler executable's runtime configuration (its GC settings) rather than the harness's: for a
+    /// scenario that measures what the process holds, so that it measures what ships (<see cref="ShippedRuntime"/>).
+    /// </summary>
+    public virtual bool RunsOnShippedRuntime => false;
+
     public abstract Task RunAsync(ScenarioContext context, CancellationToken cancellationToken);
 }
 

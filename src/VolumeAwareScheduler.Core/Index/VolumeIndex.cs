@@ -21,6 +21,12 @@ namespace VolumeAwareScheduler.Core.Index;
 /// node list are cached as flat arrays, with the terms many nodes share (zone, rack…) grouped so that their
 /// answer is taken once per group. PVs with a claimRef are kept apart by claim, because upstream's rule is that a
 /// PV prebound to the claim wins outright. Every change is incremental.
+/// <para>
+/// Ties on capacity are settled by name (pv_helpers.go FindMatchingVolume takes the smallest, then the first by name).
+/// So that the all-nodes query settles them without reading a PV or its name, every PV carries a "name label": a number
+/// that orders the PVs of its class as their names do, kept with gaps so that a new PV takes one between its
+/// neighbours' (an order-maintenance list); the labels are renumbered in the rare case a gap runs out.
+/// </para>
 /// </summary>
 public sealed class VolumeIndex : IVolumeIndex
 {
@@ -29,6 +35,8 @@ public sealed class VolumeIndex : IVolumeIndex
 
     private readonly Dictionary<string, VolumeInfo> _volumes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedList<string, VolumeInfo>> _byClass = new(StringComparer.Ordinal);
+    /// <summary>Each PV's name label: ordered within its class as the names are (see the class comment).</summary>
+    private readonly Dictionary<string, long> _nameLabels = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectKey, SortedList<string, VolumeInfo>> _claimed = [];
     /// <summary>Free PVs by the claim attributes that must equal the PV's: class, VolumeAttributesClass, volumeMode.</summary>
     private readonly Dictionary<FreeKey, FreeVolumes> _free = [];
@@ -66,6 +74,7 @@ public sealed class VolumeIndex : IVolumeIndex
             _byClass[volume.StorageClassName] = classList;
         }
         classList[volume.Name] = volume;
+        if (!sameClass) Label(volume.StorageClassName, classList, volume.Name); // a PV kept in place keeps its label
 
         if (volume.ClaimRef is { } claimRef)
         {
@@ -89,12 +98,19 @@ public sealed class VolumeIndex : IVolumeIndex
         return true;
     }
 
-    /// <summary>Takes <paramref name="old"/> out of every structure (its class's list too, unless <paramref name="keepClassEntry"/>: the caller replaces it).</summary>
+    /// <summary>
+    /// Takes <paramref name="old"/> out of every structure (its class's list and its name label too, unless
+    /// <paramref name="keepClassEntry"/>: the caller replaces it in place).
+    /// </summary>
     private void Remove(VolumeInfo old, bool keepClassEntry)
     {
         var name = old.Name;
         _volumes.Remove(name);
-        if (!keepClassEntry) _byClass[old.StorageClassName].Remove(name);
+        if (!keepClassEntry)
+        {
+            _byClass[old.StorageClassName].Remove(name);
+            _nameLabels.Remove(name);
+        }
         if (old.ClaimRef is { } claimRef)
         {
             var claimed = _claimed[claimRef.Key];
@@ -198,6 +214,7 @@ public sealed class VolumeIndex : IVolumeIndex
                 var starts = flat.Starts;
                 var counts = flat.Counts;
                 var capacities = flat.Capacities;
+                var labels = flat.Labels;
                 var volumes = flat.Volumes;
                 var slots = Math.Min(counts.Length, slotCount);
                 for (var slot = 0; slot < slots; slot++)
@@ -224,11 +241,12 @@ public sealed class VolumeIndex : IVolumeIndex
                     {
                         var capacity = capacities[lo];
                         if (capacity > best[slot].Capacity) break; // what is left cannot beat this slot's answer from another access set
+                        var label = labels[lo];
+                        if (capacity == best[slot].Capacity && best[slot].Volume is not null && label >= best[slot].Label) break;
                         var volume = volumes[lo]!;
-                        if (capacity == best[slot].Capacity && best[slot].Volume is { } current && VolumeMatching.CompareBySize(volume, current) >= 0) break;
                         if (excluded is not null && excluded.Contains(volume.Name)) continue;
                         if (selector is not null && !SelectorMatching.Matches(selector, volume.Labels)) continue;
-                        best[slot] = new SlotAnswer(capacity, volume);
+                        best[slot] = new SlotAnswer(capacity, label, volume);
                         break;
                     }
                 }
@@ -386,6 +404,67 @@ public sealed class VolumeIndex : IVolumeIndex
         return cover.Slots;
     }
 
+    /// <summary>Gaps between neighbouring name labels when they are numbered afresh.</summary>
+    private const long LabelSpacing = 1L << 32;
+
+    /// <summary>Gives a PV just added to its class list a label between its neighbours'; renumbers the class when there is no room.</summary>
+    private void Label(string storageClass, SortedList<string, VolumeInfo> classList, string name)
+    {
+        var at = classList.IndexOfKey(name);
+        long? before = at > 0 ? _nameLabels[classList.Keys[at - 1]] : null;
+        long? after = at < classList.Count - 1 ? _nameLabels[classList.Keys[at + 1]] : null;
+        long label;
+        if (before is { } b && after is { } a)
+        {
+            if (a - b < 2)
+            {
+                Relabel(storageClass, classList);
+                return;
+            }
+            label = b + ((a - b) >> 1);
+        }
+        else if (before is { } only)
+        {
+            if (only > long.MaxValue - LabelSpacing)
+            {
+                Relabel(storageClass, classList);
+                return;
+            }
+            label = only + LabelSpacing;
+        }
+        else if (after is { } first)
+        {
+            if (first < long.MinValue + LabelSpacing)
+            {
+                Relabel(storageClass, classList);
+                return;
+            }
+            label = first - LabelSpacing;
+        }
+        else
+        {
+            label = 0;
+        }
+        _nameLabels[name] = label;
+    }
+
+    /// <summary>Numbers a class's labels afresh, evenly spaced in name order, and brings its free PVs' buckets level.</summary>
+    private void Relabel(string storageClass, SortedList<string, VolumeInfo> classList)
+    {
+        var names = classList.Keys;
+        var first = -(names.Count / 2) * LabelSpacing;
+        for (var i = 0; i < names.Count; i++) _nameLabels[names[i]] = first + i * LabelSpacing;
+        foreach (var (key, free) in _free)
+        {
+            if (key.StorageClass != storageClass) continue;
+            for (var accessSet = 0; accessSet < FreeVolumes.AccessSets; accessSet++)
+            {
+                foreach (var bucket in free.Buckets[accessSet]) bucket?.Relabel(_nameLabels);
+                free.Flat[accessSet] = null; // rebuilt from the buckets by the next query
+            }
+        }
+    }
+
     private void AddFree(VolumeInfo volume)
     {
         var key = FreeKey.Of(volume);
@@ -395,13 +474,14 @@ public sealed class VolumeIndex : IVolumeIndex
             _free[key] = free;
         }
         var accessSet = (int)volume.AccessModes;
+        var label = _nameLabels[volume.Name];
         free.Counts[accessSet]++;
         foreach (var slot in SlotsOf(volume, register: true))
         {
             ref var buckets = ref free.Buckets[accessSet];
             if (slot >= buckets.Length) Array.Resize(ref buckets, Math.Max(slot + 1, Math.Max(8, buckets.Length * 2)));
-            (buckets[slot] ??= new Bucket()).Insert(volume);
-            free.Flat[accessSet]?.InsertOrDrop(free, accessSet, slot, volume);
+            (buckets[slot] ??= new Bucket()).Insert(volume, label);
+            free.Flat[accessSet]?.InsertOrDrop(free, accessSet, slot, volume, label);
         }
     }
 
@@ -523,6 +603,8 @@ public sealed class VolumeIndex : IVolumeIndex
         public required int[] Starts { get; init; }
         public required int[] Counts { get; init; }
         public required long[] Capacities { get; init; }
+        /// <summary>The PVs' name labels, beside the capacities: ties are settled without reading a PV.</summary>
+        public required long[] Labels { get; init; }
         public required VolumeInfo?[] Volumes { get; init; }
 
         public static FlatBuckets Build(Bucket?[] buckets)
@@ -539,15 +621,16 @@ public sealed class VolumeIndex : IVolumeIndex
             }
             starts[buckets.Length] = total;
             var capacities = new long[total];
+            var labels = new long[total];
             var volumes = new VolumeInfo?[total];
             for (var slot = 0; slot < buckets.Length; slot++)
             {
-                buckets[slot]?.CopyTo(capacities.AsSpan(starts[slot]), volumes.AsSpan(starts[slot]));
+                buckets[slot]?.CopyTo(capacities.AsSpan(starts[slot]), labels.AsSpan(starts[slot]), volumes.AsSpan(starts[slot]));
             }
-            return new FlatBuckets { Starts = starts, Counts = counts, Capacities = capacities, Volumes = volumes };
+            return new FlatBuckets { Starts = starts, Counts = counts, Capacities = capacities, Labels = labels, Volumes = volumes };
         }
 
-        public void InsertOrDrop(FreeVolumes owner, int accessSet, int slot, VolumeInfo volume)
+        public void InsertOrDrop(FreeVolumes owner, int accessSet, int slot, VolumeInfo volume, long label)
         {
             if (slot >= Counts.Length || Starts[slot] + Counts[slot] == Starts[slot + 1])
             {
@@ -559,8 +642,10 @@ public sealed class VolumeIndex : IVolumeIndex
             at = ~at;
             var end = Starts[slot] + Counts[slot];
             Array.Copy(Capacities, at, Capacities, at + 1, end - at);
+            Array.Copy(Labels, at, Labels, at + 1, end - at);
             Array.Copy(Volumes, at, Volumes, at + 1, end - at);
             Capacities[at] = volume.CapacityBytes;
+            Labels[at] = label;
             Volumes[at] = volume;
             Counts[slot]++;
         }
@@ -572,6 +657,7 @@ public sealed class VolumeIndex : IVolumeIndex
             if (at < 0) return;
             var end = Starts[slot] + --Counts[slot];
             Array.Copy(Capacities, at + 1, Capacities, at, end - at);
+            Array.Copy(Labels, at + 1, Labels, at, end - at);
             Array.Copy(Volumes, at + 1, Volumes, at, end - at);
             Volumes[end] = null;
         }
@@ -595,17 +681,19 @@ public sealed class VolumeIndex : IVolumeIndex
     private sealed class Bucket
     {
         private long[] _capacities = new long[4];
+        private long[] _labels = new long[4];
         private VolumeInfo[] _volumes = new VolumeInfo[4];
 
         public int Count { get; private set; }
 
-        public void CopyTo(Span<long> capacities, Span<VolumeInfo?> volumes)
+        public void CopyTo(Span<long> capacities, Span<long> labels, Span<VolumeInfo?> volumes)
         {
             _capacities.AsSpan(0, Count).CopyTo(capacities);
+            _labels.AsSpan(0, Count).CopyTo(labels);
             new ReadOnlySpan<VolumeInfo?>(_volumes, 0, Count).CopyTo(volumes);
         }
 
-        public void Insert(VolumeInfo volume)
+        public void Insert(VolumeInfo volume, long label)
         {
             var at = IndexOf(volume);
             if (at >= 0) return;
@@ -613,13 +701,21 @@ public sealed class VolumeIndex : IVolumeIndex
             if (Count == _volumes.Length)
             {
                 Array.Resize(ref _capacities, Count * 2);
+                Array.Resize(ref _labels, Count * 2);
                 Array.Resize(ref _volumes, Count * 2);
             }
             Array.Copy(_capacities, at, _capacities, at + 1, Count - at);
+            Array.Copy(_labels, at, _labels, at + 1, Count - at);
             Array.Copy(_volumes, at, _volumes, at + 1, Count - at);
             _capacities[at] = volume.CapacityBytes;
+            _labels[at] = label;
             _volumes[at] = volume;
             Count++;
+        }
+
+        public void Relabel(Dictionary<string, long> labels)
+        {
+            for (var i = 0; i < Count; i++) _labels[i] = labels[_volumes[i].Name];
         }
 
         public void Remove(VolumeInfo volume)
@@ -628,6 +724,7 @@ public sealed class VolumeIndex : IVolumeIndex
             if (at < 0) return;
             Count--;
             Array.Copy(_capacities, at + 1, _capacities, at, Count - at);
+            Array.Copy(_labels, at + 1, _labels, at, Count - at);
             Array.Copy(_volumes, at + 1, _volumes, at, Count - at);
             _volumes[Count] = null!;
         }
@@ -690,15 +787,18 @@ public sealed class VolumeIndex : IVolumeIndex
         public static FreeKey Of(VolumeInfo volume) => new(volume.StorageClassName, volume.VolumeAttributesClassName, volume.VolumeMode);
     }
 
-    /// <summary>A slot's first fitting PV in one query (<see cref="None"/>: no PV, capacity beyond any).</summary>
-    private readonly record struct SlotAnswer(long Capacity, VolumeInfo? Volume)
+    /// <summary>A slot's first fitting PV in one query, with its name label (<see cref="None"/>: no PV, capacity beyond any).</summary>
+    private readonly record struct SlotAnswer(long Capacity, long Label, VolumeInfo? Volume)
     {
-        public static readonly SlotAnswer None = new(long.MaxValue, null);
+        public static readonly SlotAnswer None = new(long.MaxValue, long.MaxValue, null);
 
-        /// <summary>The smaller by (capacity, name), as <see cref="VolumeMatching.CompareBySize"/>; a missing PV is never smaller.</summary>
+        /// <summary>
+        /// The smaller by (capacity, name), as <see cref="VolumeMatching.CompareBySize"/>, the name compared through the
+        /// labels (the PVs of one query are of one class); a missing PV is never smaller.
+        /// </summary>
         public static SlotAnswer Smaller(SlotAnswer a, SlotAnswer b) =>
             b.Capacity < a.Capacity
-            || (b.Capacity == a.Capacity && b.Volume is not null && (a.Volume is null || string.CompareOrdinal(b.Volume.Name, a.Volume.Name) < 0))
+            || (b.Capacity == a.Capacity && b.Volume is not null && (a.Volume is null || b.Label < a.Label))
                 ? b : a;
     }
 

@@ -38,6 +38,8 @@ public sealed class ClusterCache
     private readonly Channel<ClusterChange> _changes = Channel.CreateBounded<ClusterChange>(
         new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
     private readonly ConcurrentDictionary<ResourceKind, long> _divergences = new();
+    // Equal parts of PV snapshots (node affinity, labels) held once: both replicas and the index share them.
+    private readonly SnapshotInterner _interner = new();
     private long _conversionErrors;
     private long _barriersApplied;
 
@@ -192,8 +194,8 @@ public sealed class ClusterCache
 
     private sealed record PreparedEvent(KindRegistration Kind, InformerEventType Type, Prepared[] Objects, bool IsAudit);
 
-    /// <summary>Conversions and the JSON of PVs and claims: pure, done once, before the write.</summary>
-    private static PreparedEvent Prepare(InformerEvent e)
+    /// <summary>Conversions (equal parts shared) and the JSON of PVs and claims: done once, before the write.</summary>
+    private PreparedEvent Prepare(InformerEvent e)
     {
         var kind = ResourceKinds.ByKind[e.Kind];
         var delete = e.Type == InformerEventType.Delete;
@@ -202,7 +204,7 @@ public sealed class ClusterCache
         return new PreparedEvent(kind, e.Type, objects, e.IsAudit);
     }
 
-    private static Prepared Prepare(KindRegistration kind, IKubernetesObject<V1ObjectMeta> obj, bool delete)
+    private Prepared Prepare(KindRegistration kind, IKubernetesObject<V1ObjectMeta> obj, bool delete)
     {
         var key = kind.KeyOf(obj);
         if (delete) return new Prepared(key, null, null, false);
@@ -214,7 +216,7 @@ public sealed class ClusterCache
         };
         try
         {
-            return new Prepared(key, kind.Convert(obj), raw, false);
+            return new Prepared(key, _interner.Intern(kind.Convert(obj)), raw, false);
         }
         catch (ConversionException)
         {

@@ -146,6 +146,66 @@ public class VolumeIndexPropertyTests
         Assert.True(found > 0, "no generated claim with a VolumeAttributesClass found a PV; the generator is not exercising it");
     }
 
+    /// <summary>
+    /// Ties on capacity are settled by name through labels that leave gaps between neighbouring names. Names that close
+    /// in on one another ("pv-a01", "pv-a001", "pv-a0001"…, each between "pv-a" and the one before) halve a gap at every
+    /// PV, so the labels run out of room and are renumbered several times: the all-nodes query must still answer as the
+    /// linear index does after every PV added, with PVs of one capacity on nodes, on a zone and on no node at all, and
+    /// after PVs are removed again.
+    /// </summary>
+    [Fact]
+    public void Ties_on_capacity_follow_the_names_when_their_labels_are_renumbered()
+    {
+        var nodes = Enumerable.Range(0, 8).Select(i => (NodeInfo)Make.Node($"node-{i}").InZone(i < 4 ? "zone-a" : "zone-b")).ToArray();
+        var claim = Make.Claim("ns", "data").Requesting("10Gi").Build();
+        var fast = new VolumeIndex { AlwaysBatch = true };
+        var linear = new LinearVolumeIndex();
+        var added = new List<VolumeInfo>();
+        var found = 0;
+
+        void Add(VolumeInfo volume)
+        {
+            fast.Upsert(volume);
+            linear.Upsert(volume);
+            added.Add(volume);
+        }
+
+        void Check(string phase)
+        {
+            var results = new VolumeInfo?[nodes.Length];
+            fast.FindMatchingVolumes(claim, nodes, excluded: null, results);
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                var want = linear.FindMatchingVolume(claim, nodes[i], excluded: null)?.Name;
+                Assert.True(want == results[i]?.Name, $"{phase}, {nodes[i].Name}: LinearVolumeIndex → {want ?? "(none)"}, VolumeIndex → {results[i]?.Name ?? "(none)"}");
+                if (want is not null) found++;
+            }
+        }
+
+        Add(Make.Volume("pv-a").WithCapacity("10Gi").OnNode("node-7"));
+        Add(Make.Volume("pv-b").WithCapacity("10Gi").OnLabel(Make.ZoneLabel, "zone-b"));
+        for (var k = 1; k <= 100; k++)
+        {
+            var name = "pv-a" + new string('0', k) + "1";
+            var volume = (k % 4) switch
+            {
+                0 => Make.Volume(name).WithCapacity("10Gi"),
+                1 => Make.Volume(name).WithCapacity("10Gi").OnLabel(Make.ZoneLabel, k % 8 == 1 ? "zone-a" : "zone-b"),
+                _ => Make.Volume(name).WithCapacity("10Gi").OnNode($"node-{k % nodes.Length}"),
+            };
+            Add(volume);
+            Check($"after {name}");
+        }
+        // The smallest names go first: each removal hands the tie to the next name.
+        foreach (var volume in added.OrderBy(v => v.Name, StringComparer.Ordinal).Take(60).ToList())
+        {
+            Assert.True(fast.Remove(volume.Name));
+            Assert.True(linear.Remove(volume.Name));
+            Check($"after {volume.Name} removed");
+        }
+        Assert.True(found > 0, "no query found a volume");
+    }
+
     /// <summary>Asks every claim on every node of both indexes; returns how many answers were a volume.</summary>
     private static int Compare(string phase, GeneratedCluster cluster, VolumeIndex fast, LinearVolumeIndex linear, Random rng,
         bool withExclusions, ConcurrentQueue<string> mismatches)
