@@ -28,5 +28,26 @@ public sealed record PodVolumeClaims(
 {
     public static readonly PodVolumeClaims None = new([], [], []);
 
+    // The sorted list with the list it was sorted from (a copy made with `with` sorts its own list again), in one
+    // object: filters on several threads may race to set it, each with a whole answer.
+    private SortedClaims? _delayBindingBySize;
+
+    private sealed record SortedClaims(IReadOnlyList<ClaimInfo> From, ClaimInfo[] Sorted);
+
+    /// <summary>
+    /// <see cref="UnboundClaimsDelayBinding"/> by increasing request, equal requests in their order (findMatchingVolumes'
+    /// byPVCSize, a stable sort in Go too): sorted once per pod rather than once per node.
+    /// </summary>
+    public IReadOnlyList<ClaimInfo> UnboundClaimsDelayBindingBySize
+    {
+        get
+        {
+            if (Volatile.Read(ref _delayBindingBySize) is { } cached && ReferenceEquals(cached.From, UnboundClaimsDelayBinding)) return cached.Sorted;
+            ClaimInfo[] sorted = [.. UnboundClaimsDelayBinding.OrderBy(c => c.RequestBytes)];
+            Volatile.Write(ref _delayBindingBySize, new SortedClaims(UnboundClaimsDelayBinding, sorted));
+            return sorted;
+        }
+    }
+
     public bool HasClaims => BoundClaims.Count + UnboundClaimsDelayBinding.Count + UnboundClaimsImmediate.Count > 0;
 }

@@ -161,9 +161,10 @@ public sealed class VolumeBinder(ClusterState state)
         List<ClaimInfo>? dynamicProvisions = null;
 
         // Bound claims: their PV must exist and reach the node (checkBoundClaims).
-        foreach (var claim in claims.BoundClaims)
+        var bound = claims.BoundClaims;
+        for (var i = 0; i < bound.Count; i++)
         {
-            var volume = state.Volumes.Get(claim.VolumeName);
+            var volume = state.Volumes.Get(bound[i].VolumeName);
             if (volume is null)
             {
                 boundPVsFound = false;
@@ -177,12 +178,14 @@ public sealed class VolumeBinder(ClusterState state)
         }
 
         // As upstream, unbound claims are checked even when a bound one failed: both reasons are reported.
-        if (claims.UnboundClaimsDelayBinding.Count > 0)
+        var delayed = claims.UnboundClaimsDelayBinding;
+        if (delayed.Count > 0)
         {
             List<ClaimInfo>? toProvision = null;
             var withoutSelectedNode = 0;
-            foreach (var claim in claims.UnboundClaimsDelayBinding)
+            for (var i = 0; i < delayed.Count; i++)
             {
+                var claim = delayed[i];
                 if (claim.SelectedNode is { } selected)
                 {
                     if (selected != node.Name)
@@ -199,9 +202,14 @@ public sealed class VolumeBinder(ClusterState state)
             }
             if (withoutSelectedNode > 0)
             {
-                // Usually every claim is to match: the pod's own list then serves, without a copy per node.
-                IReadOnlyList<ClaimInfo> toMatch = toProvision is null ? claims.UnboundClaimsDelayBinding : [.. claims.UnboundClaimsDelayBinding.Where(c => c.SelectedNode is null)];
+                // Usually every claim is to match: the pod's own list, sorted once, then serves without a copy per node.
+                // (Filtering the sorted list keeps the order a stable sort of the filtered list would give.)
+                var bySize = claims.UnboundClaimsDelayBindingBySize;
+                IReadOnlyList<ClaimInfo> toMatch = toProvision is null ? bySize : [.. bySize.Where(c => c.SelectedNode is null)];
                 unboundSatisfied = FindMatchingVolumes(toMatch, node, ref staticBindings, ref toProvision, matches, nodeIndex);
+                // A claim left without a PV whose class cannot provision (every such claim's class known) rejects the
+                // node as checkVolumeProvisions would, without building the provisioning list.
+                if (!unboundSatisfied && toProvision is null) return FindResult.Rejected(boundSatisfied, unboundSatisfied: false, sufficientStorage, boundPVsFound);
             }
             if (toProvision is not null)
             {
@@ -223,10 +231,15 @@ public sealed class VolumeBinder(ClusterState state)
     /// findMatchingVolumes: claims by increasing request, each gets the smallest fitting PV not already chosen for
     /// this pod; a claim without a PV goes on to provisioning.
     /// </summary>
-    private bool FindMatchingVolumes(IReadOnlyList<ClaimInfo> claims, NodeInfo node, ref List<BindingInfo>? bindings, ref List<ClaimInfo>? toProvision,
+    /// <param name="ordered">The claims by increasing request (byPVCSize).</param>
+    /// <returns>
+    /// Whether every claim got a PV. When one did not and cannot be provisioned (its class is known and has no
+    /// provisioner), false with <paramref name="toProvision"/> left as it was given: checkVolumeProvisions would only
+    /// say the same.
+    /// </returns>
+    private bool FindMatchingVolumes(IReadOnlyList<ClaimInfo> ordered, NodeInfo node, ref List<BindingInfo>? bindings, ref List<ClaimInfo>? toProvision,
         ClaimMatches? matches, int nodeIndex)
     {
-        var ordered = claims.Count == 1 ? claims : [.. claims.OrderBy(c => c.RequestBytes)]; // byPVCSize: a stable sort in Go too
         HashSet<string>? chosen = null;
         var allMatched = true;
         for (var k = 0; k < ordered.Count; k++)
@@ -235,6 +248,7 @@ public sealed class VolumeBinder(ClusterState state)
             var volume = FindMatchingVolume(claim, node, chosen, bindings, matches, nodeIndex);
             if (volume is null)
             {
+                if (toProvision is null && CannotProvision(ordered, k)) return false;
                 (toProvision ??= []).Add(claim);
                 allMatched = false;
                 continue;
@@ -244,6 +258,14 @@ public sealed class VolumeBinder(ClusterState state)
         }
         return allMatched;
     }
+
+    /// <summary>
+    /// Whether checkVolumeProvisions, given the claims from <paramref name="first"/> on that find no PV, would reject the
+    /// node without an error: the first of them names a known class that has no provisioner (it stops there, and
+    /// no earlier claim is on the list to fail first).
+    /// </summary>
+    private bool CannotProvision(IReadOnlyList<ClaimInfo> claims, int first) =>
+        claims[first].StorageClassName.Length > 0 && state.GetStorageClass(claims[first].StorageClassName) is { SupportsProvisioning: false };
 
     /// <summary>
     /// The claim's PV on this node with the pod's earlier choices excluded. The cycle's precomputed answer (no
