@@ -370,13 +370,16 @@ public sealed class VolumeBinder(ClusterState state)
 }
 
 /// <summary>FindPodVolumes' answer for one node: feasible with its PodVolumes, rejected with reasons, or an error.</summary>
-public sealed record FindResult(PodVolumes? Volumes, IReadOnlyList<string> Reasons, string? Error)
+public readonly record struct FindResult(PodVolumes? Volumes, IReadOnlyList<string> Reasons, string? Error)
 {
+    /// <summary>For a rejection made by <see cref="Rejected(bool, bool, bool, bool)"/>: which reasons, as bits; else 0.</summary>
+    private int Mask { get; init; }
+
     /// <summary>Feasible without anything to bind or provision (every claim already bound).</summary>
     public static readonly FindResult NoVolumes = new(new PodVolumes([], []), [], null);
 
     // The rejections, one shared instance per combination of reasons (a cycle rejects most nodes the same way).
-    private static readonly FindResult[] RejectedByMask = [.. Enumerable.Range(0, 16).Select(mask => new FindResult(null, ReasonsOf(mask), null))];
+    private static readonly FindResult[] RejectedByMask = [.. Enumerable.Range(0, 16).Select(mask => new FindResult(null, ReasonsOf(mask), null) { Mask = mask })];
     private static readonly Status[] StatusByMask =
         [.. RejectedByMask.Select(r => new Status(StatusCode.UnschedulableAndUnresolvable, [.. r.Reasons], VolumeBinder.PluginName))];
 
@@ -395,10 +398,7 @@ public sealed record FindResult(PodVolumes? Volumes, IReadOnlyList<string> Reaso
     /// <summary>The Filter status of a rejection (UnschedulableAndUnresolvable with its reasons); shared for the common ones.</summary>
     public Status ToRejectedStatus()
     {
-        for (var mask = 1; mask < RejectedByMask.Length; mask++)
-        {
-            if (ReferenceEquals(this, RejectedByMask[mask])) return StatusByMask[mask];
-        }
+        if (Mask > 0) return StatusByMask[Mask];
         return new Status(StatusCode.UnschedulableAndUnresolvable, [.. Reasons], VolumeBinder.PluginName);
     }
 
