@@ -285,7 +285,11 @@ public sealed class E2eScenario : Scenario
         var shapes = new List<PreCreatedResult>();
         foreach (var shape in PodShape.InterPod)
         {
-            var count = shape.OnePerNode ? Math.Min(pods, nodes) : pods;
+            // One pod per node for anti-affinity; for the zone spread, no more than the smallest zone's PVs allow at
+            // maxSkew 1 (three times them): beyond, DoNotSchedule rightly leaves the rest pending.
+            var count = shape.OnePerNode ? Math.Min(pods, nodes)
+                : shape == PodShape.ZoneSpread ? Math.Min(pods, 3 * (nodes / 3) * (volumes / Math.Max(1, nodes)))
+                : pods;
             shapes.Add(await PreCreatedRun.RunAsync(context, shape, oracle: false, nodes, volumes, count, creators, schedulerOptions, timeout, cancellationToken).ConfigureAwait(false));
         }
 

@@ -279,6 +279,14 @@ public sealed class ClusterCache
             // The API object an assumption already holds, delivered again: the assumed object stays.
             if (one.Snapshot is VolumeInfo volume && replica.Ledger.HoldsApiVersionOf(volume)) return;
             if (one.Snapshot is ClaimInfo claim && replica.Ledger.HoldsApiVersionOf(claim)) return;
+            // A pod this scheduler assumed on a node (its binding under way) stays on that node when an update of the
+            // unbound pod arrives (its nominatedNodeName, a condition): the API never unbinds a pod, so a node here and
+            // none there is our assumption, as upstream's cache keeps an assumed pod until its bound version is added.
+            if (one.Snapshot is PodInfo { NodeName.Length: 0 } pod && state.GetPod(pod.Key) is { NodeName.Length: > 0 } assumed && assumed.Uid == pod.Uid)
+            {
+                kind.Upsert(state, pod with { NodeName = assumed.NodeName });
+                return;
+            }
             kind.Upsert(state, one.Snapshot);
         }
         else if (kind.PublishUnconvertible)

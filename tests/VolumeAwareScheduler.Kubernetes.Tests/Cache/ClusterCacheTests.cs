@@ -81,6 +81,26 @@ public sealed class ClusterCacheTests
     }
 
     [Fact]
+    public void A_pod_assumed_on_a_node_stays_there_when_its_unbound_version_is_updated()
+    {
+        var cache = new ClusterCache();
+        var pod = Objects.Pod("app", "data");
+        pod.Metadata.Uid = "pod-uid";
+        cache.Apply(new InformerEvent(ResourceKind.Pod, InformerEventType.Upsert, [pod]));
+        cache.Write(0, static (state, _, _) =>
+        {
+            state.UpsertPod(state.GetPod(Pod)! with { NodeName = "node-1" }); // what Reserve does while the pod binds
+            return 0;
+        });
+
+        pod.Status = new V1PodStatus { NominatedNodeName = "node-1" }; // KEP-5278's nomination, patched before the volume writes
+        cache.Apply(new InformerEvent(ResourceKind.Pod, InformerEventType.Upsert, [pod]));
+
+        Assert.Equal("node-1", cache.Read(static s => s.GetPod(Pod)!.NodeName));
+        Assert.False(cache.Read(static s => s.HasNominatedPods));
+    }
+
+    [Fact]
     public void Readers_see_each_write_as_a_new_generation()
     {
         var cache = new ClusterCache();
