@@ -63,19 +63,7 @@ public static class CheckCommand
             }
             else
             {
-                KubernetesClientConfiguration config;
-                try
-                {
-                    config = parse.GetValue(server) is { } url ? new KubernetesClientConfiguration { Host = url }
-                        : parse.GetValue(kubeconfig) is { } file ? KubernetesClientConfiguration.BuildConfigFromConfigFile(file)
-                        : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-                        : KubernetesClientConfiguration.BuildDefaultConfig();
-                }
-                catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException or UriFormatException)
-                {
-                    stderr.WriteLine($"error: cannot build the API client configuration: {e.Message.TrimEnd('.')}.");
-                    return CommandLine.ExitBadInput;
-                }
+                if (!CommandLine.TryBuildClientConfiguration(parse.GetValue(server), parse.GetValue(kubeconfig), stderr, out var config)) return CommandLine.ExitBadInput;
                 source = config.Host ?? "(in-cluster)";
                 var skipped = new List<string>();
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -16,6 +16,28 @@ public static class CommandLine
     public const int ExitError = 1;
     public const int ExitBadInput = 2;
 
+    /// <summary>
+    /// The API client's configuration from --server (a URL, no credentials) or --kubeconfig, else in-cluster, else
+    /// ~/.kube/config; false, with one sentence on <paramref name="stderr"/>, when it cannot be built.
+    /// </summary>
+    public static bool TryBuildClientConfiguration(string? server, string? kubeconfig, TextWriter stderr, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out k8s.KubernetesClientConfiguration? config)
+    {
+        try
+        {
+            config = server is { } url ? new k8s.KubernetesClientConfiguration { Host = url }
+                : kubeconfig is { } path ? k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+                : k8s.KubernetesClientConfiguration.IsInCluster() ? k8s.KubernetesClientConfiguration.InClusterConfig()
+                : k8s.KubernetesClientConfiguration.BuildDefaultConfig();
+            return true;
+        }
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException or UriFormatException)
+        {
+            stderr.WriteLine($"error: cannot build the API client configuration: {e.Message.TrimEnd('.')}.");
+            config = null;
+            return false;
+        }
+    }
+
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;

@@ -72,19 +72,7 @@ public static partial class RunCommand
                 stderr.WriteLine($"error: {addressError}");
                 return CommandLine.ExitBadInput;
             }
-            KubernetesClientConfiguration config;
-            try
-            {
-                config = parse.GetValue(server) is { } url ? new KubernetesClientConfiguration { Host = url }
-                    : parse.GetValue(kubeconfig) is { } path ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-                    : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-                    : KubernetesClientConfiguration.BuildDefaultConfig();
-            }
-            catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"error: cannot build the API client configuration: {e.Message.TrimEnd('.')}.");
-                return CommandLine.ExitBadInput;
-            }
+            if (!CommandLine.TryBuildClientConfiguration(parse.GetValue(server), parse.GetValue(kubeconfig), stderr, out var config)) return CommandLine.ExitBadInput;
             static void Console(ILoggingBuilder logging) => logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
             using var client = new k8s.Kubernetes(config);
             using var host = StandaloneHost.Build(client, settings, opsAddress, Console);
