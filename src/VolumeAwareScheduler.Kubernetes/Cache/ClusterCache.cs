@@ -192,7 +192,8 @@ public sealed class ClusterCache
     /// </summary>
     private readonly record struct Prepared(ObjectKey Key, object? Snapshot, object? Raw, bool Unconvertible);
 
-    private sealed record PreparedEvent(KindRegistration Kind, InformerEventType Type, Prepared[] Objects, bool IsAudit);
+    /// <param name="Listed">For a relist, the keys it lists (built once, read by the API objects' relist and each replica's).</param>
+    private sealed record PreparedEvent(KindRegistration Kind, InformerEventType Type, Prepared[] Objects, bool IsAudit, HashSet<ObjectKey>? Listed);
 
     /// <summary>Conversions (equal parts shared) and the JSON of PVs and claims: done once, before the write.</summary>
     private PreparedEvent Prepare(InformerEvent e)
@@ -201,7 +202,13 @@ public sealed class ClusterCache
         var delete = e.Type == InformerEventType.Delete;
         var objects = new Prepared[e.Objects.Count];
         for (var i = 0; i < objects.Length; i++) objects[i] = Prepare(kind, e.Objects[i], delete);
-        return new PreparedEvent(kind, e.Type, objects, e.IsAudit);
+        HashSet<ObjectKey>? listed = null;
+        if (e.Type == InformerEventType.Replace)
+        {
+            listed = new HashSet<ObjectKey>(objects.Length);
+            foreach (var one in objects) listed.Add(one.Key);
+        }
+        return new PreparedEvent(kind, e.Type, objects, e.IsAudit, listed);
     }
 
     private Prepared Prepare(KindRegistration kind, IKubernetesObject<V1ObjectMeta> obj, bool delete)
@@ -231,7 +238,7 @@ public sealed class ClusterCache
         foreach (var e in events)
         {
             if (_raw.GetValueOrDefault(e.Kind.Kind) is not { } raw) continue;
-            if (e.Type == InformerEventType.Replace) RelistRaw(raw, e.Objects);
+            if (e.Listed is { } listed) RelistRaw(raw, listed);
             foreach (var one in e.Objects)
             {
                 if (Removes(one, e.Type)) raw.TryRemove(one.Key, out _);
@@ -244,7 +251,7 @@ public sealed class ClusterCache
             foreach (var e in events)
             {
                 if (e.IsAudit && Diverging(replica, e.Kind, e.Objects) is var count and > 0) (found ??= []).Add((e.Kind.Kind, count));
-                if (e.Type == InformerEventType.Replace) Relist(replica.State, e.Kind, e.Objects);
+                if (e.Listed is { } listed) Relist(replica.State, e.Kind, listed);
                 foreach (var one in e.Objects) ApplyOne(replica, e.Kind, one, e.Type);
             }
             return found;
@@ -327,10 +334,8 @@ public sealed class ClusterCache
     }
 
     /// <summary>A relist replaces everything of its kind: objects deleted while the watch was down must go.</summary>
-    private static void Relist(ClusterState state, KindRegistration kind, Prepared[] incoming)
+    private static void Relist(ClusterState state, KindRegistration kind, HashSet<ObjectKey> kept)
     {
-        var kept = new HashSet<ObjectKey>(incoming.Length);
-        foreach (var one in incoming) kept.Add(one.Key);
         foreach (var key in kind.Keys(state).ToList())
         {
             if (!kept.Contains(key)) kind.Remove(state, key);
@@ -341,10 +346,8 @@ public sealed class ClusterCache
     /// The API objects of a relist: only those absent from the new list are removed, so that a reader never misses an
     /// object that exists on both sides of the relist.
     /// </summary>
-    private static void RelistRaw(ConcurrentDictionary<ObjectKey, object> raw, Prepared[] incoming)
+    private static void RelistRaw(ConcurrentDictionary<ObjectKey, object> raw, HashSet<ObjectKey> kept)
     {
-        var kept = new HashSet<ObjectKey>(incoming.Length);
-        foreach (var one in incoming) kept.Add(one.Key);
         foreach (var key in raw.Keys)
         {
             if (!kept.Contains(key)) raw.TryRemove(key, out _);
