@@ -13,11 +13,11 @@ internal static class DiscoveryDocuments
     public static JsonObject Version() => new()
     {
         ["major"] = "1",
-        ["minor"] = "32",
-        ["gitVersion"] = "v1.32.0",
+        ["minor"] = "37",
+        ["gitVersion"] = "v1.37.1",
         ["gitCommit"] = "0000000000000000000000000000000000000000",
         ["gitTreeState"] = "clean",
-        ["buildDate"] = "2024-12-11T00:00:00Z",
+        ["buildDate"] = "2026-09-15T00:00:00Z",
         ["goVersion"] = "go1.23.0",
         ["compiler"] = "gc",
         ["platform"] = "linux/amd64",
