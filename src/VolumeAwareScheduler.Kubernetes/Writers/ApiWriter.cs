@@ -22,6 +22,8 @@ public sealed class WriteFailedException(string message, bool isConflict) : Exce
 /// </summary>
 public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvider time)
 {
+    private readonly EventCorrelator _events = new(time);
+
     /// <summary>
     /// BindPodVolumes then the pod binding, as kube-scheduler's PreBind and Bind do: static PVs get their claimRef,
     /// claims to provision the selected-node annotation; the PV controller's completion is awaited by watching; then
@@ -141,7 +143,11 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
         await Call("create", "pods/binding", () => client.CoreV1.CreateNamespacedPodBindingAsync(binding, pod.Name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>A core/v1 Event about the pod, as kube-scheduler records FailedScheduling and Scheduled.</summary>
+    /// <summary>
+    /// A core/v1 Event about the pod, as kube-scheduler records FailedScheduling and Scheduled, through client-go's
+    /// correlation (<see cref="EventCorrelator"/>): an event identical to an earlier one raises that one's count instead
+    /// of adding another, similar ones are combined, and a flood about one pod is cut down.
+    /// </summary>
     public async Task RecordEventAsync(ObjectKey pod, string uid, string type, string reason, string message, string component, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -158,7 +164,31 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
             LastTimestamp = now,
             Count = 1,
         };
-        await Call("create", "events", () => client.CoreV1.CreateNamespacedEventAsync(evt, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var correlation = _events.Correlate(evt);
+        if (correlation.Skip) return;
+        if (correlation.ExistingName is { } name)
+        {
+            // recordEvent: patch the stored event; when it is gone, create it afresh.
+            var body = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                count = correlation.Event.Count,
+                lastTimestamp = now.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                message = correlation.Event.Message,
+            });
+            try
+            {
+                var patched = await Call("patch", "events", () => client.CoreV1.PatchNamespacedEventAsync(new V1Patch(body, V1Patch.PatchType.StrategicMergePatch), name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                _events.Recorded(correlation.Key, patched);
+                return;
+            }
+            catch (WriteFailedException e) when (e.IsConflict)
+            {
+                // Gone (deleted, or expired by the server's event TTL): created again under its name with its count.
+                _events.Forget(correlation.Key);
+            }
+        }
+        var created = await Call("create", "events", () => client.CoreV1.CreateNamespacedEventAsync(correlation.Event, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        _events.Recorded(correlation.Key, created);
     }
 
     /// <summary>PodScheduled=False, reason Unschedulable, with the FitError message (what kube-scheduler writes).</summary>

@@ -65,6 +65,17 @@ public sealed class StandaloneRbacTests
             // The unschedulable report (event + status patch) is written in the background: wait for the event.
             await emulator.WaitForAsync("pods", "default", "c", p => p["status"]?["conditions"]?.AsArray().Any(c => c?["reason"]?.GetValue<string>() == "Unschedulable") == true,
                 new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+            // A node change sends "c" back to the queue; it fails again with the same message, so its event is patched
+            // (count 2), not created again.
+            await admin.CoreV1.PatchNodeAsync(new V1Patch("""{"metadata":{"labels":{"disk":"ssd"}}}""", V1Patch.PatchType.MergePatch), "node-1");
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                while ((await admin.CoreV1.ListNamespacedEventAsync("default", cancellationToken: timeout.Token)).Items
+                    .All(e => e.InvolvedObject.Name != "c" || e.Reason != "FailedScheduling" || e.Count < 2))
+                {
+                    await Task.Delay(100, timeout.Token);
+                }
+            }
 
             // Preemption: the node's cpu is taken by a low-priority pod whose budget allows no disruption, so the
             // eviction is refused (429) and the victim is deleted; the preemptor is nominated, then bound.
