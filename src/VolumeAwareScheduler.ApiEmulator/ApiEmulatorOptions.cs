@@ -46,6 +46,12 @@ public sealed class ApiEmulatorOptions
     /// <summary>Create the namespaces a cluster starts with (<c>default</c>, <c>kube-system</c>, <c>kube-public</c>, <c>kube-node-lease</c>) at start (default true).</summary>
     public bool CreateDefaultNamespaces { get; set; } = true;
 
+    /// <summary>
+    /// Called for every resource request over HTTP, before faults and handling, like the API server's audit log at
+    /// level Metadata: who would need which RBAC rule. In-process seeding and the simulated controllers are not audited.
+    /// </summary>
+    public Action<ApiAuditRecord>? Audit { get; set; }
+
     internal void Validate()
     {
         var errors = new List<string>();

@@ -31,6 +31,8 @@ internal static class ResourceHandlers
             return ApiResults.Error(ApiError.MethodNotAllowed($"the server does not allow this method on the requested resource"));
         }
 
+        emulator.Options.Audit?.Invoke(new ApiAuditRecord(verb, kind.Group, path.Resource, path.Namespace, path.Name, http.Request.Headers.UserAgent.ToString()));
+
         if (emulator.Faults.Latency is { Ticks: > 0 } latency)
         {
             await Task.Delay(latency, emulator.Time, http.RequestAborted);
