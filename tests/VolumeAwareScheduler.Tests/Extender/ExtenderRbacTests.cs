@@ -70,15 +70,6 @@ public sealed class ExtenderRbacTests
     }
 
     /// <summary>The rules of the ClusterRole volume-aware-scheduler:extender, as "group/resource:verb".</summary>
-    private static HashSet<string> ExtenderRole(string path)
-    {
-        var role = KubernetesYaml.LoadAllFromString(File.ReadAllText(path)).OfType<V1ClusterRole>().Single(r => r.Metadata.Name == "volume-aware-scheduler:extender");
-        var granted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var rule in role.Rules)
-        foreach (var group in rule.ApiGroups)
-        foreach (var resource in rule.Resources)
-        foreach (var verb in rule.Verbs)
-            granted.Add($"{group}/{resource}:{verb}");
-        return granted;
-    }
+    private static HashSet<string> ExtenderRole(string path) => StandaloneRbacTests.Granted(
+        KubernetesYaml.LoadAllFromString(File.ReadAllText(path)).OfType<V1ClusterRole>().Single(r => r.Metadata.Name == "volume-aware-scheduler:extender").Rules);
 }

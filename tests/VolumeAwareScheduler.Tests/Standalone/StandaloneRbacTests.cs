@@ -121,23 +121,23 @@ public sealed class StandaloneRbacTests
         Assert.Empty(granted.Except(used).Select(c => $"unused grant: {c}"));
     }
 
-    private static HashSet<string> GrantedByManifest(string path)
+    private static HashSet<string> GrantedByManifest(string path) =>
+        Granted(KubernetesYaml.LoadAllFromString(File.ReadAllText(path)).SelectMany(obj => obj switch
+        {
+            V1ClusterRole cr => cr.Rules,
+            V1Role r => r.Rules,
+            _ => [],
+        }));
+
+    /// <summary>Each (group, resource, verb) the rules grant, as "group/resource:verb".</summary>
+    internal static HashSet<string> Granted(IEnumerable<V1PolicyRule> rules)
     {
         var granted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var obj in KubernetesYaml.LoadAllFromString(File.ReadAllText(path)))
-        {
-            var rules = obj switch
-            {
-                V1ClusterRole cr => cr.Rules,
-                V1Role r => r.Rules,
-                _ => null,
-            };
-            foreach (var rule in rules ?? [])
-            foreach (var group in rule.ApiGroups)
-            foreach (var resource in rule.Resources)
-            foreach (var verb in rule.Verbs)
-                granted.Add($"{group}/{resource}:{verb}");
-        }
+        foreach (var rule in rules)
+        foreach (var group in rule.ApiGroups)
+        foreach (var resource in rule.Resources)
+        foreach (var verb in rule.Verbs)
+            granted.Add($"{group}/{resource}:{verb}");
         return granted;
     }
 
