@@ -4,6 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Conversion;
 
@@ -19,23 +20,31 @@ public sealed class WriteFailedException(string message, bool isConflict) : Exce
 /// The API writes of binding, each with a resourceVersion precondition so a stale view fails instead of
 /// overwriting (BindPodVolumes in volumebinding/binder.go, then the pod binding). A 409 is never retried
 /// blindly: the caller reverts its assumption and decides again. A 403 names the RBAC rule that is missing.
+/// As the framework's <see cref="IBindingClient"/> it is what VolumeBinding's PreBind and DefaultBinder write through.
 /// </summary>
-public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvider time)
+public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvider time) : IBindingClient
 {
     private readonly EventCorrelator _events = new(time);
 
     /// <summary>
-    /// BindPodVolumes then the pod binding, as kube-scheduler's PreBind and Bind do: static PVs get their claimRef,
-    /// claims to provision the selected-node annotation; the PV controller's completion is awaited by watching; then
-    /// the pod's Binding. Throws <see cref="WriteFailedException"/> (conflict, refusal, or the bind timeout).
+    /// BindPodVolumes, as kube-scheduler's VolumeBinding PreBind does: static PVs get their claimRef, claims to provision
+    /// the selected-node annotation; the PV controller's completion is awaited by watching the cache. A failure
+    /// (conflict, refusal, the bind timeout, the API unreachable) is answered, not thrown.
     /// <para>
-    /// Beyond upstream, a binding that fails half-way is rolled back before the exception leaves: each PV this call
-    /// prebound is released, and each claim it annotated loses the selected-node annotation, unless the PV controller
-    /// or the provisioner has acted on it since (then the binding completes and the pod follows its volume). Upstream leaves the
-    /// writes in place, and the pod can be pinned to a node that no longer fits it (kubernetes/kubernetes#73263).
+    /// Beyond upstream, a binding that fails half-way is rolled back before the answer: each PV this call prebound is
+    /// released, and each claim it annotated loses the selected-node annotation, unless the PV controller or the
+    /// provisioner has acted on it since (then the binding completes and the pod follows its volume). Upstream leaves
+    /// the writes in place, and the pod can be pinned to a node that no longer fits it (kubernetes/kubernetes#73263).
     /// </para>
     /// </summary>
-    public async Task BindPodAndVolumesAsync(PodInfo pod, string nodeName, PodVolumes volumes, TimeSpan bindTimeout, CancellationToken cancellationToken)
+    public ValueTask<WriteOutcome> BindPodVolumesAsync(PodInfo pod, string nodeName, PodVolumes volumes, TimeSpan bindTimeout, CancellationToken cancellationToken) =>
+        Answer(() => WriteVolumesAsync(nodeName, volumes, bindTimeout, cancellationToken));
+
+    /// <summary>DefaultBinder's Binding, answered rather than thrown.</summary>
+    public ValueTask<WriteOutcome> BindPodAsync(PodInfo pod, string nodeName, CancellationToken cancellationToken) =>
+        Answer(() => CreateBindingAsync(pod.Key, pod.Uid, nodeName, cancellationToken));
+
+    private async Task WriteVolumesAsync(string nodeName, PodVolumes volumes, TimeSpan bindTimeout, CancellationToken cancellationToken)
     {
         var prebound = new List<V1PersistentVolume>();
         var annotated = new List<V1PersistentVolumeClaim>();
@@ -46,12 +55,33 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
             var claims = volumes.StaticBindings.Select(b => b.Claim.Key).Concat(volumes.DynamicProvisions.Select(c => c.Key)).ToList();
             if (claims.Count > 0 && !await WaitForClaimsBoundAsync(claims, bindTimeout, cancellationToken).ConfigureAwait(false))
                 throw new WriteFailedException($"volume binding did not complete within {bindTimeout.TotalSeconds:0}s", isConflict: false);
-            await BindPodAsync(pod.Key, pod.Uid, nodeName, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when ((prebound.Count > 0 || annotated.Count > 0) && e is WriteFailedException or HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
         {
             await RollBackAsync(prebound, annotated).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>A write's failure as an answer: what the API said (a conflict, a refusal), or that it could not be reached.</summary>
+    private static async ValueTask<WriteOutcome> Answer(Func<Task> write)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+            return WriteOutcome.Ok;
+        }
+        catch (WriteFailedException e)
+        {
+            return WriteOutcome.Fail(e.Message);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException)
+        {
+            return WriteOutcome.Fail($"API request failed: {e.Message}");
+        }
+        catch (OperationCanceledException e)
+        {
+            return WriteOutcome.Fail(e.Message);
         }
     }
 
@@ -133,7 +163,7 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
     }
 
     /// <summary>Binds the pod; the Binding carries the pod's uid so a re-created pod of the same name is never bound by mistake.</summary>
-    public async Task BindPodAsync(ObjectKey pod, string uid, string nodeName, CancellationToken cancellationToken)
+    private async Task CreateBindingAsync(ObjectKey pod, string uid, string nodeName, CancellationToken cancellationToken)
     {
         var binding = new V1Binding
         {

@@ -15,8 +15,9 @@ namespace VolumeAwareScheduler.Configuration;
 /// pluginConfig), percentageOfNodesToScore, podInitialBackoffSeconds, podMaxBackoffSeconds, leaderElection. Read, checked
 /// and ignored with a warning: parallelism, clientConnection, enableProfiling, enableContentionProfiling,
 /// delayCacheUntilActive. Refused: extenders (this scheduler is the extender), and what this scheduler does not do yet
-/// (the alpha placement extension points and percentageOfPlacementsToScore; plugins at permit, preBind, bind and
-/// postBind, whose work is built in).
+/// (the alpha placement extension points and percentageOfPlacementsToScore). Every extension point is decoded, preBind
+/// and bind included; a plugin enabled where it does not extend the point (no plugin here extends permit or postBind)
+/// is refused with NewFramework's message when the profile is built.
 /// </para>
 /// </summary>
 public static class SchedulerConfigurationDecoder
@@ -24,8 +25,6 @@ public static class SchedulerConfigurationDecoder
     public const string ApiVersion = "kubescheduler.config.k8s.io/v1";
 
     public const string Kind = "KubeSchedulerConfiguration";
-
-    private const string BuiltInBinding = "the binding cycle is built in (VolumeBinding's PreBind, then the pod's Binding)";
 
     private static readonly string[] PlacementPoints = ["placementGenerate", "placementScore", "placementFeasible", "podGroupPostFilter"];
 
@@ -223,7 +222,6 @@ public static class SchedulerConfigurationDecoder
     private static PluginSet DecodePluginSet(ConfigNode node, ExtensionPoint point, PluginRegistry registry, List<string> errors, List<string> warnings)
     {
         var map = node.ExpectMap("enabled", "disabled");
-        var builtIn = !ExtensionPoints.RunsPlugins(point) && point != ExtensionPoint.MultiPoint;
         var enabled = new List<PluginSpec>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in map["enabled"]?.ExpectList() ?? [])
@@ -234,11 +232,6 @@ public static class SchedulerConfigurationDecoder
                 throw new ConfigException(namePath, DefaultPlugins.IsUpstream(name)
                     ? $"plugin {FieldError.Quote(name)} is not supported yet"
                     : $"unknown plugin {FieldError.Quote(name)}");
-            }
-            if (builtIn)
-            {
-                throw new ConfigException(namePath,
-                    $"plugin {FieldError.Quote(name)} does not extend {ExtensionPoints.PluginTypeName(point)} plugin: {BuiltInBinding}");
             }
             if (!seen.Add(name)) errors.Add(FieldError.Duplicate(namePath, name));
             if (weight is { } w)
@@ -258,7 +251,6 @@ public static class SchedulerConfigurationDecoder
             if (weight is not null) warnings.Add($"{ConfigPath.Child(item.Path, "weight")} is ignored: a disabled plugin has no weight");
             disabled.Add(new PluginSpec(name));
         }
-        if (builtIn && disabled.Count > 0) throw PluginArgs.NotSupportedYet(map.PathOf("disabled"), BuiltInBinding);
         return new PluginSet(enabled, disabled);
     }
 

@@ -1,4 +1,5 @@
 using VolumeAwareScheduler.Core.Scheduling.Framework;
+using VolumeAwareScheduler.Core.Scheduling.Plugins;
 
 namespace VolumeAwareScheduler.Configuration;
 
@@ -31,7 +32,8 @@ public sealed class ServeOptions
     public TimeSpan EffectiveBindTimeout => Scheduler is null ? BindTimeout : TimeSpan.FromSeconds(Scheduler.VolumeBindingArgs().BindTimeoutSeconds);
 
     /// <summary>The profile filter, prioritize and bind decide with.</summary>
-    public Profile ExtenderProfile() => Profiles.Extender(volumeBinding: Scheduler?.VolumeBindingArgs());
+    public Profile ExtenderProfile() => Profiles.Extender(volumeBinding: Scheduler?.VolumeBindingArgs()
+        ?? new VolumeBindingArgs { BindTimeoutSeconds = (long)Math.Ceiling(BindTimeout.TotalSeconds) });
 
     /// <summary>The profile explain runs over every node: the first configured profile, or the default one.</summary>
     public Profile ExplainProfile() => Scheduler is null

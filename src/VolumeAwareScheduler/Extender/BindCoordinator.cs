@@ -1,25 +1,28 @@
 using Microsoft.Extensions.Logging;
-using VolumeAwareScheduler.Core.Binding;
 using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.Scheduling;
+using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Hosting;
 using VolumeAwareScheduler.Telemetry;
 
 namespace VolumeAwareScheduler.Extender;
 
 /// <summary>
-/// The extender's bind: what VolumeBinding's Reserve and PreBind and DefaultBinder do, in one call (contract §3.4).
+/// The extender's bind (contract §3.4): the extender profile's Reserve, PreBind and Bind in one call, the binding
+/// cycle kube-scheduler hands over to the bindVerb.
 /// <list type="number">
 /// <item>Binds run one at a time (a single writer of the assume ledger).</item>
 /// <item>Through the store's writer: find the pod (remembered from filter), answer at once if it is already bound
 /// (idempotent: kube-scheduler retries a bind whose answer timed out, #96579), decide again for that node against the
-/// current state (the volumes filter chose may be gone), and assume the decision in the <c>AssumeLedger</c>.</item>
-/// <item>Outside the store: the <see cref="IBindingWriter"/> makes the writes (PV claimRef / PVC selected-node, then the
-/// pod's binding).</item>
-/// <item>Through the writer again: commit the assumption, or revert it if the writes failed; nothing stays half-done.</item>
+/// current state (the volumes filter chose may be gone), and Reserve (VolumeBinding assumes the volumes in the
+/// <c>AssumeLedger</c>).</item>
+/// <item>Outside the store: the framework's PreBind (VolumeBinding: PV claimRef / PVC selected-node, then the wait for
+/// the PV controller) and Bind (DefaultBinder: the pod's Binding), through the framework's client.</item>
+/// <item>Through the writer again: commit the assumption, or Unreserve if a step failed; nothing stays half-done.</item>
 /// </list>
 /// Every failure is an <c>Error</c> string, never an exception or a non-200 status.
 /// </summary>
-public sealed class BindCoordinator(ClusterSource source, ExtenderCycle extender, IBindingWriter writer, PodRegistry pods, ExtenderMetrics metrics, ILogger<BindCoordinator> logger)
+public sealed class BindCoordinator(ClusterSource source, ExtenderCycle extender, PodRegistry pods, ExtenderMetrics metrics, ILogger<BindCoordinator> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -34,6 +37,7 @@ public sealed class BindCoordinator(ClusterSource source, ExtenderCycle extender
         var key = new ObjectKey(args.PodNamespace!, args.PodName!);
         var nodeName = args.Node!;
         var uid = args.PodUid ?? "";
+        var framework = extender.Framework;
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -55,14 +59,14 @@ public sealed class BindCoordinator(ClusterSource source, ExtenderCycle extender
                     return Step.Fail("unknown_pod", $"pod {key} (UID {uid}) is unknown to the extender: it was not seen in a filter request");
                 }
                 if (state.GetNode(nodeName) is not { } node) return Step.Fail("rejected", $"node \"{nodeName}\" is unknown to the extender");
-                var (volumes, reason) = extender.DecideForBind(state, known, nodeName);
-                if (volumes is null) return Step.Fail("conflict", $"binding rejected: pod {key} can no longer use node \"{nodeName}\": {reason}");
-                var assumed = ledger.Assume(key, nodeName, volumes);
-                if (!assumed.Succeeded) return Step.Fail("conflict", $"binding rejected: {assumed.Error}");
-                return Step.Write(new BindPlan(known, node, volumes));
+                var (result, reason) = extender.DecideForBind(state, known, node);
+                if (reason is not null) return Step.Fail("conflict", $"binding rejected: pod {key} can no longer use node \"{nodeName}\": {reason}");
+                var reserved = extender.Framework.Reserve(result, ledger);
+                if (!reserved.IsSuccess) return Step.Fail("conflict", $"binding rejected: {reserved.Message}");
+                return Step.Bind(result);
             });
 
-            if (step.Plan is not { } plan)
+            if (step.Cycle is not { Selected: { } selected } cycle)
             {
                 metrics.Binding(step.Outcome);
                 if (step.Error is null) Log.AlreadyBound(logger, key.ToString(), nodeName);
@@ -70,24 +74,31 @@ public sealed class BindCoordinator(ClusterSource source, ExtenderCycle extender
                 return step.Error ?? "";
             }
 
-            BindWriteResult written;
+            Status bound;
             try
             {
-                written = await writer.WriteAsync(plan, cancellationToken).ConfigureAwait(false);
+                bound = await framework.RunPreBindAsync(cycle.Cycle, cycle.Pod, nodeName, cancellationToken).ConfigureAwait(false);
+                if (bound.IsSuccess) bound = await framework.RunBindAsync(cycle.Cycle, cycle.Pod, nodeName, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                written = BindWriteResult.Fail(e.Message);
+                bound = Status.Error("", e.Message);
             }
-            store.Write((key, written.Succeeded), static (_, ledger, a) => a.Succeeded ? ledger.Commit(a.key) : ledger.Revert(a.key));
-            if (!written.Succeeded)
+            store.Write((key, cycle, bound.IsSuccess, framework), static (_, ledger, a) =>
+            {
+                if (a.IsSuccess) ledger.Commit(a.key);
+                else a.framework.Unreserve(a.cycle, ledger);
+                return 0;
+            });
+            if (!bound.IsSuccess)
             {
                 metrics.Binding("write_failed");
-                Log.BindWriteFailed(logger, key.ToString(), nodeName, written.Error ?? "");
-                return $"binding pod {key} to node \"{nodeName}\" failed: {written.Error}";
+                Log.BindWriteFailed(logger, key.ToString(), nodeName, bound.Message);
+                return $"binding pod {key} to node \"{nodeName}\" failed: {bound.Message}";
             }
             metrics.Binding("bound");
-            Log.Bound(logger, key.ToString(), nodeName, plan.Volumes.StaticBindings.Count, plan.Volumes.DynamicProvisions.Count);
+            var volumes = selected.Volumes;
+            Log.Bound(logger, key.ToString(), nodeName, volumes?.StaticBindings.Count ?? 0, volumes?.DynamicProvisions.Count ?? 0);
             return "";
         }
         finally
@@ -96,12 +107,12 @@ public sealed class BindCoordinator(ClusterSource source, ExtenderCycle extender
         }
     }
 
-    private sealed record Step(string Outcome, string? Error, BindPlan? Plan)
+    private sealed record Step(string Outcome, string? Error, SchedulingResult? Cycle)
     {
         public static Step Done(string outcome) => new(outcome, null, null);
 
         public static Step Fail(string outcome, string error) => new(outcome, error, null);
 
-        public static Step Write(BindPlan plan) => new("bound", null, plan);
+        public static Step Bind(SchedulingResult cycle) => new("bound", null, cycle);
     }
 }

@@ -118,12 +118,13 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
 
     /// <summary>
     /// The bind-time decision for one pod on one node: the profile's PreFilter and Filter again, against the current
-    /// state (in which other pods' assumed PVs are already taken). Returns the volumes, or why the node no longer works.
+    /// state (in which other pods' assumed PVs are already taken). Returns the cycle with the node selected, ready for
+    /// Reserve, PreBind and Bind; or, when the node no longer works, why.
     /// </summary>
-    public (PodVolumes? Volumes, string? Reason) DecideForBind(ClusterState state, PodInfo pod, string nodeName)
+    public (SchedulingResult Result, string? Reason) DecideForBind(ClusterState state, PodInfo pod, NodeInfo node)
     {
-        var verdict = FilterNode(state, pod, nodeName);
-        return verdict.Status.IsSuccess ? (verdict.Volumes ?? PodVolumes.Empty, null) : (null, verdict.Status.Message);
+        var result = Framework.ScheduleOn(state, pod, node);
+        return (result, result.Selected is null ? Verdict(node.Name, result, 0).Status.Message : null);
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using VolumeAwareScheduler.Configuration;
 using VolumeAwareScheduler.Core.Scheduling.Framework;
 using VolumeAwareScheduler.Extender;
+using VolumeAwareScheduler.Simulation;
 using VolumeAwareScheduler.Telemetry;
 
 namespace VolumeAwareScheduler.Hosting;
@@ -43,12 +44,11 @@ public static class ExtenderHost
         {
             source = ClusterSource.NotLoaded();
         }
-        IBindingWriter writer = snapshot?.Cache is { } loaded ? new InMemoryBindingWriter(loaded)
-            : source.Writer is { } api ? new ApiBindingWriter(api, options.EffectiveBindTimeout)
-            : new UnavailableBindingWriter();
+        // What the bind verb's PreBind and Bind write through: the file's in-memory cluster, or the API server.
+        IBindingClient? bindingClient = snapshot?.Cache is { } loaded ? InMemoryBindingClient.Over(loaded) : source.Writer;
         var pods = new PodRegistry();
         source.Seed(pods);
-        var extender = new ExtenderCycle(new SchedulingFramework(options.ExtenderProfile()), new SchedulingFramework(options.ExplainProfile()));
+        var extender = new ExtenderCycle(new SchedulingFramework(options.ExtenderProfile(), bindingClient), new SchedulingFramework(options.ExplainProfile()));
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -69,7 +69,6 @@ public static class ExtenderHost
         builder.Services.AddSingleton(source);
         builder.Services.AddSingleton(extender);
         builder.Services.AddHostedService(_ => new ClusterSourceLifetime(source, client));
-        builder.Services.AddSingleton(writer);
         builder.Services.AddSingleton(pods);
         builder.Services.AddSingleton<ExtenderMetrics>();
         builder.Services.AddSingleton<BindCoordinator>();

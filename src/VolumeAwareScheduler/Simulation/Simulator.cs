@@ -30,7 +30,7 @@ public sealed class Simulator
     public Simulator(IVolumeIndex? index = null, Profile? profile = null)
     {
         _state = new ClusterState(index ?? new VolumeIndex());
-        _framework = new SchedulingFramework(profile ?? Profiles.Default());
+        _framework = new SchedulingFramework(profile ?? Profiles.Default(), InMemoryBindingClient.Over(_state));
         _ledger = new AssumeLedger(_state);
     }
 
@@ -405,35 +405,45 @@ public sealed class Simulator
             return new PodResult(pod.Key.ToString(), null, [], [], result.FailureMessage, result.FailedNodes, result);
         }
         var volumes = selected.Volumes ?? PodVolumes.Empty;
+        var node = selected.Node.Name;
         var reserved = _framework.Reserve(result, _ledger);
         if (!reserved.IsSuccess) throw new InvalidOperationException($"reserve failed for {pod.Key}: {reserved.Message}");
-        var (bindings, provisions) = WriteVolumes(_state, selected.Node, volumes);
+        // The binding cycle, as run's: PreBind (the volume writes, which the in-memory PV controller completes at
+        // once), then Bind. The in-memory client answers synchronously, so the cycle is complete on return.
+        var bound = Completed(_framework.RunPreBindAsync(result.Cycle, pod, node, CancellationToken.None));
+        var point = ExtensionPoint.PreBind;
+        if (bound.IsSuccess)
+        {
+            bound = Completed(_framework.RunBindAsync(result.Cycle, pod, node, CancellationToken.None));
+            point = ExtensionPoint.Bind;
+        }
+        if (!bound.IsSuccess)
+        {
+            _framework.Unreserve(result, _ledger);
+            throw new InvalidOperationException($"binding failed for {pod.Key}: {SchedulingFramework.FailureMessage(point, bound)}");
+        }
         _ledger.Commit(pod.Key);
-        _state.UpsertPod(pod with { NodeName = selected.Node.Name });
-        return new PodResult(pod.Key.ToString(), selected.Node.Name, bindings, provisions, null, null, result);
+        return new PodResult(pod.Key.ToString(), node, [.. volumes.StaticBindings.Select(b => new ClaimVolume(b.Claim.Key.ToString(), b.Volume.Name))],
+            [.. volumes.DynamicProvisions.Select(c => new ClaimNode(c.Key.ToString(), node))], null, null, result);
     }
+
+    /// <summary>A binding step over the in-memory client, which never leaves one pending.</summary>
+    private static Status Completed(ValueTask<Status> step) =>
+        step.IsCompletedSuccessfully ? step.Result : throw new InvalidOperationException("the in-memory binding client answers synchronously");
 
     /// <summary>
     /// The writes of an assumed placement, as the binder would make them and the PV controller and provisioner would
     /// complete them: static PVs bound to their claims; provisioned claims get a PV pinned to the node.
     /// The pod itself is not bound here. Changes only <paramref name="state"/>.
     /// </summary>
-    public static (List<ClaimVolume> Bindings, List<ClaimNode> Provisions) WriteVolumes(ClusterState state, NodeInfo node, PodVolumes volumes)
+    public static void WriteVolumes(ClusterState state, NodeInfo node, PodVolumes volumes)
     {
-        var bindings = new List<ClaimVolume>();
-        foreach (var binding in volumes.StaticBindings)
-        {
-            Bind(state, state.GetClaim(binding.Claim.Key)!, state.Volumes.Get(binding.Volume.Name)!);
-            bindings.Add(new ClaimVolume(binding.Claim.Key.ToString(), binding.Volume.Name));
-        }
-        var provisions = new List<ClaimNode>();
+        foreach (var binding in volumes.StaticBindings) Bind(state, state.GetClaim(binding.Claim.Key)!, state.Volumes.Get(binding.Volume.Name)!);
         foreach (var claim in volumes.DynamicProvisions)
         {
             var current = state.GetClaim(claim.Key)!;
             Bind(state, current, Provision(state, current, node));
-            provisions.Add(new ClaimNode(claim.Key.ToString(), node.Name));
         }
-        return (bindings, provisions);
     }
 
     /// <summary>The PV controller's binding in the loaded cluster, recorded (how) for the report.</summary>

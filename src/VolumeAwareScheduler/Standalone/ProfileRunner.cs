@@ -3,10 +3,13 @@ using VolumeAwareScheduler.Core.Scheduling.Plugins;
 
 namespace VolumeAwareScheduler.Standalone;
 
-/// <summary>A profile and its framework (the framework keeps the profile's round-robin start between cycles).</summary>
-internal sealed class ProfileRunner(Profile profile)
+/// <summary>
+/// A profile and its framework (the framework keeps the profile's round-robin start between cycles), whose binding
+/// plugins write through <paramref name="client"/>.
+/// </summary>
+internal sealed class ProfileRunner(Profile profile, IBindingClient? client = null)
 {
-    public SchedulingFramework Framework { get; } = new(profile);
+    public SchedulingFramework Framework { get; } = new(profile, client);
 
     public string SchedulerName => profile.SchedulerName;
 

@@ -50,7 +50,7 @@ public sealed partial class StandaloneScheduler
         _queue = queue;
         _time = time;
         _logger = logger;
-        foreach (var profile in options.EffectiveProfiles()) _profiles[profile.SchedulerName] = new ProfileRunner(profile);
+        foreach (var profile in options.EffectiveProfiles()) _profiles[profile.SchedulerName] = new ProfileRunner(profile, writer);
         _bindingSlots = new SemaphoreSlim(options.BindingWorkers);
     }
 
@@ -271,7 +271,7 @@ public sealed partial class StandaloneScheduler
             return;
         }
         CycleDone("scheduled", started, attemptDone: false); // the attempt ends with the binding cycle
-        StartBackground(() => BindAsync(pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, queued, profile));
+        StartBackground(() => BindAsync(result, pod, chosen.Node.Name, chosen.Volumes ?? PodVolumes.Empty, queued, profile));
     }
 
     /// <summary>Why the store could not convert the pod; null when it converts.</summary>
@@ -348,64 +348,84 @@ public sealed partial class StandaloneScheduler
     }
 
     /// <summary>
-    /// The binding cycle: PreBind (volume writes, wait for the PV controller up to the profile's VolumeBinding
-    /// bindTimeoutSeconds), then Bind. Shutdown does not cancel it: a started cycle is drained to its end (bounded by
-    /// twice the bind timeout), so no binding is left half-done.
+    /// The binding cycle (schedule_one.go bindingCycle) on the profile's framework: PreBindPreFlight, PreBind
+    /// (VolumeBinding: volume writes, wait for the PV controller up to its bindTimeoutSeconds), then Bind (DefaultBinder:
+    /// the pod's Binding); on failure Unreserve, and the pod is decided again. Shutdown does not cancel it: a started
+    /// cycle is drained to its end (bounded by twice the bind timeout), so no binding is left half-done.
     /// </summary>
-    private async Task BindAsync(PodInfo pod, string node, PodVolumes volumes, QueuedPod queued, ProfileRunner profile)
+    private async Task BindAsync(SchedulingResult result, PodInfo pod, string node, PodVolumes volumes, QueuedPod queued, ProfileRunner profile)
     {
         await _bindingSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         var started = _time.GetTimestamp();
         using var bounded = new CancellationTokenSource(profile.BindTimeout * 2, _time);
         var cancellationToken = bounded.Token;
+        var framework = profile.Framework;
         var bound = false;
-        // KEP-5278 (NominatedNodeNameForExpectation, on by default since v1.35; schedule_one.go bindingCycle): when
-        // PreBind has work (VolumeBinding's PreBindPreFlight succeeds: volumes to bind or provision), the pod is nominated
-        // to the node before the volume writes, so autoscalers keep the node meanwhile (kubernetes/kubernetes#125491).
-        var preBindWork = volumes.StaticBindings.Count > 0 || volumes.DynamicProvisions.Count > 0;
+        // KEP-5278 (NominatedNodeNameForExpectation, on by default since v1.35): when PreBind has work (PreBindPreFlight
+        // succeeds: VolumeBinding has volumes to bind or provision), the pod is nominated to the node before the volume
+        // writes, so autoscalers keep the node meanwhile (kubernetes/kubernetes#125491).
+        var preFlight = framework.RunPreBindPreFlights(result.Cycle, pod, node);
+        var preBindWork = preFlight.IsSuccess;
         if (preBindWork && pod.NominatedNodeName != node) await NominateAsync(pod.Key, node).ConfigureAwait(false);
         try
         {
-            await _writer.BindPodAndVolumesAsync(pod, node, volumes, profile.BindTimeout, cancellationToken).ConfigureAwait(false);
-            _cluster.Cache.Write(pod.Key, static (_, ledger, key) => ledger.Commit(key));
-            _queue.Remove(pod.Key);
-            Log.Bound(_logger, pod.Key.ToString(), node);
-            var boundAt = _time.GetUtcNow();
-            if (_metrics is not null)
+            // An Error (or a rejection, which PreBindPreFlight may not answer) fails the cycle.
+            var status = preFlight.IsSuccess || preFlight.IsSkip ? Status.Success : preFlight;
+            var point = ExtensionPoint.PreBind;
+            if (status.IsSuccess) status = await framework.RunPreBindAsync(result.Cycle, pod, node, cancellationToken).ConfigureAwait(false);
+            if (status.IsSuccess)
             {
-                _metrics.Binding("bound", _time.GetElapsedTime(started));
-                _metrics.Attempt("scheduled");
-                if (queued.Cure is { } cure) _metrics.EventToBinding(cure.Event.Kind.ToString(), boundAt - cure.At);
+                point = ExtensionPoint.Bind;
+                status = await framework.RunBindAsync(result.Cycle, pod, node, cancellationToken).ConfigureAwait(false);
             }
-            _progress.Writer.TryWrite(new PodBound(pod.Key, boundAt, node, volumes, queued.Attempts, queued.Cure));
-            bound = true;
-        }
-        catch (Exception e) when (e is WriteFailedException or k8s.Autorest.HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
-        {
-            // Revert: the PVs and claims as they were, the pod's resources released; then decide again.
-            _cluster.Cache.Write(pod, static (state, ledger, pod) =>
+            if (status.IsSuccess)
             {
-                ledger.Revert(pod.Key);
-                if (state.GetPod(pod.Key) is { } current && current.Uid == pod.Uid) state.UpsertPod(current with { NodeName = "" });
-                return 0;
-            });
-            if (_metrics is not null)
-            {
-                _metrics.Binding("error", _time.GetElapsedTime(started));
-                _metrics.Attempt("error");
+                _cluster.Cache.Write(pod.Key, static (_, ledger, key) => ledger.Commit(key));
+                _queue.Remove(pod.Key);
+                Log.Bound(_logger, pod.Key.ToString(), node);
+                var boundAt = _time.GetUtcNow();
+                if (_metrics is not null)
+                {
+                    _metrics.Binding("bound", _time.GetElapsedTime(started));
+                    _metrics.Attempt("scheduled");
+                    if (queued.Cure is { } cure) _metrics.EventToBinding(cure.Event.Kind.ToString(), boundAt - cure.At);
+                }
+                _progress.Writer.TryWrite(new PodBound(pod.Key, boundAt, node, volumes, queued.Attempts, queued.Cure));
+                bound = true;
             }
-            Log.BindFailed(_logger, pod.Key.ToString(), node, e.Message);
-            _progress.Writer.TryWrite(new BindingFailed(pod.Key, _time.GetUtcNow(), node, e.Message));
-            // Upstream clears the nomination on a binding failure (handleBindingCycleError); we keep it when a volume
-            // of the pod is already pinned to the node (kubernetes/kubernetes#135771: a provisioned PV can only be used there).
-            if ((preBindWork || pod.NominatedNodeName.Length > 0) && !VolumePinnedTo(volumes, node)) await NominateAsync(pod.Key, "").ConfigureAwait(false);
-            _queue.Retry(pod.Key);
+            else
+            {
+                var message = preFlight.Code == StatusCode.Error || preFlight.IsRejected ? preFlight.Message : SchedulingFramework.FailureMessage(point, status);
+                await BindingFailedAsync(result, pod, node, volumes, preBindWork, profile, message, started).ConfigureAwait(false);
+            }
         }
         finally
         {
             _bindingSlots.Release();
         }
         if (bound) await ReportScheduledAsync(pod, node, profile.SchedulerName).ConfigureAwait(false);
+    }
+
+    /// <summary>handleBindingCycleError: Unreserve (the PVs and claims as they were, the pod's resources released), then decide again.</summary>
+    private async Task BindingFailedAsync(SchedulingResult result, PodInfo pod, string node, PodVolumes volumes, bool preBindWork, ProfileRunner profile, string message, long started)
+    {
+        _cluster.Cache.Write((result, pod, profile.Framework), static (state, ledger, a) =>
+        {
+            a.Framework.Unreserve(a.result, ledger);
+            if (state.GetPod(a.pod.Key) is { } current && current.Uid == a.pod.Uid) state.UpsertPod(current with { NodeName = "" });
+            return 0;
+        });
+        if (_metrics is not null)
+        {
+            _metrics.Binding("error", _time.GetElapsedTime(started));
+            _metrics.Attempt("error");
+        }
+        Log.BindFailed(_logger, pod.Key.ToString(), node, message);
+        _progress.Writer.TryWrite(new BindingFailed(pod.Key, _time.GetUtcNow(), node, message));
+        // Upstream clears the nomination on a binding failure (handleBindingCycleError); we keep it when a volume
+        // of the pod is already pinned to the node (kubernetes/kubernetes#135771: a provisioned PV can only be used there).
+        if ((preBindWork || pod.NominatedNodeName.Length > 0) && !VolumePinnedTo(volumes, node)) await NominateAsync(pod.Key, "").ConfigureAwait(false);
+        _queue.Retry(pod.Key);
     }
 
     /// <summary>Whether a claim of the binding now has the node selected for provisioning, or a volume bound (its PV chosen for that node).</summary>

@@ -125,13 +125,15 @@ public sealed class ConfigurationDecodingTests
             profiles:
               - plugins:
                   multiPoint:
-                    enabled: [{name: PrioritySort}, {name: NodeName}, {name: VolumeBinding, weight: 7}]
+                    enabled: [{name: PrioritySort}, {name: NodeName}, {name: VolumeBinding, weight: 7}, {name: DefaultBinder}]
                     disabled: [{name: "*"}]
             """);
         var plugins = PluginSets.Of(configuration.BuildProfiles().Single());
         Assert.Equal([new PluginSpec("NodeName"), new PluginSpec("VolumeBinding")], plugins[ExtensionPoint.Filter].Enabled);
         Assert.Equal([new PluginSpec("VolumeBinding", 7)], plugins[ExtensionPoint.Score].Enabled);
         Assert.Equal([new PluginSpec("PrioritySort")], plugins[ExtensionPoint.QueueSort].Enabled);
+        Assert.Equal([new PluginSpec("VolumeBinding")], plugins[ExtensionPoint.PreBind].Enabled);
+        Assert.Equal([new PluginSpec("DefaultBinder")], plugins[ExtensionPoint.Bind].Enabled);
     }
 
     [Fact]

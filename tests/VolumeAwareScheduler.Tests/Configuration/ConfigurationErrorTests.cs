@@ -122,12 +122,16 @@ public sealed class ConfigurationErrorTests
             ["scheduler.yaml: profiles[0]: plugin \"NodeName\" does not extend PreFilterPlugin plugin"]
         },
         {
-            "a bind plugin", Profile("plugins:\n  bind:\n    enabled: [{name: VolumeBinding}]"),
-            ["scheduler.yaml: profiles[0].plugins.bind.enabled[0].name: plugin \"VolumeBinding\" does not extend BindPlugin plugin: the binding cycle is built in (VolumeBinding's PreBind, then the pod's Binding)"]
+            "a plugin at bind that does not bind", Profile("plugins:\n  bind:\n    enabled: [{name: VolumeBinding}]"),
+            ["scheduler.yaml: profiles[0]: plugin \"VolumeBinding\" does not extend BindPlugin plugin"]
         },
         {
-            "preBind disabled", Profile("plugins:\n  preBind:\n    disabled: [{name: VolumeBinding}]"),
-            ["scheduler.yaml: profiles[0].plugins.preBind.disabled: not supported yet: the binding cycle is built in (VolumeBinding's PreBind, then the pod's Binding)"]
+            "a plugin at permit (none extends it here)", Profile("plugins:\n  permit:\n    enabled: [{name: VolumeBinding}]"),
+            ["scheduler.yaml: profiles[0]: plugin \"VolumeBinding\" does not extend PermitPlugin plugin"]
+        },
+        {
+            "no bind plugin", Profile("plugins:\n  bind:\n    disabled: [{name: DefaultBinder}]"),
+            ["scheduler.yaml: profiles[0]: at least one bind plugin is needed for profile with scheduler name \"volume-aware-scheduler\""]
         },
         {
             "no queue sort", Profile("plugins:\n  queueSort:\n    disabled: [{name: \"*\"}]"),

@@ -14,6 +14,7 @@ public sealed class CycleState(ClusterState cluster, IReadOnlyList<NodeInfo> nod
     private readonly Dictionary<string, object> _data = new(16, StringComparer.Ordinal); // a profile's plugins write about ten
     private HashSet<string>? _skipFilter;
     private HashSet<string>? _skipScore;
+    private HashSet<string>? _skipPreBind;
 
     /// <summary>The cluster as this cycle sees it (one snapshot for the whole cycle).</summary>
     public ClusterState Cluster { get; } = cluster;
@@ -36,6 +37,12 @@ public sealed class CycleState(ClusterState cluster, IReadOnlyList<NodeInfo> nod
 
     /// <summary>Plugins whose PreScore answered Skip: their Score does not run in this cycle.</summary>
     public bool SkipsScore(string plugin) => _skipScore?.Contains(plugin) == true;
+
+    /// <summary>Plugins whose PreBindPreFlight answered Skip: their PreBind does not run in this cycle (GetSkipPreBindPlugins).</summary>
+    public bool SkipsPreBind(string plugin) => _skipPreBind?.Contains(plugin) == true;
+
+    /// <summary>SetSkipPreBindPlugins: replaces the set.</summary>
+    internal void SetSkipPreBind(HashSet<string>? plugins) => _skipPreBind = plugins;
 
     internal void SkipFilter(string plugin) => (_skipFilter ??= new HashSet<string>(StringComparer.Ordinal)).Add(plugin);
 

@@ -2,9 +2,8 @@ namespace VolumeAwareScheduler.Core.Scheduling.Framework;
 
 /// <summary>
 /// What the framework knows of each <see cref="ExtensionPoint"/>: its name in a configuration, the interface a plugin
-/// implements to take part in it (framework/interface.go), and whether plugins run there yet. Permit, PreBind, Bind
-/// and PostBind have no interface here: the binding cycle is built in (VolumeBinding's PreBind through the API
-/// writer, then the pod's Binding), so no plugin implements them.
+/// implements to take part in it (framework/interface.go). Permit and PostBind have no interface here (no plugin of this
+/// scheduler implements them), so no plugin can be enabled there.
 /// </summary>
 public static class ExtensionPoints
 {
@@ -26,9 +25,6 @@ public static class ExtensionPoints
     /// <summary>Upstream's interface name, as its framework errors say it: <c>FilterPlugin</c>.</summary>
     public static string PluginTypeName(ExtensionPoint point) => $"{point}Plugin";
 
-    /// <summary>False for the points whose work is built in rather than done by plugins (see the type's summary).</summary>
-    public static bool RunsPlugins(ExtensionPoint point) => point is not (ExtensionPoint.Permit or ExtensionPoint.PreBind or ExtensionPoint.Bind or ExtensionPoint.PostBind or ExtensionPoint.MultiPoint);
-
     /// <summary>Whether <paramref name="plugin"/> implements the point's interface.</summary>
     public static bool Implements(IPlugin plugin, ExtensionPoint point) => point switch
     {
@@ -40,6 +36,8 @@ public static class ExtensionPoints
         ExtensionPoint.PreScore => plugin is IPreScorePlugin,
         ExtensionPoint.Score => plugin is IScorePlugin,
         ExtensionPoint.Reserve => plugin is IReservePlugin,
+        ExtensionPoint.PreBind => plugin is IPreBindPlugin,
+        ExtensionPoint.Bind => plugin is IBindPlugin,
         _ => false,
     };
 }

@@ -35,6 +35,8 @@ public sealed class PluginSets : IEquatable<PluginSets>
         sets = sets.With(ExtensionPoint.PreScore, Names(profile.PreScore));
         sets = sets.With(ExtensionPoint.Score, new PluginSet([.. profile.Score.Select(s => new PluginSpec(s.Plugin.Name, s.Weight))]));
         sets = sets.With(ExtensionPoint.Reserve, Names(profile.Reserve));
+        sets = sets.With(ExtensionPoint.PreBind, Names(profile.PreBind));
+        sets = sets.With(ExtensionPoint.Bind, Names(profile.Bind));
         return sets;
     }
 

@@ -28,6 +28,10 @@ public sealed class Profile
 
     public IReadOnlyList<IReservePlugin> Reserve { get; init; } = [];
 
+    public IReadOnlyList<IPreBindPlugin> PreBind { get; init; } = [];
+
+    public IReadOnlyList<IBindPlugin> Bind { get; init; } = [];
+
     /// <summary>
     /// percentageOfNodesToScore: 0 is kube-scheduler's adaptive default (50% minus 1% per 125 nodes, at least 5%);
     /// 100 evaluates every node.
@@ -37,7 +41,7 @@ public sealed class Profile
     /// <summary>Every plugin of the profile, once each, in first-seen order.</summary>
     public IEnumerable<IPlugin> Plugins =>
         PreEnqueue.Cast<IPlugin>().Concat(QueueSort is null ? [] : [QueueSort]).Concat(PreFilter).Concat(Filter).Concat(PostFilter)
-            .Concat(PreScore).Concat(Score.Select(s => s.Plugin)).Concat(Reserve).Distinct();
+            .Concat(PreScore).Concat(Score.Select(s => s.Plugin)).Concat(Reserve).Concat(PreBind).Concat(Bind).Distinct();
 
     /// <summary>The plugin of this name, if the profile has it (any extension point).</summary>
     public T? Get<T>(string name) where T : class, IPlugin => Plugins.OfType<T>().FirstOrDefault(p => p.Name == name);

@@ -12,10 +12,9 @@ namespace VolumeAwareScheduler.Core.Scheduling.Framework;
 /// (or <c>*</c>); a plugin the point lists itself keeps the point's position ("override"). The order is: overrides in
 /// the point's order, then MultiPoint's plugins, then the point's other plugins. A plugin twice in MultiPoint is an
 /// error;</item>
-/// <item>exactly one QueueSort plugin;</item>
+/// <item>exactly one QueueSort plugin, and at least one Bind plugin;</item>
 /// <item>getScoreWeights: the Score list's weight, else MultiPoint's; unset or 0 is 1.</item>
 /// </list>
-/// Upstream also requires a Bind plugin; here binding is built in (see <see cref="ExtensionPoints"/>).
 /// </summary>
 internal static class ProfileBuilder
 {
@@ -39,6 +38,8 @@ internal static class ProfileBuilder
         var queueSort = lists[ExtensionPoint.QueueSort];
         if (queueSort.Count != 1)
             throw Error($"only one queue sort plugin required for profile with scheduler name {FieldError.Quote(config.SchedulerName)}, but got {queueSort.Count}");
+        if (lists[ExtensionPoint.Bind].Count == 0)
+            throw Error($"at least one bind plugin is needed for profile with scheduler name {FieldError.Quote(config.SchedulerName)}");
 
         var weights = ScoreWeights(plugins, instances);
         return new Profile
@@ -52,6 +53,8 @@ internal static class ProfileBuilder
             PreScore = [.. lists[ExtensionPoint.PreScore].Cast<IPreScorePlugin>()],
             Score = [.. lists[ExtensionPoint.Score].Cast<IScorePlugin>().Select(p => new WeightedScorePlugin(p, weights[p.Name]))],
             Reserve = [.. lists[ExtensionPoint.Reserve].Cast<IReservePlugin>()],
+            PreBind = [.. lists[ExtensionPoint.PreBind].Cast<IPreBindPlugin>()],
+            Bind = [.. lists[ExtensionPoint.Bind].Cast<IBindPlugin>()],
             PercentageOfNodesToScore = config.PercentageOfNodesToScore,
         };
     }

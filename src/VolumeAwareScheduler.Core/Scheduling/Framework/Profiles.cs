@@ -28,13 +28,14 @@ public static class Profiles
     }
 
     /// <summary>
-    /// The extender's profile (<c>serve</c>): VolumeBinding alone (and the queue sort every profile has). kube-scheduler
-    /// ran its other plugins before asking us, and its profile disables only the in-tree VolumeBinding. Every node it
-    /// asks about is evaluated (percentageOfNodesToScore 100).
+    /// The extender's profile (<c>serve</c>): VolumeBinding alone (and the queue sort and binder every profile has).
+    /// kube-scheduler ran its other plugins before asking us, and its profile disables only the in-tree VolumeBinding.
+    /// Every node it asks about is evaluated (percentageOfNodesToScore 100). Its bind verb is Reserve, PreBind
+    /// (VolumeBinding) and Bind (DefaultBinder).
     /// </summary>
     public static Profile Extender(string schedulerName = DefaultSchedulerName, VolumeBindingArgs? volumeBinding = null)
     {
-        var multiPoint = new PluginSet([new PluginSpec(PrioritySort.PluginName), new PluginSpec(VolumeBinding.PluginName)], [new PluginSpec("*")]);
+        var multiPoint = new PluginSet([new PluginSpec(PrioritySort.PluginName), new PluginSpec(VolumeBinding.PluginName), new PluginSpec(DefaultBinder.PluginName)], [new PluginSpec("*")]);
         var config = new ProfileConfig
         {
             SchedulerName = schedulerName,

@@ -19,11 +19,15 @@ namespace VolumeAwareScheduler.Core.Scheduling.Framework;
 /// summed. The highest sum wins; ties go to the first node name in ordinal order (upstream picks at random among
 /// ties; we are deterministic so that <c>simulate</c> and <c>run</c> decide alike).</item>
 /// <item>Reserve (<see cref="Reserve"/>): the chosen node is taken; Unreserve on failure.</item>
+/// <item>The binding cycle (schedule_one.go bindingCycle), which the host drives: <see cref="RunPreBindPreFlights"/>
+/// (the host nominates the pod to the node when PreBind has work, KEP-5278), <see cref="RunPreBindAsync"/>,
+/// <see cref="RunBindAsync"/>; on failure the host runs <see cref="Unreserve"/>. The plugins write through
+/// <see cref="Client"/>, as upstream's use the framework handle's clientset.</item>
 /// </list>
 /// The instance keeps only the round-robin start index; one instance serves one scheduling loop (or many readers that
 /// never sample, such as the extender).
 /// </summary>
-public sealed class SchedulingFramework(Profile profile)
+public sealed class SchedulingFramework(Profile profile, IBindingClient? client = null)
 {
     /// <summary>minFeasibleNodesToFind (schedule_one.go).</summary>
     public const int MinFeasibleNodesToFind = 100;
@@ -45,6 +49,9 @@ public sealed class SchedulingFramework(Profile profile)
     private int[] _identity = [];
 
     public Profile Profile { get; } = profile;
+
+    /// <summary>What the PreBind and Bind plugins write through (the handle's clientset); null where nothing is bound.</summary>
+    public IBindingClient? Client { get; } = client;
 
     /// <summary>RunPreEnqueuePlugins: the first non-success keeps the pod out of the active queue.</summary>
     public Status RunPreEnqueue(PodInfo pod)
@@ -461,6 +468,95 @@ public sealed class SchedulingFramework(Profile profile)
         result.Cycle.Ledger = ledger;
         for (var i = Profile.Reserve.Count - 1; i >= 0; i--) Profile.Reserve[i].Unreserve(result.Cycle, result.Pod, selected.Node.Name);
     }
+
+    /// <summary>
+    /// The scheduling cycle for a node chosen elsewhere (the extender's bind: kube-scheduler chose it): PreFilter and
+    /// Filter on that node alone, against <paramref name="cluster"/>; the node is selected when it passes, ready for
+    /// <see cref="Reserve"/>.
+    /// </summary>
+    public SchedulingResult ScheduleOn(ClusterState cluster, PodInfo pod, NodeInfo node)
+    {
+        var result = FilterAll(cluster, pod, [node], parallel: false);
+        if (result.Error is null && result.OutcomeAt(0) is { Status.IsSuccess: true } outcome) result.Selected = outcome;
+        return result;
+    }
+
+    /// <summary>
+    /// RunPreBindPreFlights (framework/runtime/framework.go): Success when a PreBind plugin has work for the pod on the
+    /// node, Skip when every one answered Skip (or there is none). A plugin's Error, or any other answer, is an Error with
+    /// upstream's message. The plugins that answered Skip are recorded in the cycle: their PreBind does not run.
+    /// </summary>
+    public Status RunPreBindPreFlights(CycleState state, PodInfo pod, string nodeName)
+    {
+        HashSet<string>? skipped = null;
+        var answer = Status.Skip("");
+        foreach (var plugin in Profile.PreBind)
+        {
+            var status = plugin.PreBindPreFlight(state, pod, nodeName);
+            switch (status.Code)
+            {
+                case StatusCode.Error:
+                    return Status.Error(plugin.Name, $"running PreBindPreFlight \"{plugin.Name}\": {status.Message}");
+                case StatusCode.Success:
+                    answer = Status.Success;
+                    break;
+                case StatusCode.Skip:
+                    (skipped ??= new HashSet<string>(StringComparer.Ordinal)).Add(plugin.Name);
+                    break;
+                default:
+                    return Status.Error(plugin.Name,
+                        $"PreBindPreFlight {plugin.Name} returned \"{status.Code}\", which is unsupported. It is supposed to return Success, Skip, or Error status");
+            }
+        }
+        state.SetSkipPreBind(skipped);
+        return answer;
+    }
+
+    /// <summary>
+    /// RunPreBindPlugins (framework.go): each PreBind plugin in order but those PreBindPreFlight skipped; the first that
+    /// does not succeed ends the phase. A rejection is returned as the plugin answered it; any other failure becomes an
+    /// Error. The plugin's own message is kept (the extender's bind answers with it); <see cref="FailureMessage"/> gives
+    /// upstream's wording.
+    /// </summary>
+    public async ValueTask<Status> RunPreBindAsync(CycleState state, PodInfo pod, string nodeName, CancellationToken cancellationToken)
+    {
+        foreach (var plugin in Profile.PreBind)
+        {
+            if (state.SkipsPreBind(plugin.Name)) continue;
+            var status = await plugin.PreBindAsync(state, pod, nodeName, cancellationToken).ConfigureAwait(false);
+            if (!status.IsSuccess) return status.IsRejected ? status.WithPlugin(plugin.Name) : Status.Error(plugin.Name, status.Message);
+        }
+        return Status.Success;
+    }
+
+    /// <summary>
+    /// RunBindPlugins (framework.go): the Bind plugins in order until one answers other than Skip, whose answer decides
+    /// (a failure other than a rejection becomes an Error). Skip when every plugin skipped, or there is none: the pod is
+    /// then not bound, which the binding cycle treats as a failure.
+    /// </summary>
+    public async ValueTask<Status> RunBindAsync(CycleState state, PodInfo pod, string nodeName, CancellationToken cancellationToken)
+    {
+        var status = Status.Skip("");
+        foreach (var plugin in Profile.Bind)
+        {
+            status = await plugin.BindAsync(state, pod, nodeName, cancellationToken).ConfigureAwait(false);
+            if (status.IsSkip) continue;
+            if (status.IsSuccess) return status;
+            return status.IsRejected ? status.WithPlugin(plugin.Name) : Status.Error(plugin.Name, status.Message);
+        }
+        return status;
+    }
+
+    /// <summary>
+    /// How upstream words a failed PreBind or Bind (framework.go): an Error as <c>running PreBind plugin "Name": message</c>,
+    /// a rejection as its message; a Bind that every plugin skipped says so.
+    /// </summary>
+    public static string FailureMessage(ExtensionPoint point, Status status) => status.Code switch
+    {
+        StatusCode.Error => $"running {point} plugin \"{status.Plugin}\": {status.Message}",
+        StatusCode.Skip => $"no {point} plugin took the pod",
+        _ => status.Message,
+    };
 
     /// <summary>numFeasibleNodesToFind (schedule_one.go).</summary>
     public static int NumFeasibleNodesToFind(int percentageOfNodesToScore, int numAllNodes)

@@ -26,5 +26,6 @@ public static class InTreeRegistry
         .Add(InterPodAffinity.PluginName, InterPodAffinityArgs.Decode, args => new InterPodAffinity(args))
         .Add(NodeResourcesBalancedAllocation.PluginName, NodeResourcesBalancedAllocationArgs.Decode, args => new NodeResourcesBalancedAllocation(args))
         .Add(ImageLocality.PluginName, () => new ImageLocality())
-        .Add(DefaultPreemption.PluginName, DefaultPreemptionArgs.Decode, args => new DefaultPreemption(args));
+        .Add(DefaultPreemption.PluginName, DefaultPreemptionArgs.Decode, args => new DefaultPreemption(args))
+        .Add(DefaultBinder.PluginName, () => new DefaultBinder());
 }

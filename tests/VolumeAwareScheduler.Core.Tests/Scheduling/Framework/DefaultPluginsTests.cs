@@ -113,7 +113,7 @@ public class DefaultPluginsTests
         Assert.Equal(
             Sets((MultiPoint, Enabled(P("SchedulingGates"), P("PrioritySort"), P("NodeUnschedulable"), P("NodeName"), P("TaintToleration", 3), P("NodeAffinity", 2),
                 P("NodePorts"), P("NodeResourcesFit", 1), P("VolumeRestrictions"), P("NodeVolumeLimits"), P("VolumeBinding"), P("VolumeZone"),
-                P("PodTopologySpread", 2), P("InterPodAffinity", 2), P("DefaultPreemption"), P("NodeResourcesBalancedAllocation", 1), P("ImageLocality", 1)))),
+                P("PodTopologySpread", 2), P("InterPodAffinity", 2), P("DefaultPreemption"), P("NodeResourcesBalancedAllocation", 1), P("ImageLocality", 1), P("DefaultBinder")))),
             defaults);
     }
 }

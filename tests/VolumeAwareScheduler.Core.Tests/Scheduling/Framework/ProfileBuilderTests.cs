@@ -8,8 +8,8 @@ namespace VolumeAwareScheduler.Core.Tests.Scheduling.Framework;
 /// <summary>
 /// Ported from pkg/scheduler/framework/runtime/framework_test.go TestNewFrameworkMultiPointExpansion, with upstream's
 /// test plugins: testPlugin implements every extension point but PreEnqueue, scorePlugin1 PreScore and Score, scoreWithNormalizePlugin1
-/// Score, queueSortPlugin QueueSort, bindPlugin Bind. The expected lists leave out Permit, PreBind, Bind and PostBind
-/// (built in here, see <see cref="ExtensionPoints"/>) and the alpha placement points.
+/// Score, queueSortPlugin QueueSort, bindPlugin Bind. The expected lists leave out Permit and PostBind (no plugin
+/// here implements them, see <see cref="ExtensionPoints"/>) and the alpha placement points.
 /// </summary>
 public class ProfileBuilderTests
 {
@@ -28,7 +28,7 @@ public class ProfileBuilderTests
         .Add(ScorePlugin2, () => new PreScoreAndScorePlugin(ScorePlugin2))
         .Add(ScoreWithNormalizePlugin1, () => new ScoreOnlyPlugin(ScoreWithNormalizePlugin1))
         .Add(QueueSortPlugin, () => new QueueSortOnlyPlugin(QueueSortPlugin))
-        .Add(BindPlugin, () => new NoPointPlugin(BindPlugin));
+        .Add(BindPlugin, () => new BindOnlyPlugin(BindPlugin));
 
     /// <summary>testPlugin everywhere it runs here, with <paramref name="preScore"/> and <paramref name="score"/> as given.</summary>
     private static PluginSets Expanded(PluginSet? preScore, PluginSet score) => Sets(
@@ -38,7 +38,9 @@ public class ProfileBuilderTests
         (ExtensionPoint.PostFilter, Enabled(P(TestPlugin))),
         (ExtensionPoint.PreScore, preScore ?? PluginSet.Empty),
         (ExtensionPoint.Score, score),
-        (ExtensionPoint.Reserve, Enabled(P(TestPlugin))));
+        (ExtensionPoint.Reserve, Enabled(P(TestPlugin))),
+        (ExtensionPoint.PreBind, Enabled(P(TestPlugin))),
+        (ExtensionPoint.Bind, Enabled(P(TestPlugin))));
 
     public static TheoryData<string, PluginSets, PluginSets> ExpansionCases => new()
     {
@@ -80,12 +82,14 @@ public class ProfileBuilderTests
         {
             "disable and enable MultiPoint plugins with '*'",
             Sets((MultiPoint, Set([P(QueueSortPlugin), P(BindPlugin), P(ScorePlugin1)], [P("*")]))),
-            Sets((ExtensionPoint.QueueSort, Enabled(P(QueueSortPlugin))), (ExtensionPoint.PreScore, Enabled(P(ScorePlugin1))), (ExtensionPoint.Score, Enabled(P(ScorePlugin1, 1))))
+            Sets((ExtensionPoint.QueueSort, Enabled(P(QueueSortPlugin))), (ExtensionPoint.PreScore, Enabled(P(ScorePlugin1))), (ExtensionPoint.Score, Enabled(P(ScorePlugin1, 1))),
+                (ExtensionPoint.Bind, Enabled(P(BindPlugin))))
         },
         {
             "disable and enable MultiPoint plugin by name",
             Sets((MultiPoint, Set([P(BindPlugin), P(QueueSortPlugin), P(ScorePlugin1)], [P(ScorePlugin1)]))),
-            Sets((ExtensionPoint.QueueSort, Enabled(P(QueueSortPlugin))), (ExtensionPoint.PreScore, Enabled(P(ScorePlugin1))), (ExtensionPoint.Score, Enabled(P(ScorePlugin1, 1))))
+            Sets((ExtensionPoint.QueueSort, Enabled(P(QueueSortPlugin))), (ExtensionPoint.PreScore, Enabled(P(ScorePlugin1))), (ExtensionPoint.Score, Enabled(P(ScorePlugin1, 1))),
+                (ExtensionPoint.Bind, Enabled(P(BindPlugin))))
         },
         {
             "Override MultiPoint plugins weights and avoid a plugin being loaded multiple times",
@@ -108,7 +112,8 @@ public class ProfileBuilderTests
         { "Expect 'already registered' error", Sets((MultiPoint, Enabled(P(TestPlugin), P(TestPlugin)))), "plugin \"test-plugin\" already registered as \"PreFilterPlugin\"" },
         { "a plugin twice at one point", Sets((ExtensionPoint.Filter, Enabled(P(TestPlugin), P(TestPlugin)))), "plugin \"test-plugin\" already registered as \"FilterPlugin\"" },
         { "a plugin at a point it does not implement", Sets((ExtensionPoint.Filter, Enabled(P(ScorePlugin1)))), "plugin \"score-plugin-1\" does not extend FilterPlugin plugin" },
-        { "a bind plugin: binding is built in", Sets((ExtensionPoint.Bind, Enabled(P(BindPlugin)))), "plugin \"bind-plugin\" does not extend BindPlugin plugin" },
+        { "a plugin at bind that does not bind", Sets((ExtensionPoint.Bind, Enabled(P(ScorePlugin1)))), "plugin \"score-plugin-1\" does not extend BindPlugin plugin" },
+        { "no bind plugin", Sets((ExtensionPoint.QueueSort, Enabled(P(QueueSortPlugin)))), "at least one bind plugin is needed for profile with scheduler name \"test\"" },
         { "a plugin the registry lacks", Sets((ExtensionPoint.Score, Enabled(P("Foo")))), "ScorePlugin \"Foo\" does not exist" },
         { "no queue sort plugin", Sets((MultiPoint, Enabled(P(ScorePlugin1)))), "only one queue sort plugin required for profile with scheduler name \"test\", but got 0" },
         { "two queue sort plugins", Sets((ExtensionPoint.QueueSort, Enabled(P(TestPlugin), P(QueueSortPlugin)))), "only one queue sort plugin required for profile with scheduler name \"test\", but got 2" },
@@ -132,8 +137,14 @@ public class ProfileBuilderTests
     }
 
     private sealed class EveryPointPlugin(string name)
-        : IQueueSortPlugin, IPreFilterPlugin, IFilterPlugin, IPostFilterPlugin, IPreScorePlugin, IScorePlugin, IReservePlugin
+        : IQueueSortPlugin, IPreFilterPlugin, IFilterPlugin, IPostFilterPlugin, IPreScorePlugin, IScorePlugin, IReservePlugin, IPreBindPlugin, IBindPlugin
     {
+        public Status PreBindPreFlight(CycleState state, PodInfo pod, string nodeName) => Status.Success;
+
+        public ValueTask<Status> PreBindAsync(CycleState state, PodInfo pod, string nodeName, CancellationToken cancellationToken) => ValueTask.FromResult(Status.Success);
+
+        public ValueTask<Status> BindAsync(CycleState state, PodInfo pod, string nodeName, CancellationToken cancellationToken) => ValueTask.FromResult(Status.Success);
+
         public string Name => name;
 
         public bool Less(QueuedPodInfo a, QueuedPodInfo b) => false;
@@ -198,8 +209,10 @@ public class ProfileBuilderTests
         public bool Less(QueuedPodInfo a, QueuedPodInfo b) => false;
     }
 
-    private sealed class NoPointPlugin(string name) : IPlugin
+    private sealed class BindOnlyPlugin(string name) : IBindPlugin
     {
         public string Name => name;
+
+        public ValueTask<Status> BindAsync(CycleState state, PodInfo pod, string nodeName, CancellationToken cancellationToken) => ValueTask.FromResult(Status.Success);
     }
 }

@@ -25,14 +25,16 @@ public class ProfilesTests
                     P("PodTopologySpread"), P("InterPodAffinity"), P("NodeResourcesBalancedAllocation"), P("ImageLocality"))),
                 (ExtensionPoint.Score, Enabled(P("TaintToleration", 3), P("NodeAffinity", 2), P("NodeResourcesFit", 1), P("VolumeBinding", 1),
                     P("PodTopologySpread", 2), P("InterPodAffinity", 2), P("NodeResourcesBalancedAllocation", 1), P("ImageLocality", 1))),
-                (ExtensionPoint.Reserve, Enabled(P("VolumeBinding")))),
+                (ExtensionPoint.Reserve, Enabled(P("VolumeBinding"))),
+                (ExtensionPoint.PreBind, Enabled(P("VolumeBinding"))),
+                (ExtensionPoint.Bind, Enabled(P("DefaultBinder")))),
             PluginSets.Of(profile));
         Assert.Equal(new VolumeBindingArgs(), profile.Get<VolumeBinding>(VolumeBinding.PluginName)!.Args);
         Assert.Equal(VolumeBindingArgs.BestFitShape, profile.Get<VolumeBinding>(VolumeBinding.PluginName)!.Args.Shape);
     }
 
     [Fact]
-    public void The_extender_profile_runs_volume_binding_alone_over_every_node_it_is_given()
+    public void The_extender_profile_runs_volume_binding_alone_and_the_default_binder_over_every_node_it_is_given()
     {
         var profile = Profiles.Extender(volumeBinding: new VolumeBindingArgs { Shape = VolumeBindingArgs.UpstreamShape });
         Assert.Equal(100, profile.PercentageOfNodesToScore);
@@ -43,7 +45,9 @@ public class ProfilesTests
                 (ExtensionPoint.Filter, Enabled(P("VolumeBinding"))),
                 (ExtensionPoint.PreScore, Enabled(P("VolumeBinding"))),
                 (ExtensionPoint.Score, Enabled(P("VolumeBinding", 1))),
-                (ExtensionPoint.Reserve, Enabled(P("VolumeBinding")))),
+                (ExtensionPoint.Reserve, Enabled(P("VolumeBinding"))),
+                (ExtensionPoint.PreBind, Enabled(P("VolumeBinding"))),
+                (ExtensionPoint.Bind, Enabled(P("DefaultBinder")))),
             PluginSets.Of(profile));
         Assert.Equal(VolumeBindingArgs.UpstreamShape, profile.Get<VolumeBinding>(VolumeBinding.PluginName)!.Args.Shape);
     }

@@ -16,9 +16,13 @@ namespace VolumeAwareScheduler.Core.Scheduling.Plugins;
 /// <item>Score: per storage class, the requested share of the chosen PVs' capacity (or of the CSIStorageCapacity
 /// that provisioning would use) mapped through <see cref="VolumeBindingArgs.Shape"/>, averaged over classes.</item>
 /// <item>Reserve: AssumePodVolumes in the cycle's <see cref="State.AssumeLedger"/>; Unreserve reverts it.</item>
+/// <item>PreBindPreFlight: Skip when the node's volumes are all bound (nothing to write), else Success.</item>
+/// <item>PreBind: BindPodVolumes through the framework's <see cref="IBindingClient"/>: the PV claimRefs and
+/// selected-node annotations, then the wait for the PV controller, up to <see cref="VolumeBindingArgs.BindTimeoutSeconds"/>;
+/// a failure (conflict, refusal, timeout) is an Error, and the binding cycle reverts the assumption.</item>
 /// </list>
 /// </summary>
-public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin, IReservePlugin
+public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin, IReservePlugin, IPreBindPlugin
 {
     public const string PluginName = "VolumeBinding";
 
@@ -124,6 +128,23 @@ public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IF
     }
 
     public void Unreserve(CycleState state, PodInfo pod, string nodeName) => state.Ledger?.Revert(pod.Key);
+
+    /// <summary>PreBindPreFlight (volume_binding.go): Skip when the pod has no volumes to bind on the node (allBound).</summary>
+    public Status PreBindPreFlight(CycleState state, PodInfo pod, string nodeName) =>
+        VolumesToBind(state, nodeName) is null ? Status.Skip(PluginName) : Status.Success;
+
+    /// <summary>PreBind (volume_binding.go): BindPodVolumes, which writes, then waits for the PV controller.</summary>
+    public async ValueTask<Status> PreBindAsync(CycleState state, PodInfo pod, string nodeName, CancellationToken cancellationToken)
+    {
+        if (VolumesToBind(state, nodeName) is not { } volumes) return Status.Success; // no need to bind volumes
+        if (state.Framework?.Client is not { } client) return Status.Error(PluginName, "no API client to bind the pod's volumes with");
+        var written = await client.BindPodVolumesAsync(pod, nodeName, volumes, TimeSpan.FromSeconds(Args.BindTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+        return written.Succeeded ? Status.Success : Status.Error(PluginName, written.Error!);
+    }
+
+    /// <summary>The node's volumes when some are to be bound or provisioned; null when all are bound (or the pod has none).</summary>
+    private static PodVolumes? VolumesToBind(CycleState state, string nodeName) =>
+        state.Read<StateData>(PluginName) is not null && VolumesFor(state, nodeName) is { IsEmpty: false } volumes ? volumes : null;
 
     private static PodVolumes? VolumesFor(CycleState state, string nodeName)
     {
