@@ -77,8 +77,8 @@ public sealed class BindCoordinator(ClusterSource source, ExtenderCycle extender
             Status bound;
             try
             {
-                bound = await framework.RunPreBindAsync(cycle.Cycle, cycle.Pod, nodeName, cancellationToken).ConfigureAwait(false);
-                if (bound.IsSuccess) bound = await framework.RunBindAsync(cycle.Cycle, cycle.Pod, nodeName, cancellationToken).ConfigureAwait(false);
+                // The wire keeps the writer's own message (contract §3.4), not upstream's "running PreBind plugin" wording.
+                bound = (await framework.RunPreBindAndBindAsync(cycle.Cycle, cycle.Pod, nodeName, cancellationToken).ConfigureAwait(false)).Status;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -410,17 +410,11 @@ public sealed class Simulator
         if (!reserved.IsSuccess) throw new InvalidOperationException($"reserve failed for {pod.Key}: {reserved.Message}");
         // The binding cycle, as run's: PreBind (the volume writes, which the in-memory PV controller completes at
         // once), then Bind. The in-memory client answers synchronously, so the cycle is complete on return.
-        var bound = Completed(_framework.RunPreBindAsync(result.Cycle, pod, node, CancellationToken.None));
-        var point = ExtensionPoint.PreBind;
-        if (bound.IsSuccess)
-        {
-            bound = Completed(_framework.RunBindAsync(result.Cycle, pod, node, CancellationToken.None));
-            point = ExtensionPoint.Bind;
-        }
+        var bound = Completed(_framework.RunPreBindAndBindAsync(result.Cycle, pod, node, CancellationToken.None));
         if (!bound.IsSuccess)
         {
             _framework.Unreserve(result, _ledger);
-            throw new InvalidOperationException($"binding failed for {pod.Key}: {SchedulingFramework.FailureMessage(point, bound)}");
+            throw new InvalidOperationException($"binding failed for {pod.Key}: {bound.FailureMessage}");
         }
         _ledger.Commit(pod.Key);
         return new PodResult(pod.Key.ToString(), node, [.. volumes.StaticBindings.Select(b => new ClaimVolume(b.Claim.Key.ToString(), b.Volume.Name))],
@@ -428,7 +422,7 @@ public sealed class Simulator
     }
 
     /// <summary>A binding step over the in-memory client, which never leaves one pending.</summary>
-    private static Status Completed(ValueTask<Status> step) =>
+    private static T Completed<T>(ValueTask<T> step) =>
         step.IsCompletedSuccessfully ? step.Result : throw new InvalidOperationException("the in-memory binding client answers synchronously");
 
     /// <summary>

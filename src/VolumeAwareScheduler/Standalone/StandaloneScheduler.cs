@@ -370,15 +370,10 @@ public sealed partial class StandaloneScheduler
         try
         {
             // An Error (or a rejection, which PreBindPreFlight may not answer) fails the cycle.
-            var status = preFlight.IsSuccess || preFlight.IsSkip ? Status.Success : preFlight;
-            var point = ExtensionPoint.PreBind;
-            if (status.IsSuccess) status = await framework.RunPreBindAsync(result.Cycle, pod, node, cancellationToken).ConfigureAwait(false);
-            if (status.IsSuccess)
-            {
-                point = ExtensionPoint.Bind;
-                status = await framework.RunBindAsync(result.Cycle, pod, node, cancellationToken).ConfigureAwait(false);
-            }
-            if (status.IsSuccess)
+            var outcome = preFlight.IsSuccess || preFlight.IsSkip
+                ? await framework.RunPreBindAndBindAsync(result.Cycle, pod, node, cancellationToken).ConfigureAwait(false)
+                : new BindingOutcome(ExtensionPoint.PreBind, preFlight);
+            if (outcome.IsSuccess)
             {
                 _cluster.Cache.Write(pod.Key, static (_, ledger, key) => ledger.Commit(key));
                 _queue.Remove(pod.Key);
@@ -395,7 +390,7 @@ public sealed partial class StandaloneScheduler
             }
             else
             {
-                var message = preFlight.Code == StatusCode.Error || preFlight.IsRejected ? preFlight.Message : SchedulingFramework.FailureMessage(point, status);
+                var message = preFlight.Code == StatusCode.Error || preFlight.IsRejected ? preFlight.Message : outcome.FailureMessage;
                 await BindingFailedAsync(result, pod, node, volumes, preBindWork, profile, message, started).ConfigureAwait(false);
             }
         }

@@ -548,6 +548,18 @@ public sealed class SchedulingFramework(Profile profile, IBindingClient? client 
     }
 
     /// <summary>
+    /// The writes of the binding cycle (schedule_one.go bindingCycle, after PreBindPreFlight and the nomination):
+    /// <see cref="RunPreBindAsync"/>, then <see cref="RunBindAsync"/> when PreBind succeeded. The answer names the
+    /// extension point that decided it, for <see cref="BindingOutcome.FailureMessage"/>.
+    /// </summary>
+    public async ValueTask<BindingOutcome> RunPreBindAndBindAsync(CycleState state, PodInfo pod, string nodeName, CancellationToken cancellationToken)
+    {
+        var status = await RunPreBindAsync(state, pod, nodeName, cancellationToken).ConfigureAwait(false);
+        if (!status.IsSuccess) return new BindingOutcome(ExtensionPoint.PreBind, status);
+        return new BindingOutcome(ExtensionPoint.Bind, await RunBindAsync(state, pod, nodeName, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
     /// How upstream words a failed PreBind or Bind (framework.go): an Error as <c>running PreBind plugin "Name": message</c>,
     /// a rejection as its message; a Bind that every plugin skipped says so.
     /// </summary>
