@@ -301,7 +301,8 @@ public sealed class ClusterState(IVolumeIndex volumes)
     /// policies admit every node): for each value of <paramref name="key"/> on a node that carries every one of
     /// <paramref name="keys"/>, how many pods of <paramref name="ns"/>, not terminating, that <paramref name="selector"/>
     /// matches (an empty selector matches none) are assigned to such nodes of that value. Every domain is present, with
-    /// 0 when it has no matching pod. The first question about a selector counts over the whole cluster; the counts are
+    /// 0 when it has no matching pod. With no <paramref name="keys"/>, every node counts, in domain "" when it lacks
+    /// <paramref name="key"/> (PreScore with the system default constraints). The first question about a selector counts over the whole cluster; the counts are
     /// then kept up to date as pods and nodes change, so later questions cost the number of domains. A new dictionary.
     /// </summary>
     public Dictionary<string, int> MatchingPodsByDomain(string ns, LabelSelector selector, string[] keys, string key)

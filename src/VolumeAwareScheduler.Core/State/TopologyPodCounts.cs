@@ -39,10 +39,14 @@ internal sealed class TopologyPodCounts
         return counts;
     }
 
-    /// <summary>The value of the key on <paramref name="node"/> when it carries every key, else null.</summary>
+    /// <summary>
+    /// The value of the key on <paramref name="node"/> when it carries every key, else null. With no keys every node
+    /// has a domain: "" when it lacks the key (PodTopologySpread's scoring with the system default constraints).
+    /// </summary>
     public string? DomainOf(NodeInfo? node)
     {
         if (node is null) return null;
+        if (_keys.Length == 0) return node.Labels.GetValueOrDefault(_key, "");
         foreach (var key in _keys)
         {
             if (!node.Labels.ContainsKey(key)) return null;

@@ -23,6 +23,7 @@ public class MatchingPodsByDomainTests
         ("ns", LabelSelector(null, NotIn("app", "b")), [HostnameLabel], HostnameLabel),
         ("other", LabelSelector(MatchLabels(("app", "b")).MatchLabels, Exists("tier")), [ZoneLabel], ZoneLabel),
         ("ns", Model.LabelSelector.Everything, [ZoneLabel], ZoneLabel),
+        ("ns", MatchLabels(("app", "a")), [], ZoneLabel),
     ];
 
     public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 30)];
@@ -61,6 +62,7 @@ public class MatchingPodsByDomainTests
         var counts = cluster.MatchingPodsByDomain("ns", MatchLabels(("app", "a")), [ZoneLabel], ZoneLabel);
 
         Assert.Equal(["z1=1", "z2=0"], Sorted(counts));
+        Assert.Equal(["=1", "z1=1", "z2=0"], Sorted(cluster.MatchingPodsByDomain("ns", MatchLabels(("app", "a")), [], ZoneLabel)));
     }
 
     [Fact]
@@ -111,7 +113,10 @@ public class MatchingPodsByDomainTests
     private static Dictionary<string, int> Ask(ClusterState cluster, (string Ns, LabelSelector Selector, string[] Keys, string Key) q) =>
         cluster.MatchingPodsByDomain(q.Ns, q.Selector, q.Keys, q.Key);
 
-    /// <summary>calPreFilterState over every node: nodes with all keys are domains; their pods of the namespace, not terminating, that a non-empty selector matches.</summary>
+    /// <summary>
+    /// calPreFilterState over every node: nodes with all keys are domains; their pods of the namespace, not terminating,
+    /// that a non-empty selector matches. Without keys (PreScore with the system defaults), every node, in "" when it lacks the key.
+    /// </summary>
     private static Dictionary<string, int> Recount(ClusterState cluster, (string Ns, LabelSelector Selector, string[] Keys, string Key) q)
     {
         var empty = q.Selector.MatchLabels.Count == 0 && q.Selector.MatchExpressions.IsDefaultOrEmpty;
@@ -119,7 +124,7 @@ public class MatchingPodsByDomainTests
         foreach (var node in cluster.Nodes)
         {
             if (!q.Keys.All(node.Labels.ContainsKey)) continue;
-            var value = node.Labels[q.Key];
+            var value = q.Keys.Length == 0 ? node.Labels.GetValueOrDefault(q.Key, "") : node.Labels[q.Key];
             var matching = empty ? 0 : cluster.PodsOn(node.Name).Count(p => !p.IsDeleting && p.Key.Namespace == q.Ns && SelectorMatching.Matches(q.Selector, p.Labels));
             counts[value] = counts.GetValueOrDefault(value) + matching;
         }

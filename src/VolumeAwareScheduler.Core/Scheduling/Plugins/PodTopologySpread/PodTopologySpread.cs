@@ -163,14 +163,31 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
             weights[i] = TopologyNormalizingWeight(size);
         }
 
-        // The matching pods of every node of the cluster in those domains.
-        foreach (var node in cluster.Nodes)
+        // The matching pods of every node of the cluster in those domains: from the counts the cluster state keeps when
+        // the constraint's inclusion policies admit every node (with the system defaults, a node without the key is in
+        // domain ""), else node by node.
+        string[]? keys = null;
+        bool[]? slow = null;
+        for (var i = 0; i < constraints.Count; i++)
+        {
+            var c = constraints[i];
+            if (c.TopologyKey == HostnameLabel || counts[i].Count == 0) continue;
+            if (!IncludesEveryNode(c, pod))
+            {
+                (slow ??= new bool[constraints.Count])[i] = true;
+                continue;
+            }
+            keys ??= requireAllTopologies ? [.. constraints.Select(k => k.TopologyKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] : [];
+            var all = cluster.MatchingPodsByDomain(pod.Key.Namespace, c.Selector ?? LabelSelector.Everything, keys, c.TopologyKey);
+            foreach (var value in counts[i].Keys.ToList()) counts[i][value] = all.GetValueOrDefault(value);
+        }
+        foreach (var node in slow is null ? [] : cluster.Nodes)
         {
             if (requireAllTopologies && !HasAllTopologyKeys(node, constraints)) continue;
             for (var i = 0; i < constraints.Count; i++)
             {
                 var c = constraints[i];
-                if (!c.IncludesNode(pod, node)) continue;
+                if (!slow![i] || !c.IncludesNode(pod, node)) continue;
                 var value = node.Labels.GetValueOrDefault(c.TopologyKey, "");
                 if (!counts[i].TryGetValue(value, out var count)) continue;
                 counts[i][value] = count + c.CountMatching(cluster.PodsOn(node.Name), pod.Key.Namespace);
