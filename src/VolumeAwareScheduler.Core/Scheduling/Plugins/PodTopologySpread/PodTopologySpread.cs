@@ -57,24 +57,61 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
         var constraints = Constraints(pod, cluster, UnsatisfiableConstraintAction.DoNotSchedule);
         if (constraints.Count == 0) return Status.Skip(PluginName);
 
+        // A constraint whose inclusion policies admit every node reads the counts the cluster state keeps per selector
+        // (the same numbers as the loop below, without visiting every node and pod); the others are counted here.
         var matchNum = new Dictionary<string, int>[constraints.Count];
-        for (var i = 0; i < matchNum.Length; i++) matchNum[i] = new Dictionary<string, int>(StringComparer.Ordinal);
+        string[]? keys = null;
+        bool[]? slow = null;
+        for (var i = 0; i < matchNum.Length; i++)
+        {
+            var c = constraints[i];
+            if (IncludesEveryNode(c, pod))
+            {
+                keys ??= [.. constraints.Select(k => k.TopologyKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+                matchNum[i] = cluster.MatchingPodsByDomain(pod.Key.Namespace, c.Selector ?? LabelSelector.Everything, keys, c.TopologyKey);
+            }
+            else
+            {
+                matchNum[i] = new Dictionary<string, int>(StringComparer.Ordinal);
+                (slow ??= new bool[constraints.Count])[i] = true;
+            }
+        }
+        if (slow is not null) CountOnEveryNode(cluster, pod, constraints, slow, matchNum);
+
+        var minMatchNum = new int[constraints.Count];
+        for (var i = 0; i < constraints.Count; i++) minMatchNum[i] = matchNum[i].Count == 0 ? int.MaxValue : matchNum[i].Values.Min();
+        var selfMatch = new bool[constraints.Count];
+        for (var i = 0; i < constraints.Count; i++) selfMatch[i] = constraints[i].Selects(pod.Labels);
+        state.Write(PreFilterStateKey, new PodTopologySpreadPreFilterState(constraints, matchNum, minMatchNum, selfMatch));
+        return Status.Success;
+    }
+
+    /// <summary>
+    /// calPreFilterState's loop for the constraints marked in <paramref name="todo"/>: over every node with all the
+    /// topology keys that the constraint's inclusion policies admit, the matching pods per domain.
+    /// </summary>
+    private static void CountOnEveryNode(ClusterState cluster, PodInfo pod, List<SpreadConstraint> constraints, bool[] todo, Dictionary<string, int>[] matchNum)
+    {
         foreach (var node in cluster.Nodes)
         {
             if (!HasAllTopologyKeys(node, constraints)) continue;
             for (var i = 0; i < constraints.Count; i++)
             {
                 var c = constraints[i];
-                if (!c.IncludesNode(pod, node)) continue;
+                if (!todo[i] || !c.IncludesNode(pod, node)) continue;
                 var value = node.Labels[c.TopologyKey];
                 matchNum[i][value] = matchNum[i].GetValueOrDefault(value) + c.CountMatching(cluster.PodsOn(node.Name), pod.Key.Namespace);
             }
         }
-        var minMatchNum = new int[constraints.Count];
-        for (var i = 0; i < constraints.Count; i++) minMatchNum[i] = matchNum[i].Count == 0 ? int.MaxValue : matchNum[i].Values.Min();
-        state.Write(PreFilterStateKey, new PodTopologySpreadPreFilterState(constraints, matchNum, minMatchNum));
-        return Status.Success;
     }
+
+    /// <summary>
+    /// Whether matchNodeInclusionPolicies admits every node for <paramref name="pod"/>: node affinity ignored or the pod
+    /// without nodeSelector and required node affinity, and taints ignored.
+    /// </summary>
+    private static bool IncludesEveryNode(SpreadConstraint c, PodInfo pod) =>
+        (c.NodeAffinityPolicy == NodeInclusionPolicy.Ignore || (pod.NodeSelector.Count == 0 && pod.RequiredNodeAffinity is null))
+        && c.NodeTaintsPolicy == NodeInclusionPolicy.Ignore;
 
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node, int nodeIndex)
     {
@@ -85,7 +122,7 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
             var c = s.Constraints[i];
             if (!node.Labels.TryGetValue(c.TopologyKey, out var value)) return NodeLabelMissing;
             // 'existing matching num' + 'if self-match (1 or 0)' - 'global minimum' <= 'maxSkew'
-            var self = c.Selects(pod.Labels) ? 1 : 0;
+            var self = s.SelfMatch[i] ? 1 : 0;
             var skew = (long)s.TpValueToMatchNum[i].GetValueOrDefault(value) + self - s.MinMatchNumOf(i);
             if (skew > c.MaxSkew) return SkewTooLarge;
         }
@@ -126,14 +163,31 @@ public sealed class PodTopologySpread : IPreFilterPlugin, IFilterPlugin, IPreSco
             weights[i] = TopologyNormalizingWeight(size);
         }
 
-        // The matching pods of every node of the cluster in those domains.
-        foreach (var node in cluster.Nodes)
+        // The matching pods of every node of the cluster in those domains: from the counts the cluster state keeps when
+        // the constraint's inclusion policies admit every node (with the system defaults, a node without the key is in
+        // domain ""), else node by node.
+        string[]? keys = null;
+        bool[]? slow = null;
+        for (var i = 0; i < constraints.Count; i++)
+        {
+            var c = constraints[i];
+            if (c.TopologyKey == HostnameLabel || counts[i].Count == 0) continue;
+            if (!IncludesEveryNode(c, pod))
+            {
+                (slow ??= new bool[constraints.Count])[i] = true;
+                continue;
+            }
+            keys ??= requireAllTopologies ? [.. constraints.Select(k => k.TopologyKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] : [];
+            var all = cluster.MatchingPodsByDomain(pod.Key.Namespace, c.Selector ?? LabelSelector.Everything, keys, c.TopologyKey);
+            foreach (var value in counts[i].Keys.ToList()) counts[i][value] = all.GetValueOrDefault(value);
+        }
+        foreach (var node in slow is null ? [] : cluster.Nodes)
         {
             if (requireAllTopologies && !HasAllTopologyKeys(node, constraints)) continue;
             for (var i = 0; i < constraints.Count; i++)
             {
                 var c = constraints[i];
-                if (!c.IncludesNode(pod, node)) continue;
+                if (!slow![i] || !c.IncludesNode(pod, node)) continue;
                 var value = node.Labels.GetValueOrDefault(c.TopologyKey, "");
                 if (!counts[i].TryGetValue(value, out var count)) continue;
                 counts[i][value] = count + c.CountMatching(cluster.PodsOn(node.Name), pod.Key.Namespace);
