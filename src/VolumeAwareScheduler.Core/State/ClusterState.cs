@@ -88,6 +88,7 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public void UpsertNode(NodeInfo node)
     {
+        ThrowIfOverlay();
         if (!_topologyCounts.IsEmpty)
         {
             var old = _nodes.GetValueOrDefault(node.Name);
@@ -103,6 +104,7 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public bool RemoveNode(string name)
     {
+        ThrowIfOverlay();
         _nodeList = null;
         if (!_nodes.Remove(name, out var old)) return false;
         foreach (var (_, counts) in _topologyCounts) counts.RemoveNode(old, PodsOn(name));
@@ -173,9 +175,17 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public IEnumerable<PodDisruptionBudgetInfo> PodDisruptionBudgets => _budgets.Values;
 
-    public void UpsertPodDisruptionBudget(PodDisruptionBudgetInfo budget) => _budgets[budget.Key] = budget;
+    public void UpsertPodDisruptionBudget(PodDisruptionBudgetInfo budget)
+    {
+        ThrowIfOverlay();
+        _budgets[budget.Key] = budget;
+    }
 
-    public bool RemovePodDisruptionBudget(ObjectKey key) => _budgets.Remove(key);
+    public bool RemovePodDisruptionBudget(ObjectKey key)
+    {
+        ThrowIfOverlay();
+        return _budgets.Remove(key);
+    }
 
     /// <summary>
     /// A new state that differs from this one only in its pods: <paramref name="removed"/> taken out, then
@@ -203,6 +213,15 @@ public sealed class ClusterState(IVolumeIndex volumes)
         foreach (var key in removed) overlay.RemovePod(key);
         foreach (var pod in added) overlay.UpsertPod(pod);
         return overlay;
+    }
+
+    /// <summary>
+    /// An overlay (<see cref="WithPods"/>) shares its base's containers: only its pods may change. Any other change
+    /// would write into the base.
+    /// </summary>
+    private void ThrowIfOverlay()
+    {
+        if (_base is not null) throw new InvalidOperationException("a state made by WithPods changes only through UpsertPod, RemovePod and WithPods");
     }
 
     /// <summary>An overlay over <paramref name="root"/> without changes yet: its containers but those of the pods are root's.</summary>
@@ -378,9 +397,17 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public NamespaceInfo? GetNamespace(string name) => _namespaces.GetValueOrDefault(name);
 
-    public void UpsertNamespace(NamespaceInfo ns) => _namespaces[ns.Name] = ns;
+    public void UpsertNamespace(NamespaceInfo ns)
+    {
+        ThrowIfOverlay();
+        _namespaces[ns.Name] = ns;
+    }
 
-    public bool RemoveNamespace(string name) => _namespaces.Remove(name);
+    public bool RemoveNamespace(string name)
+    {
+        ThrowIfOverlay();
+        return _namespaces.Remove(name);
+    }
 
     /// <summary>The Services of a namespace.</summary>
     public IEnumerable<ServiceInfo> ServicesIn(string ns) =>
@@ -390,12 +417,14 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public void UpsertService(ServiceInfo service)
     {
+        ThrowIfOverlay();
         if (!_servicesByNamespace.TryGetValue(service.Key.Namespace, out var services)) _servicesByNamespace[service.Key.Namespace] = services = new(StringComparer.Ordinal);
         services[service.Key.Name] = service;
     }
 
     public bool RemoveService(ObjectKey key)
     {
+        ThrowIfOverlay();
         if (!_servicesByNamespace.TryGetValue(key.Namespace, out var services) || !services.Remove(key.Name)) return false;
         if (services.Count == 0) _servicesByNamespace.Remove(key.Namespace);
         return true;
@@ -405,49 +434,106 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public ReplicationControllerInfo? GetReplicationController(ObjectKey key) => _replicationControllers.GetValueOrDefault(key);
 
-    public void UpsertReplicationController(ReplicationControllerInfo controller) => _replicationControllers[controller.Key] = controller;
+    public void UpsertReplicationController(ReplicationControllerInfo controller)
+    {
+        ThrowIfOverlay();
+        _replicationControllers[controller.Key] = controller;
+    }
 
-    public bool RemoveReplicationController(ObjectKey key) => _replicationControllers.Remove(key);
+    public bool RemoveReplicationController(ObjectKey key)
+    {
+        ThrowIfOverlay();
+        return _replicationControllers.Remove(key);
+    }
 
     public IEnumerable<ReplicaSetInfo> ReplicaSets => _replicaSets.Values;
 
     public ReplicaSetInfo? GetReplicaSet(ObjectKey key) => _replicaSets.GetValueOrDefault(key);
 
-    public void UpsertReplicaSet(ReplicaSetInfo replicaSet) => _replicaSets[replicaSet.Key] = replicaSet;
+    public void UpsertReplicaSet(ReplicaSetInfo replicaSet)
+    {
+        ThrowIfOverlay();
+        _replicaSets[replicaSet.Key] = replicaSet;
+    }
 
-    public bool RemoveReplicaSet(ObjectKey key) => _replicaSets.Remove(key);
+    public bool RemoveReplicaSet(ObjectKey key)
+    {
+        ThrowIfOverlay();
+        return _replicaSets.Remove(key);
+    }
 
     public IEnumerable<StatefulSetInfo> StatefulSets => _statefulSets.Values;
 
     public StatefulSetInfo? GetStatefulSet(ObjectKey key) => _statefulSets.GetValueOrDefault(key);
 
-    public void UpsertStatefulSet(StatefulSetInfo statefulSet) => _statefulSets[statefulSet.Key] = statefulSet;
+    public void UpsertStatefulSet(StatefulSetInfo statefulSet)
+    {
+        ThrowIfOverlay();
+        _statefulSets[statefulSet.Key] = statefulSet;
+    }
 
-    public bool RemoveStatefulSet(ObjectKey key) => _statefulSets.Remove(key);
+    public bool RemoveStatefulSet(ObjectKey key)
+    {
+        ThrowIfOverlay();
+        return _statefulSets.Remove(key);
+    }
 
-    public void UpsertClaim(ClaimInfo claim) => _claims[claim.Key] = claim;
+    public void UpsertClaim(ClaimInfo claim)
+    {
+        ThrowIfOverlay();
+        _claims[claim.Key] = claim;
+    }
 
-    public bool RemoveClaim(ObjectKey key) => _claims.Remove(key);
+    public bool RemoveClaim(ObjectKey key)
+    {
+        ThrowIfOverlay();
+        return _claims.Remove(key);
+    }
 
-    public void UpsertStorageClass(StorageClassInfo storageClass) => _classes[storageClass.Name] = storageClass;
+    public void UpsertStorageClass(StorageClassInfo storageClass)
+    {
+        ThrowIfOverlay();
+        _classes[storageClass.Name] = storageClass;
+    }
 
-    public bool RemoveStorageClass(string name) => _classes.Remove(name);
+    public bool RemoveStorageClass(string name)
+    {
+        ThrowIfOverlay();
+        return _classes.Remove(name);
+    }
 
-    public void UpsertCsiDriver(CsiDriverInfo driver) => _drivers[driver.Name] = driver;
+    public void UpsertCsiDriver(CsiDriverInfo driver)
+    {
+        ThrowIfOverlay();
+        _drivers[driver.Name] = driver;
+    }
 
-    public bool RemoveCsiDriver(string name) => _drivers.Remove(name);
+    public bool RemoveCsiDriver(string name)
+    {
+        ThrowIfOverlay();
+        return _drivers.Remove(name);
+    }
 
     public IEnumerable<CsiNodeInfo> CsiNodes => _csiNodes.Values;
 
     /// <summary>The CSINode of the node of that name, or null (upstream's csiNodeLister.Get).</summary>
     public CsiNodeInfo? GetCsiNode(string nodeName) => _csiNodes.GetValueOrDefault(nodeName);
 
-    public void UpsertCsiNode(CsiNodeInfo csiNode) => _csiNodes[csiNode.NodeName] = csiNode;
+    public void UpsertCsiNode(CsiNodeInfo csiNode)
+    {
+        ThrowIfOverlay();
+        _csiNodes[csiNode.NodeName] = csiNode;
+    }
 
-    public bool RemoveCsiNode(string nodeName) => _csiNodes.Remove(nodeName);
+    public bool RemoveCsiNode(string nodeName)
+    {
+        ThrowIfOverlay();
+        return _csiNodes.Remove(nodeName);
+    }
 
     public void UpsertCapacity(CsiStorageCapacityInfo capacity)
     {
+        ThrowIfOverlay();
         RemoveCapacity(capacity.Key);
         _capacities[capacity.Key] = capacity;
         if (CapacityBucket(capacity) is { } bucket) bucket.Add(capacity);
@@ -455,6 +541,7 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     public bool RemoveCapacity(ObjectKey key)
     {
+        ThrowIfOverlay();
         if (!_capacities.Remove(key, out var old)) return false;
         CapacityBucket(old)?.Remove(old);
         return true;

@@ -64,6 +64,22 @@ public class ClusterStateOverlayTests
     }
 
     [Fact]
+    public void An_overlay_refuses_changes_other_than_its_pods_so_the_base_stays_as_it_was()
+    {
+        var cluster = new ClusterState(new VolumeIndex());
+        cluster.UpsertNode(Node("node-1").InZone("z1"));
+        var overlay = cluster.WithPods([Pod("ns", "b").OnNode("node-1")], []);
+
+        Assert.Throws<InvalidOperationException>(() => overlay.UpsertClaim(Claim("ns", "data").Requesting("1Gi")));
+        Assert.Throws<InvalidOperationException>(() => overlay.UpsertNode(Node("node-2").InZone("z1")));
+        Assert.Throws<InvalidOperationException>(() => overlay.RemoveNode("node-1"));
+        Assert.Null(cluster.GetClaim(new ObjectKey("ns", "data")));
+        Assert.Single(cluster.Nodes);
+        overlay.RemovePod(new ObjectKey("ns", "b"));
+        Assert.Empty(overlay.PodsOn("node-1"));
+    }
+
+    [Fact]
     public void A_copy_of_an_overlay_holds_the_overlays_pods()
     {
         var cluster = new ClusterState(new VolumeIndex());
