@@ -19,6 +19,12 @@ public sealed class ApiEmulatorOptions
     /// </summary>
     public bool EnableKubelet { get; set; } = true;
 
+    /// <summary>
+    /// How long the simulated external provisioner takes from a claim asking for a volume to the PV's creation (default
+    /// zero: at once). Real CSI drivers take seconds; a delay lets a test see a claim with its selected node and no PV yet.
+    /// </summary>
+    public TimeSpan ProvisioningDelay { get; set; }
+
     /// <summary>How long the kubelet keeps a pod it was given in ContainerCreating before it runs (default 500 ms).</summary>
     public TimeSpan PodStartupDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -52,6 +58,11 @@ public sealed class ApiEmulatorOptions
         if (Port is < 0 or > 65535)
         {
             errors.Add($"{nameof(Port)} must be between 0 and 65535 (0 picks a free port); got {Port}.");
+        }
+
+        if (ProvisioningDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(ProvisioningDelay)} must not be negative; got {ProvisioningDelay}.");
         }
 
         if (TimeProvider is null)

@@ -40,7 +40,9 @@ public sealed class KillAtBindingStepTests
     public async Task A_process_killed_at_the_step_leaves_nothing_a_new_one_cannot_finish(string step)
     {
         var (verb, resource, after) = StepWrites[step];
-        await using var emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions());
+        // A provisioner that takes a moment, as real ones do: a process started after a kill meets claims with a selected
+        // node and no PV yet, not only finished provisioning.
+        await using var emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions { ProvisioningDelay = TimeSpan.FromSeconds(2) });
         using var admin = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = emulator.BaseAddress.ToString() });
         await SeedAsync(admin);
         var settings = RunSettings.From(null, leaderElect: false) with { Queue = new QueueOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1) } };
