@@ -8,7 +8,7 @@ namespace VolumeAwareScheduler.Tests.Reliability;
 
 /// <summary>
 /// One `run` process, in-process: the standalone host (<see cref="StandaloneHost"/>) on its own client, whose network is
-/// a <see cref="KillSwitch"/>. <see cref="Kill"/> is a SIGKILL as the API sees it: from that instant nothing the process
+/// a <see cref="ProcessNetwork"/>. <see cref="Kill"/> is a SIGKILL as the API sees it: from that instant nothing the process
 /// sends lands, nothing is drained, and its in-memory state (cache, assumptions, queue) dies with it. The dead host is
 /// then stopped without waiting and its leftovers are awaited only on disposal, where they can reach nothing.
 /// </summary>
@@ -16,7 +16,7 @@ internal sealed class SchedulerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private readonly KillSwitch _network = new();
+    private readonly ProcessNetwork _network = new();
     private readonly k8s.Kubernetes _client;
     private readonly IHost _host;
     private int _disposed;
@@ -32,14 +32,23 @@ internal sealed class SchedulerProcess : IAsyncDisposable
 
     public bool IsKilled => _network.IsKilled;
 
-    public StandaloneRunner Runner => _host.Services.GetRequiredService<StandaloneRunner>();
+    /// <summary>The process's network, to partition it from part of the API.</summary>
+    public ProcessNetwork Network => _network;
 
-    public SchedulingService Service => _host.Services.GetRequiredService<SchedulingService>();
+    /// <summary>Its holderIdentity on the Lease (with leader election).</summary>
+    public string? Identity => Service.Identity;
+
+    public StandaloneRunner Runner { get; private set; } = null!;
+
+    /// <summary>The scheduling loop's hosted service (kept past disposal, for its <see cref="SchedulingService.Failure"/>).</summary>
+    public SchedulingService Service { get; private set; } = null!;
 
     /// <summary>Starts the host; returns once its cache has synced.</summary>
     public static async Task<SchedulerProcess> StartAsync(Uri api, RunSettings settings, string name)
     {
         var process = new SchedulerProcess(api, settings, name);
+        process.Runner = process._host.Services.GetRequiredService<StandaloneRunner>();
+        process.Service = process._host.Services.GetRequiredService<SchedulingService>();
         await process._host.StartAsync();
         await process.Runner.Cluster.Synced.WaitAsync(Patience);
         return process;
