@@ -17,6 +17,7 @@ public sealed class ApiEmulatorFaults
     private readonly Lock _lock = new();
     private readonly List<PendingFault> _pending = [];
     private readonly List<PendingInterrupt> _interrupts = [];
+    private readonly Dictionary<string, long> _injected = new(StringComparer.Ordinal);
     private readonly ObjectStore _store;
     private long _latencyTicks;
 
@@ -76,6 +77,21 @@ public sealed class ApiEmulatorFaults
     /// </summary>
     public void InterruptAfter(string verb, string resource, Action interrupt) => AddInterrupt(verb, resource, interrupt, afterCommit: true);
 
+    /// <summary>
+    /// How many requests each kind of fault has answered since the start, keyed "&lt;code&gt; &lt;verb&gt; &lt;resource&gt;"
+    /// (e.g. "409 update persistentvolumes"), interrupts as "interrupt before|after &lt;verb&gt; &lt;resource&gt;". Not cleared by <see cref="Reset"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Injected
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<string, long>(_injected, StringComparer.Ordinal);
+            }
+        }
+    }
+
     /// <summary>Ends every open HTTP watch now; clients see the stream end without an error.</summary>
     public void DropWatches() => _store.DropWatches();
 
@@ -115,14 +131,13 @@ public sealed class ApiEmulatorFaults
                     _pending[i] = fault with { Remaining = fault.Remaining - 1 };
                 }
 
-                if (fault.Error is not null)
-                {
-                    return fault.Error();
-                }
-
-                return kind is null
-                    ? ApiError.Conflict(resource, "", name ?? "", ApiError.OptimisticLockErrorMsg)
-                    : ApiError.StaleResourceVersion(kind, name ?? "");
+                var error = fault.Error is not null
+                    ? fault.Error()
+                    : kind is null
+                        ? ApiError.Conflict(resource, "", name ?? "", ApiError.OptimisticLockErrorMsg)
+                        : ApiError.StaleResourceVersion(kind, name ?? "");
+                Count($"{error.Code} {verb} {resource}");
+                return error;
             }
 
             return null;
@@ -142,9 +157,13 @@ public sealed class ApiEmulatorFaults
 
             var interrupt = _interrupts[index];
             _interrupts.RemoveAt(index);
+            Count($"interrupt {(afterCommit ? "after" : "before")} {verb} {resource}");
             return interrupt.Action;
         }
     }
+
+    /// <summary>Counts one injection; the caller holds the lock.</summary>
+    private void Count(string key) => _injected[key] = _injected.GetValueOrDefault(key) + 1;
 
     private void AddInterrupt(string verb, string resource, Action interrupt, bool afterCommit)
     {

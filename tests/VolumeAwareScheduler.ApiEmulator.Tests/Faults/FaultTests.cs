@@ -30,6 +30,7 @@ public sealed class FaultTests : IAsyncLifetime
         }
 
         await _cluster.Client.CoreV1.ListNamespacedPodAsync("default");
+        Assert.Equal(2, _cluster.Emulator.Faults.Injected[$"{code} list pods"]);
     }
 
     [Fact]
