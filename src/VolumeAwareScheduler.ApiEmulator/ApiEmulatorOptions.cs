@@ -37,6 +37,12 @@ public sealed class ApiEmulatorOptions
     /// <summary>Clock for timestamps, watch timeouts, bookmarks and injected latency.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Told of every request on a resource (discovery and OpenAPI documents aside) before it is handled, on the request's
+    /// thread: for tests that record what a client calls (RBAC). Must be thread-safe and quick. None when null.
+    /// </summary>
+    public Action<ApiEmulatorRequest>? RequestObserver { get; set; }
+
     /// <summary>Where logs go; none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 

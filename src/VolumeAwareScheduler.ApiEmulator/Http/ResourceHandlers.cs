@@ -31,6 +31,9 @@ internal static class ResourceHandlers
             return ApiResults.Error(ApiError.MethodNotAllowed($"the server does not allow this method on the requested resource"));
         }
 
+        emulator.Options.RequestObserver?.Invoke(new ApiEmulatorRequest(verb, kind.Group, path.Resource, path.Namespace, path.Name,
+            http.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? authorization : null));
+
         if (emulator.Faults.Latency is { Ticks: > 0 } latency)
         {
             await Task.Delay(latency, emulator.Time, http.RequestAborted);

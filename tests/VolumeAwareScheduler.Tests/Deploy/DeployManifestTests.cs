@@ -113,8 +113,8 @@ public sealed class DeployManifestTests
             Assert.DoesNotContain("*", List(rule["resources"]));
         }
         Assert.True(Allows(rules, "pods/binding", "create"));
-        Assert.True(Allows(rules, "persistentvolumeclaims", "patch"));
-        Assert.True(Allows(rules, "persistentvolumes", "patch"));
+        Assert.True(Allows(rules, "persistentvolumeclaims", "update"));
+        Assert.True(Allows(rules, "persistentvolumes", "update"));
         Assert.True(Allows(rules, "csistoragecapacities", "watch"));
         Assert.False(Allows(rules, "persistentvolumes", "delete"));
         Assert.False(Allows(rules, "pods", "delete"));
