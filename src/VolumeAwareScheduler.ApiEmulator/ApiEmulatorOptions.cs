@@ -19,6 +19,12 @@ public sealed class ApiEmulatorOptions
     /// </summary>
     public bool EnableKubelet { get; set; } = true;
 
+    /// <summary>
+    /// How long the simulated external provisioner takes from a claim asking for a volume to the PV's creation (default
+    /// zero: at once). Real CSI drivers take seconds; a delay lets a test see a claim with its selected node and no PV yet.
+    /// </summary>
+    public TimeSpan ProvisioningDelay { get; set; }
+
     /// <summary>How long the kubelet keeps a pod it was given in ContainerCreating before it runs (default 500 ms).</summary>
     public TimeSpan PodStartupDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -30,6 +36,12 @@ public sealed class ApiEmulatorOptions
 
     /// <summary>Clock for timestamps, watch timeouts, bookmarks and injected latency.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Told of every request on a resource (discovery and OpenAPI documents aside) before it is handled, on the request's
+    /// thread: for tests that record what a client calls (RBAC). Must be thread-safe and quick. None when null.
+    /// </summary>
+    public Action<ApiEmulatorRequest>? RequestObserver { get; set; }
 
     /// <summary>Where logs go; none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -46,18 +58,17 @@ public sealed class ApiEmulatorOptions
     /// <summary>Create the namespaces a cluster starts with (<c>default</c>, <c>kube-system</c>, <c>kube-public</c>, <c>kube-node-lease</c>) at start (default true).</summary>
     public bool CreateDefaultNamespaces { get; set; } = true;
 
-    /// <summary>
-    /// Called for every resource request over HTTP, before faults and handling, like the API server's audit log at
-    /// level Metadata: who would need which RBAC rule. In-process seeding and the simulated controllers are not audited.
-    /// </summary>
-    public Action<ApiAuditRecord>? Audit { get; set; }
-
     internal void Validate()
     {
         var errors = new List<string>();
         if (Port is < 0 or > 65535)
         {
             errors.Add($"{nameof(Port)} must be between 0 and 65535 (0 picks a free port); got {Port}.");
+        }
+
+        if (ProvisioningDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(ProvisioningDelay)} must not be negative; got {ProvisioningDelay}.");
         }
 
         if (TimeProvider is null)

@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(102, LogLevel.Debug, "Injected fault {StatusCode} for {Verb} {Resource}")]
     public static partial void FaultInjected(ILogger logger, int statusCode, string verb, string resource);
 
+    [LoggerMessage(103, LogLevel.Debug, "Interrupt {Stage} {Verb} {Resource}")]
+    public static partial void Interrupted(ILogger logger, string stage, string verb, string resource);
+
     [LoggerMessage(201, LogLevel.Debug, "Watch on {Resource} opened from resourceVersion {ResourceVersion}")]
     public static partial void WatchOpened(ILogger logger, string resource, string resourceVersion);
 

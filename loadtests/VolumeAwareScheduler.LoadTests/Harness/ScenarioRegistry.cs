@@ -21,6 +21,7 @@ public static class ScenarioRegistry
         new ExtenderScenario(),
         new E2eScenario(),
         new MemoryScenario(),
+        new SoakScenario(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -33,7 +33,7 @@ internal sealed class ControllerHost
         _controllers =
         [
             new PersistentVolumeController(new ControllerStore(store, logger, PersistentVolumeController.ControllerName)),
-            new DynamicProvisioner(new ControllerStore(store, logger, DynamicProvisioner.ControllerName)),
+            new DynamicProvisioner(new ControllerStore(store, logger, DynamicProvisioner.ControllerName), _time, options.ProvisioningDelay),
             new StatefulSetController(new ControllerStore(store, logger, StatefulSetController.ControllerName), podsBecomeReady: kubelet is not null),
             new DisruptionController(new ControllerStore(store, logger, DisruptionController.ControllerName)),
             .. kubelet is null ? Array.Empty<IController>() : [kubelet],

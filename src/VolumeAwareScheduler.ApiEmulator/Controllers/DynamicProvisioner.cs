@@ -19,13 +19,32 @@ namespace VolumeAwareScheduler.ApiEmulator.Controllers;
 /// <item>When the CSIDriver named like the provisioner has <c>storageCapacity: true</c>, provisioning on a node needs a
 /// CSIStorageCapacity of the class whose nodeTopology matches the node and whose maximumVolumeSize (else capacity) covers
 /// the request; the request is subtracted from its capacity. Otherwise a Warning ProvisioningFailed event is recorded.</item>
+/// <item>With a provisioning delay, a claim ready to provision is provisioned that long after it was first seen ready
+/// (on the emulator's clock), as a real driver takes time to create the volume.</item>
 /// </list>
 /// </remarks>
-internal sealed class DynamicProvisioner(ControllerStore api) : IController
+internal sealed class DynamicProvisioner(ControllerStore api, TimeProvider time, TimeSpan delay) : ITimedController
 {
+    // Claims ready to provision, by namespace/name, and when they are due (only with a delay).
+    private readonly Dictionary<(string Namespace, string Name), DateTimeOffset> _due = [];
+
     public const string ControllerName = "emulated-external-provisioner";
 
     public string Name => ControllerName;
+
+    public DateTimeOffset? NextDue => _due.Count == 0 ? null : _due.Values.Min();
+
+    public void Tick(DateTimeOffset now)
+    {
+        foreach (var (key, due) in _due.Where(d => d.Value <= now).ToList())
+        {
+            _due.Remove(key);
+            if (api.Get("persistentvolumeclaims", key.Namespace, key.Name) is { } claim)
+            {
+                Provision(claim, reportFailure: true, now: true);
+            }
+        }
+    }
 
     public void Handle(StoreEvent change)
     {
@@ -50,7 +69,7 @@ internal sealed class DynamicProvisioner(ControllerStore api) : IController
         }
     }
 
-    private void Provision(JsonObject claim, bool reportFailure)
+    private void Provision(JsonObject claim, bool reportFailure, bool now = false)
     {
         if (IsDeleting(claim) || !string.IsNullOrEmpty(Json.GetString(claim, "spec.volumeName")))
         {
@@ -75,6 +94,12 @@ internal sealed class DynamicProvisioner(ControllerStore api) : IController
         var volumeName = "pvc-" + Uid(claim);
         if (api.Get("persistentvolumes", null, volumeName) is not null)
         {
+            return;
+        }
+
+        if (delay > TimeSpan.Zero && !now)
+        {
+            _due.TryAdd((Namespace(claim), Name(claim)), time.GetUtcNow() + delay);
             return;
         }
 

@@ -16,6 +16,8 @@ public sealed class ApiEmulatorFaults
 {
     private readonly Lock _lock = new();
     private readonly List<PendingFault> _pending = [];
+    private readonly List<PendingInterrupt> _interrupts = [];
+    private readonly Dictionary<string, long> _injected = new(StringComparer.Ordinal);
     private readonly ObjectStore _store;
     private long _latencyTicks;
 
@@ -61,19 +63,49 @@ public sealed class ApiEmulatorFaults
         }
     }
 
+    /// <summary>
+    /// Cuts the caller off just before the next request matching <paramref name="verb"/> and <paramref name="resource"/>
+    /// lands: <paramref name="interrupt"/> runs (e.g. to stop the process that sent it), then the request is refused with
+    /// 503 and changes nothing. One request, then the interrupt is spent.
+    /// </summary>
+    public void InterruptBefore(string verb, string resource, Action interrupt) => AddInterrupt(verb, resource, interrupt, afterCommit: false);
+
+    /// <summary>
+    /// Cuts the caller off just after the next request matching <paramref name="verb"/> and <paramref name="resource"/>
+    /// has been applied (a 2xx answer; a refused request leaves the interrupt armed): <paramref name="interrupt"/> runs
+    /// before the answer is sent. One request, then the interrupt is spent.
+    /// </summary>
+    public void InterruptAfter(string verb, string resource, Action interrupt) => AddInterrupt(verb, resource, interrupt, afterCommit: true);
+
+    /// <summary>
+    /// How many requests each kind of fault has answered since the start, keyed "&lt;code&gt; &lt;verb&gt; &lt;resource&gt;"
+    /// (e.g. "409 update persistentvolumes"), interrupts as "interrupt before|after &lt;verb&gt; &lt;resource&gt;". Not cleared by <see cref="Reset"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Injected
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<string, long>(_injected, StringComparer.Ordinal);
+            }
+        }
+    }
+
     /// <summary>Ends every open HTTP watch now; clients see the stream end without an error.</summary>
     public void DropWatches() => _store.DropWatches();
 
     /// <summary>Forgets every retained event, so a watch resuming from an earlier resourceVersion gets 410 Expired.</summary>
     public void Compact() => _store.Compact();
 
-    /// <summary>Clears latency and every pending fault.</summary>
+    /// <summary>Clears latency, every pending fault and every armed interrupt.</summary>
     public void Reset()
     {
         Latency = TimeSpan.Zero;
         lock (_lock)
         {
             _pending.Clear();
+            _interrupts.Clear();
         }
     }
 
@@ -99,24 +131,59 @@ public sealed class ApiEmulatorFaults
                     _pending[i] = fault with { Remaining = fault.Remaining - 1 };
                 }
 
-                if (fault.Error is not null)
-                {
-                    return fault.Error();
-                }
-
-                return kind is null
-                    ? ApiError.Conflict(resource, "", name ?? "", ApiError.OptimisticLockErrorMsg)
-                    : ApiError.StaleResourceVersion(kind, name ?? "");
+                var error = fault.Error is not null
+                    ? fault.Error()
+                    : kind is null
+                        ? ApiError.Conflict(resource, "", name ?? "", ApiError.OptimisticLockErrorMsg)
+                        : ApiError.StaleResourceVersion(kind, name ?? "");
+                Count($"{error.Code} {verb} {resource}");
+                return error;
             }
 
             return null;
         }
     }
 
+    /// <summary>Consumes and returns the interrupt armed for this request at this stage, if any.</summary>
+    internal Action? TakeInterrupt(string verb, string resource, bool afterCommit)
+    {
+        lock (_lock)
+        {
+            var index = _interrupts.FindIndex(i => i.AfterCommit == afterCommit && PendingFault.Matches(i.Verb, i.Resource, verb, resource));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var interrupt = _interrupts[index];
+            _interrupts.RemoveAt(index);
+            Count($"interrupt {(afterCommit ? "after" : "before")} {verb} {resource}");
+            return interrupt.Action;
+        }
+    }
+
+    /// <summary>Counts one injection; the caller holds the lock.</summary>
+    private void Count(string key) => _injected[key] = _injected.GetValueOrDefault(key) + 1;
+
+    private void AddInterrupt(string verb, string resource, Action interrupt, bool afterCommit)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(verb);
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        ArgumentNullException.ThrowIfNull(interrupt);
+        lock (_lock)
+        {
+            _interrupts.Add(new PendingInterrupt(verb, resource, afterCommit, interrupt));
+        }
+    }
+
+    private sealed record PendingInterrupt(string Verb, string Resource, bool AfterCommit, Action Action);
+
     private sealed record PendingFault(string Verb, string Resource, int Remaining, Func<ApiError>? Error)
     {
-        public bool Matches(string verb, string resource) =>
-            (Verb == "*" || string.Equals(Verb, verb, StringComparison.OrdinalIgnoreCase))
-            && (Resource == "*" || string.Equals(Resource, resource, StringComparison.OrdinalIgnoreCase));
+        public bool Matches(string verb, string resource) => Matches(Verb, Resource, verb, resource);
+
+        public static bool Matches(string pattern, string resourcePattern, string verb, string resource) =>
+            (pattern == "*" || string.Equals(pattern, verb, StringComparison.OrdinalIgnoreCase))
+            && (resourcePattern == "*" || string.Equals(resourcePattern, resource, StringComparison.OrdinalIgnoreCase));
     }
 }

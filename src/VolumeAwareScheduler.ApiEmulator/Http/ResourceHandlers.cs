@@ -31,7 +31,8 @@ internal static class ResourceHandlers
             return ApiResults.Error(ApiError.MethodNotAllowed($"the server does not allow this method on the requested resource"));
         }
 
-        emulator.Options.Audit?.Invoke(new ApiAuditRecord(verb, kind.Group, path.Resource, path.Namespace, path.Name, http.Request.Headers.UserAgent.ToString()));
+        emulator.Options.RequestObserver?.Invoke(new ApiEmulatorRequest(verb, kind.Group, path.Resource, path.Namespace, path.Name,
+            http.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? authorization : null));
 
         if (emulator.Faults.Latency is { Ticks: > 0 } latency)
         {
@@ -44,6 +45,25 @@ internal static class ResourceHandlers
             return ApiResults.Error(fault);
         }
 
+        if (emulator.Faults.TakeInterrupt(verb, path.Resource, afterCommit: false) is { } before)
+        {
+            Log.Interrupted(emulator.Logger, "before", verb, path.Resource);
+            before();
+            return ApiResults.Error(ApiError.Injected(503));
+        }
+
+        var result = await HandleVerbAsync(http, emulator, path, kind, verb);
+        if (result is JsonBytesResult { StatusCode: >= 200 and < 300 } && emulator.Faults.TakeInterrupt(verb, path.Resource, afterCommit: true) is { } after)
+        {
+            Log.Interrupted(emulator.Logger, "after", verb, path.Resource);
+            after();
+        }
+
+        return result;
+    }
+
+    private static async Task<IResult> HandleVerbAsync(HttpContext http, EmulatorContext emulator, ResourcePath path, ResourceKind kind, string verb)
+    {
         if (http.Request.Query.ContainsKey("dryRun") && verb is "create" or "update" or "patch" or "delete" or "deletecollection")
         {
             return ApiResults.Error(ApiError.BadRequest("dryRun is not supported by the API emulator"));

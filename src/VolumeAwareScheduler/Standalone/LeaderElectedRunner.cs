@@ -27,6 +27,7 @@ public sealed partial class LeaderElectedRunner(StandaloneRunner runner, LeaderE
                 scheduling = runner.RunAsync(leading.Token);
             }
             elector.OnStartedLeading += Started;
+            var unreachable = false;
             try
             {
                 await elector.RunUntilLeadershipLostAsync(cancellationToken).ConfigureAwait(false);
@@ -35,6 +36,13 @@ public sealed partial class LeaderElectedRunner(StandaloneRunner runner, LeaderE
             {
                 // shutting down
             }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                // KubernetesClient's acquire loop retries refused answers but lets a transport error out: the API was
+                // unreachable for a moment. A standby must not die of it (client-go's acquire loop retries every error).
+                Log.ElectionFailed(logger, e.Message);
+                unreachable = true;
+            }
             finally
             {
                 elector.OnStartedLeading -= Started;
@@ -42,7 +50,21 @@ public sealed partial class LeaderElectedRunner(StandaloneRunner runner, LeaderE
                 await leading.CancelAsync().ConfigureAwait(false);
                 if (scheduling is not null) await scheduling.ConfigureAwait(false); // drains in-flight bindings
             }
-            if (!cancellationToken.IsCancellationRequested) Log.LostLeadership(logger);
+            if (cancellationToken.IsCancellationRequested) break;
+            if (scheduling is not null) Log.LostLeadership(logger);
+            if (unreachable) await WaitAsync(election.RetryPeriod, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // shutting down: the loop ends
         }
     }
 
@@ -56,5 +78,8 @@ public sealed partial class LeaderElectedRunner(StandaloneRunner runner, LeaderE
 
         [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Leader is {Leader}")]
         public static partial void NewLeader(ILogger logger, string leader);
+
+        [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Leader election could not reach the API, retrying: {Error}")]
+        public static partial void ElectionFailed(ILogger logger, string error);
     }
 }

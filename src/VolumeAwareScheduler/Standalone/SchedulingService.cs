@@ -17,6 +17,9 @@ public sealed class SchedulingService(StandaloneRunner runner, IKubernetes clien
     /// <summary>Why the loop ended on its own (not by shutdown); null while it runs or after a clean stop.</summary>
     public Exception? Failure { get; private set; }
 
+    /// <summary>This replica's holderIdentity on the Lease, once leader election has started; null without it.</summary>
+    public string? Identity { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -27,6 +30,7 @@ public sealed class SchedulingService(StandaloneRunner runner, IKubernetes clien
                 return;
             }
             var identity = $"{Environment.MachineName}_{Guid.NewGuid():N}";
+            Identity = identity;
             var election = new LeaderElectionConfig(new LeaseLock(client, leader.ResourceNamespace, leader.ResourceName, identity))
             {
                 LeaseDuration = leader.LeaseDuration,

@@ -57,6 +57,27 @@ public sealed class DynamicProvisionerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_a_provisioning_delay_the_volume_comes_only_once_the_delay_has_passed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
+        await using var cluster = await TestCluster.StartAsync(o => { o.TimeProvider = time; o.EnableKubelet = false; o.ProvisioningDelay = TimeSpan.FromSeconds(5); });
+        await cluster.Client.CoreV1.CreateNodeAsync(Make.Node("node-1"));
+        await cluster.Client.StorageV1.CreateStorageClassAsync(Make.StorageClass("csi", provisioner: Driver));
+        await cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Make.Claim("data", request: "5Gi", storageClass: "csi", annotations: SelectedNode("node-1")), "default");
+        // The controllers handle changes in order on one loop: once the PV controller has marked a later claim Pending,
+        // the provisioner has seen the first one (at the fake clock's start).
+        await cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Make.Claim("barrier", storageClass: "csi"), "default");
+        await cluster.WaitForAsync("pvc", "default", "barrier", c => (string?)c["status"]?["phase"] == "Pending");
+
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.Empty(cluster.Emulator.List("pv"));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var bound = await cluster.WaitForAsync("pvc", "default", "data", c => (string?)c["status"]?["phase"] == "Bound");
+        Assert.StartsWith("pvc-", (string?)bound["spec"]!["volumeName"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Claim_without_selected_node_waits()
     {
         await _cluster.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Make.Claim("data", storageClass: "csi"), "default");

@@ -30,6 +30,7 @@ public sealed class FaultTests : IAsyncLifetime
         }
 
         await _cluster.Client.CoreV1.ListNamespacedPodAsync("default");
+        Assert.Equal(2, _cluster.Emulator.Faults.Injected[$"{code} list pods"]);
     }
 
     [Fact]
@@ -62,6 +63,40 @@ public sealed class FaultTests : IAsyncLifetime
 
         var updated = await _cluster.Client.CoreV1.ReplacePersistentVolumeAsync(pv, "pv-1");
         Assert.Equal("b", updated.Metadata.Labels["a"]);
+    }
+
+    [Fact]
+    public async Task InterruptBefore_runs_before_the_request_lands_and_the_request_changes_nothing()
+    {
+        await _cluster.Client.CoreV1.CreateNamespacedPodAsync(Make.Pod("p"), "default");
+        var binding = new V1Binding { Metadata = new V1ObjectMeta { Name = "p" }, Target = new V1ObjectReference { Kind = "Node", Name = "n" } };
+        string? nodeWhenInterrupted = "unset";
+        _cluster.Emulator.Faults.InterruptBefore("create", "pods/binding", () => nodeWhenInterrupted = (string?)_cluster.Emulator.Get("pods", "default", "p")!["spec"]!["nodeName"]);
+
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => _cluster.Client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", "default"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.Response.StatusCode);
+        Assert.Null(nodeWhenInterrupted);
+        Assert.Null((string?)_cluster.Emulator.Get("pods", "default", "p")!["spec"]!["nodeName"]);
+        await _cluster.Client.CoreV1.CreateNamespacedPodBindingAsync(binding, "p", "default"); // spent after one request
+    }
+
+    [Fact]
+    public async Task InterruptAfter_runs_once_the_request_is_applied_and_a_refused_request_leaves_it_armed()
+    {
+        var pv = await _cluster.Client.CoreV1.CreatePersistentVolumeAsync(Make.Volume("pv-1"));
+        var interrupted = new List<string?>();
+        _cluster.Emulator.Faults.InterruptAfter("update", "persistentvolumes", () => interrupted.Add((string?)_cluster.Emulator.Get("persistentvolumes", null, "pv-1")!["metadata"]!["labels"]?["step"]));
+        _cluster.Emulator.Faults.InjectConflicts("persistentvolumes", count: 1);
+        pv.Metadata.Labels = new Dictionary<string, string> { ["step"] = "one" };
+
+        await Assert.ThrowsAsync<HttpOperationException>(() => _cluster.Client.CoreV1.ReplacePersistentVolumeAsync(pv, "pv-1"));
+        Assert.Empty(interrupted);
+        pv = await _cluster.Client.CoreV1.ReplacePersistentVolumeAsync(pv, "pv-1"); // the answer still arrives: the interrupt stops the caller, not the server
+        pv.Metadata.Labels["step"] = "two";
+        await _cluster.Client.CoreV1.ReplacePersistentVolumeAsync(pv, "pv-1");
+
+        Assert.Equal(["one"], interrupted);
     }
 
     [Fact]
