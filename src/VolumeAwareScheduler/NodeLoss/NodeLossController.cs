@@ -86,24 +86,29 @@ public sealed partial class NodeLossController(ClusterCache cache, NodeLossWrite
         var released = new List<ObjectKey>();
         foreach (var claim in plan.Claims)
         {
-            switch (claim.Verdict)
+            if (claim.Verdict == NodeLossVerdict.Release)
             {
-                case NodeLossVerdict.Release:
-                    if (await ReleaseAsync(claim, cancellationToken).ConfigureAwait(false)) released.Add(claim.Claim.Key);
-                    break;
-                case NodeLossVerdict.WaitForGracePeriod when !_reported.Contains(Key(claim)):
-                    Log.Waiting(logger, claim.Claim.Key.ToString(), claim.Volume.Name, claim.NodeName, claim.ReleaseAt);
-                    await writer.RecordEventAsync(NodeLossWriter.ClaimReference(claim.Claim), "Warning", NodeLossEvents.VolumeNodeLost,
-                        NodeLossEvents.ClaimWaiting(claim, options.GracePeriod), NodeLossEvents.Component, cancellationToken).ConfigureAwait(false);
-                    await writer.RecordEventAsync(NodeLossWriter.VolumeReference(claim.Volume), "Warning", NodeLossEvents.VolumeNodeLost,
-                        NodeLossEvents.VolumeWaiting(claim, options.GracePeriod), NodeLossEvents.Component, cancellationToken).ConfigureAwait(false);
-                    _reported.Add(Key(claim));
-                    break;
-                case NodeLossVerdict.NoPendingPod or NodeLossVerdict.NotRecreatable when _reported.Add(Key(claim)):
-                    Log.Kept(logger, claim.Claim.Key.ToString(), claim.Volume.Name, claim.NodeName, claim.Verdict.ToString());
-                    break;
+                if (await ReleaseAsync(claim, cancellationToken).ConfigureAwait(false)) released.Add(claim.Claim.Key);
+                continue;
             }
+            if (_reported.Contains(Key(claim))) continue;
+            if (claim.Verdict == NodeLossVerdict.WaitForGracePeriod)
+            {
+                Log.Waiting(logger, claim.Claim.Key.ToString(), claim.Volume.Name, claim.NodeName, claim.ReleaseAt);
+                await writer.RecordEventAsync(NodeLossWriter.ClaimReference(claim.Claim), "Warning", NodeLossEvents.VolumeNodeLost,
+                    NodeLossEvents.ClaimWaiting(claim, options.GracePeriod), NodeLossEvents.Component, cancellationToken).ConfigureAwait(false);
+                await writer.RecordEventAsync(NodeLossWriter.VolumeReference(claim.Volume), "Warning", NodeLossEvents.VolumeNodeLost,
+                    NodeLossEvents.VolumeWaiting(claim, options.GracePeriod), NodeLossEvents.Component, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Log.Kept(logger, claim.Claim.Key.ToString(), claim.Volume.Name, claim.NodeName, claim.Verdict.ToString());
+            }
+            _reported.Add(Key(claim));
         }
+        // Forget what no longer applies: a claim that leaves the plan and comes back (its node lost again) is reported again.
+        var current = plan.Claims.Select(Key).ToHashSet();
+        _reported.RemoveWhere(k => !current.Contains(k));
         return new NodeLossPass(now, plan, released);
     }
 
