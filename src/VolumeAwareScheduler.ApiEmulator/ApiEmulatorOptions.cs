@@ -8,7 +8,7 @@ public sealed class ApiEmulatorOptions
     /// <summary>TCP port on 127.0.0.1; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
 
-    /// <summary>Run the simulated PV controller, dynamic provisioner and StatefulSet controller (default true).</summary>
+    /// <summary>Run the simulated PV controller, dynamic provisioner, StatefulSet controller, disruption controller and pod garbage collector (default true).</summary>
     public bool EnableControllers { get; set; } = true;
 
     /// <summary>
@@ -33,6 +33,12 @@ public sealed class ApiEmulatorOptions
 
     /// <summary>How often the kubelet posts node conditions with fresh heartbeat times when nothing changed (upstream nodeStatusReportFrequency, 5 min).</summary>
     public TimeSpan NodeStatusReportInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long the pod garbage collector waits after a node is deleted before it deletes the pods still bound to it, if
+    /// the node has not come back (upstream's quarantine, 40 s).
+    /// </summary>
+    public TimeSpan OrphanedPodQuarantine { get; set; } = TimeSpan.FromSeconds(40);
 
     /// <summary>Clock for timestamps, watch timeouts, bookmarks and injected latency.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -89,6 +95,11 @@ public sealed class ApiEmulatorOptions
         if (PodStartupDelay < TimeSpan.Zero)
         {
             errors.Add($"{nameof(PodStartupDelay)} must not be negative; got {PodStartupDelay}.");
+        }
+
+        if (OrphanedPodQuarantine < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(OrphanedPodQuarantine)} must not be negative; got {OrphanedPodQuarantine}.");
         }
 
         if (NodeLeaseRenewInterval <= TimeSpan.Zero)

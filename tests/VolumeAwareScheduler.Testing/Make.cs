@@ -288,6 +288,8 @@ public sealed class StorageClassBuilder(string name)
     public StorageClassBuilder WithProvisioner(string provisioner) { _class = _class with { Provisioner = provisioner }; return this; }
     public StorageClassBuilder WithAllowedTopology(string key, params string[] values) { _topologies.Add(Make.Topology((key, values))); return this; }
     public StorageClassBuilder WithAllowedTopology(TopologySelectorTerm term) { _topologies.Add(term); return this; }
+    /// <summary>Annotated for the node-loss policy (volume-aware-scheduler.io/release-claims-on-node-loss: "true").</summary>
+    public StorageClassBuilder ReleasingClaimsOnNodeLoss() { _class = _class with { ReleasesClaimsOnNodeLoss = true }; return this; }
     public StorageClassBuilder Default(DateTimeOffset? created = null) { _class = _class with { IsDefault = true, CreationTimestamp = created ?? DateTimeOffset.UnixEpoch }; return this; }
 
     public StorageClassInfo Build() => _class with { AllowedTopologies = [.. _topologies] };

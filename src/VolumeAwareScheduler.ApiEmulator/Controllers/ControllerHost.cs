@@ -36,6 +36,7 @@ internal sealed class ControllerHost
             new DynamicProvisioner(new ControllerStore(store, logger, DynamicProvisioner.ControllerName), _time, options.ProvisioningDelay),
             new StatefulSetController(new ControllerStore(store, logger, StatefulSetController.ControllerName), podsBecomeReady: kubelet is not null),
             new DisruptionController(new ControllerStore(store, logger, DisruptionController.ControllerName)),
+            new PodGarbageCollector(new ControllerStore(store, logger, PodGarbageCollector.ControllerName), options.OrphanedPodQuarantine),
             .. kubelet is null ? Array.Empty<IController>() : [kubelet],
         ];
         _timed = _controllers.OfType<ITimedController>().ToArray();

@@ -9,7 +9,8 @@ namespace VolumeAwareScheduler.ApiEmulator.Controllers;
 /// A minimal StatefulSet controller after pkg/controller/statefulset/stateful_set_control.go and
 /// stateful_set_utils.go: per ordinal it creates the claims from <c>volumeClaimTemplates</c>
 /// (<c>&lt;template&gt;-&lt;set&gt;-&lt;ordinal&gt;</c>, never replaced) and then the pod <c>&lt;set&gt;-&lt;ordinal&gt;</c>
-/// owned by the set, with one volume per template pointing at its claim. Scale-down deletes the highest ordinals.
+/// owned by the set, with one volume per template pointing at its claim. A pending pod's missing claims are created
+/// again. Scale-down deletes the highest ordinals.
 /// </summary>
 /// <remarks>
 /// With <c>podManagementPolicy: OrderedReady</c> (the default) ordinal n+1 is created only when ordinal n is Running
@@ -71,6 +72,13 @@ internal sealed class StatefulSetController(ControllerStore api, bool podsBecome
                 }
 
                 continue;
+            }
+
+            if (Json.GetString(existing, "status.phase") == "Pending")
+            {
+                // processReplica: a pending replica gets its missing claims created again (createMissingPersistentVolumeClaims),
+                // e.g. after its claim was deleted because the node of its local volume is gone.
+                CreateClaims(set, ordinal);
             }
 
             if (!parallel && (!IsRunningAndReady(existing) || IsDeleting(existing)))

@@ -118,6 +118,11 @@ public sealed record StorageClassInfo
     public IReadOnlyList<TopologySelectorTerm> AllowedTopologies { get; init; } = [];
     public bool IsDefault { get; init; }
     public DateTimeOffset CreationTimestamp { get; init; }
+    /// <summary>
+    /// The class opts in to the node-loss policy (<see cref="NodeLoss.NodeLossPolicy.Annotation"/> is "true"): claims
+    /// of its PVs pinned to a node that is gone may be released (<see cref="NodeLoss.NodeLossPolicy.Plan"/>).
+    /// </summary>
+    public bool ReleasesClaimsOnNodeLoss { get; init; }
 
     public bool SupportsProvisioning => Provisioner.Length > 0 && Provisioner != NotSupportedProvisioner;
 }

@@ -145,6 +145,7 @@ public static class Converter
             AllowedTopologies = [.. (storageClass.AllowedTopologies ?? []).Select(t => new TopologySelectorTerm(
                 [.. (t.MatchLabelExpressions ?? []).Select(e => (e.Key, ImmutableArray.CreateRange(e.Values ?? [])))]))],
             IsDefault = Annotation(storageClass.Metadata, AnnDefaultStorageClass) == "true",
+            ReleasesClaimsOnNodeLoss = Annotation(storageClass.Metadata, Core.NodeLoss.NodeLossPolicy.Annotation) == "true",
             CreationTimestamp = storageClass.Metadata?.CreationTimestamp is { } created ? new DateTimeOffset(created, TimeSpan.Zero) : DateTimeOffset.MinValue,
         };
     }

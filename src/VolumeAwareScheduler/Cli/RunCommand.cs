@@ -35,10 +35,19 @@ public static partial class RunCommand
             Description = $"HOST:PORT of the plain-HTTP listener for /healthz, /readyz and /metrics (Prometheus); \"off\" disables it. Default {StandaloneOps.DefaultAddress}.",
             DefaultValueFactory = _ => StandaloneOps.DefaultAddress,
         };
+        var releaseClaims = new Option<bool>("--release-claims-on-node-loss")
+        {
+            Description = "Node-loss policy (off by default; it deletes claims, and the data on their volumes is given up): when a node that local PVs of a StorageClass annotated volume-aware-scheduler.io/release-claims-on-node-loss=true are pinned to stays deleted past the grace period, delete the claims that pending StatefulSet pods wait for, so that they get new volumes.",
+        };
+        var nodeLossGrace = new Option<string>("--node-loss-grace-period")
+        {
+            Description = "How long a node must stay deleted before the node-loss policy releases claims of its PVs (a Go duration such as 10m or 1h).",
+            DefaultValueFactory = _ => "10m",
+        };
         var configFile = new Option<string?>("--config") { Description = "A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML or JSON): profiles, backoff, leader election. Flags given explicitly win over it." };
         var command = new Command("run", "Run as a secondary scheduler for pods that name it in spec.schedulerName.")
         {
-            kubeconfig, server, schedulerName, leaderElect, leaseNamespace, leaseName, bindTimeout, metricsAddress, configFile,
+            kubeconfig, server, schedulerName, leaderElect, leaseNamespace, leaseName, bindTimeout, metricsAddress, releaseClaims, nodeLossGrace, configFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,6 +59,11 @@ public static partial class RunCommand
             if (parse.GetValue(bindTimeout) <= 0)
             {
                 stderr.WriteLine("error: --bind-timeout-seconds must be positive.");
+                return CommandLine.ExitBadInput;
+            }
+            if (!GoDuration.TryParse(parse.GetValue(nodeLossGrace) ?? "", out var grace) || grace <= TimeSpan.Zero)
+            {
+                stderr.WriteLine($"error: --node-loss-grace-period \"{parse.GetValue(nodeLossGrace)}\" is not a positive duration such as 10m or 1h30m.");
                 return CommandLine.ExitBadInput;
             }
             bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
@@ -65,7 +79,10 @@ public static partial class RunCommand
                 Given(leaderElect) ? parse.GetValue(leaderElect) : null,
                 Given(leaseNamespace) ? parse.GetValue(leaseNamespace) : null,
                 Given(leaseName) ? parse.GetValue(leaseName) : null,
-                defaultBindTimeoutSeconds: parse.GetValue(bindTimeout));
+                defaultBindTimeoutSeconds: parse.GetValue(bindTimeout)) with
+            {
+                NodeLoss = new NodeLoss.NodeLossOptions { Enabled = parse.GetValue(releaseClaims), GracePeriod = grace },
+            };
             var opsAddress = StandaloneOps.IsDisabled(parse.GetValue(metricsAddress)) ? null : parse.GetValue(metricsAddress)!;
             if (opsAddress is not null && StandaloneOps.Validate(opsAddress) is { } addressError)
             {

@@ -10,6 +10,9 @@ namespace VolumeAwareScheduler.Configuration;
 /// </summary>
 public sealed record RunSettings(IReadOnlyList<Profile> Profiles, QueueOptions Queue, LeaderElectionSettings LeaderElection)
 {
+    /// <summary>The node-loss policy (--release-claims-on-node-loss, --node-loss-grace-period); off by default.</summary>
+    public NodeLoss.NodeLossOptions NodeLoss { get; init; } = new();
+
     /// <summary>run's bind timeout without --config and without --bind-timeout-seconds (the flag's default).</summary>
     public const int DefaultBindTimeoutSeconds = 30;
 

@@ -18,7 +18,7 @@ public static class StandaloneHost
 {
     public static IHost Build(IKubernetes client, RunSettings settings, string? opsAddress, Action<ILoggingBuilder> logging)
     {
-        var options = new StandaloneOptions { Profiles = settings.Profiles };
+        var options = new StandaloneOptions { Profiles = settings.Profiles, NodeLoss = settings.NodeLoss };
         if (opsAddress is null)
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });

@@ -25,6 +25,9 @@ public sealed record StandaloneOptions
     /// </summary>
     public IReadOnlyList<Profile>? Profiles { get; init; }
 
+    /// <summary>The node-loss policy, run beside the scheduling loop (on the leader only); off by default.</summary>
+    public NodeLoss.NodeLossOptions NodeLoss { get; init; } = new();
+
     /// <summary><see cref="Profiles"/>, or the default profile; throws for two profiles of one schedulerName.</summary>
     public IReadOnlyList<Profile> EffectiveProfiles()
     {

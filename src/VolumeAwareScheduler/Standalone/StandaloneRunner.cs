@@ -5,11 +5,12 @@ using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Informers;
 using VolumeAwareScheduler.Kubernetes.Queue;
 using VolumeAwareScheduler.Kubernetes.Writers;
+using VolumeAwareScheduler.NodeLoss;
 using VolumeAwareScheduler.Telemetry;
 
 namespace VolumeAwareScheduler.Standalone;
 
-/// <summary>Composition of the standalone scheduler: informers + cache, queue, writer, scheduling loop, metrics.</summary>
+/// <summary>Composition of the standalone scheduler: informers + cache, queue, writer, scheduling loop, metrics, and the node-loss controller when enabled.</summary>
 public sealed class StandaloneRunner : IAsyncDisposable
 {
     private readonly SchedulingQueue _queue;
@@ -24,7 +25,14 @@ public sealed class StandaloneRunner : IAsyncDisposable
         var writer = new ApiWriter(client, Cluster.Cache, time);
         Metrics = meterFactory is null ? null : new SchedulerMetrics(meterFactory, _queue, () => IsScheduling, Cluster.Cache);
         Scheduler = new StandaloneScheduler(Cluster, writer, _queue, options, time, loggers.CreateLogger<StandaloneScheduler>(), Metrics);
+        if (options.NodeLoss.Enabled)
+        {
+            NodeLoss = new NodeLossController(Cluster.Cache, new NodeLossWriter(client, time), options.NodeLoss, time, loggers.CreateLogger<NodeLossController>());
+        }
     }
+
+    /// <summary>The node-loss policy's controller, when enabled: it runs while the scheduling loop runs.</summary>
+    public NodeLossController? NodeLoss { get; }
 
     public LiveCluster Cluster { get; }
 
@@ -38,12 +46,17 @@ public sealed class StandaloneRunner : IAsyncDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _scheduling);
+        // The node-loss controller deletes claims: it runs exactly while this replica schedules (the leader's term).
+        using var nodeLossStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var nodeLoss = NodeLoss?.RunAsync(Cluster.Synced, nodeLossStop.Token) ?? Task.CompletedTask;
         try
         {
             await Scheduler.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            await nodeLossStop.CancelAsync().ConfigureAwait(false);
+            await nodeLoss.ConfigureAwait(false);
             Interlocked.Decrement(ref _scheduling);
         }
     }

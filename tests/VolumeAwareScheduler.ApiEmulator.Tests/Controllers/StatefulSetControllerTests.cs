@@ -105,6 +105,26 @@ public sealed class StatefulSetControllerTests : IAsyncLifetime
         Assert.Equal(3, _cluster.Emulator.List("pvc", "default").Count);
     }
 
+    [Fact]
+    public async Task A_pending_pod_whose_claim_was_deleted_gets_it_created_again_at_its_next_sync()
+    {
+        await _cluster.Client.AppsV1.CreateNamespacedStatefulSetAsync(Set("web", 1, "OrderedReady"), "default");
+        var first = await _cluster.WaitForAsync("persistentvolumeclaims", "default", "data-web-0", _ => true);
+        await _cluster.WaitForAsync("pods", "default", "web-0", _ => true);
+
+        await _cluster.Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync("data-web-0", "default");
+        await _cluster.WaitForGoneAsync("persistentvolumeclaims", "default", "data-web-0");
+        // A scheduler reporting the pod unschedulable is the pod update that syncs the set.
+        var condition = new JsonObject { ["type"] = "PodScheduled", ["status"] = "False", ["reason"] = "Unschedulable", ["message"] = "persistentvolumeclaim \"data-web-0\" not found" };
+        await _cluster.Client.CoreV1.PatchNamespacedPodStatusAsync(
+            new V1Patch(new JsonObject { ["status"] = new JsonObject { ["conditions"] = new JsonArray(condition) } }.ToJsonString(), V1Patch.PatchType.StrategicMergePatch),
+            "web-0", "default");
+
+        var again = await _cluster.WaitForAsync("persistentvolumeclaims", "default", "data-web-0", _ => true);
+        Assert.NotEqual((string?)first["metadata"]!["uid"], (string?)again["metadata"]!["uid"]);
+        Assert.Equal("web", (string?)again["metadata"]!["labels"]!["app"]);
+    }
+
     private Task BindAsync(string pod) =>
         _cluster.Client.CoreV1.CreateNamespacedPodBindingAsync(
             new V1Binding { Metadata = new V1ObjectMeta { Name = pod }, Target = new V1ObjectReference { Kind = "Node", Name = "node-1" } },

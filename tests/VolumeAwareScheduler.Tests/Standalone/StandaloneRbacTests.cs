@@ -7,13 +7,16 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using VolumeAwareScheduler.ApiEmulator;
 using VolumeAwareScheduler.Core.Model;
+using VolumeAwareScheduler.Core.NodeLoss;
+using VolumeAwareScheduler.NodeLoss;
 using VolumeAwareScheduler.Standalone;
 
 namespace VolumeAwareScheduler.Tests.Standalone;
 
 /// <summary>
 /// deploy/standalone/rbac.yaml grants exactly what the standalone scheduler uses: every request the code makes
-/// against the emulator (leader election, informers, static binding, provisioning, an unschedulable pod) is
+/// against the emulator (leader election, informers, static binding, provisioning, an unschedulable pod, preemption,
+/// the node-loss policy releasing a claim) is
 /// recorded as (group, resource, verb) and compared with the rules, both ways.
 /// </summary>
 public sealed class StandaloneRbacTests
@@ -46,7 +49,22 @@ public sealed class StandaloneRbacTests
         var election = elector.RunUntilLeadershipLostAsync(stopElection.Token);
         await leading.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
-        await using (var runner = new StandaloneRunner(client, new StandaloneOptions(), TimeProvider.System, NullLoggerFactory.Instance))
+        // The node-loss policy, on: a StatefulSet's pending pod waits for a claim bound to a PV pinned to a node that is gone.
+        var lostClass = Objects.LocalClass("lost");
+        lostClass.Metadata.Annotations = new Dictionary<string, string> { [NodeLossPolicy.Annotation] = "true" };
+        await admin.StorageV1.CreateStorageClassAsync(lostClass);
+        var lostVolume = Objects.LocalVolume("pv-gone", "node-gone", storageClass: "lost");
+        lostVolume.Spec.ClaimRef = new V1ObjectReference { NamespaceProperty = "default", Name = "data-gone-0" };
+        await admin.CoreV1.CreatePersistentVolumeAsync(lostVolume);
+        var lostClaim = Objects.Claim("data-gone-0", storageClass: "lost");
+        lostClaim.Spec.VolumeName = "pv-gone";
+        await admin.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(lostClaim, "default");
+        var lostPod = Objects.Pod("gone-0", "data-gone-0", schedulerName: "other-scheduler");
+        lostPod.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = "gone", Uid = "gone-uid", Controller = true }];
+        await admin.CoreV1.CreateNamespacedPodAsync(lostPod, "default");
+        var nodeLoss = new NodeLossOptions { Enabled = true, GracePeriod = TimeSpan.FromSeconds(1), ResyncPeriod = TimeSpan.FromMilliseconds(200) };
+
+        await using (var runner = new StandaloneRunner(client, new StandaloneOptions { NodeLoss = nodeLoss }, TimeProvider.System, NullLoggerFactory.Instance))
         {
             using var stop = new CancellationTokenSource();
             var run = runner.RunAsync(stop.Token);
@@ -106,6 +124,9 @@ public sealed class StandaloneRbacTests
                     if (p is PodBound { Pod.Name: "high" }) break;
                 }
             }
+            // The node-loss policy has released the claim: the PV controller marks its PV Released.
+            await emulator.WaitForAsync("persistentvolumes", null, "pv-gone", v => v["status"]?["phase"]?.GetValue<string>() == "Released",
+                new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
             await stop.CancelAsync();
             await run;
         }
