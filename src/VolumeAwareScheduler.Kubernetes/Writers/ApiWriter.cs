@@ -178,13 +178,22 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
     /// correlation (<see cref="EventCorrelator"/>): an event identical to an earlier one raises that one's count instead
     /// of adding another, similar ones are combined, and a flood about one pod is cut down.
     /// </summary>
-    public async Task RecordEventAsync(ObjectKey pod, string uid, string type, string reason, string message, string component, CancellationToken cancellationToken)
+    public Task RecordEventAsync(ObjectKey pod, string uid, string type, string reason, string message, string component, CancellationToken cancellationToken) =>
+        RecordEventAsync(new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = pod.Name, NamespaceProperty = pod.Namespace, Uid = uid },
+            type, reason, message, component, cancellationToken);
+
+    /// <summary>
+    /// A core/v1 Event about any object, correlated as <see cref="RecordEventAsync(ObjectKey, string, string, string, string, string, CancellationToken)"/>;
+    /// one about a cluster-scoped object (a PV) goes to "default", as client-go records it.
+    /// </summary>
+    public async Task RecordEventAsync(V1ObjectReference involved, string type, string reason, string message, string component, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var ns = string.IsNullOrEmpty(involved.NamespaceProperty) ? "default" : involved.NamespaceProperty;
         var evt = new Corev1Event
         {
-            Metadata = new V1ObjectMeta { GenerateName = pod.Name + ".", NamespaceProperty = pod.Namespace },
-            InvolvedObject = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = pod.Name, NamespaceProperty = pod.Namespace, Uid = uid },
+            Metadata = new V1ObjectMeta { GenerateName = involved.Name + ".", NamespaceProperty = ns },
+            InvolvedObject = involved,
             Type = type,
             Reason = reason,
             Message = message,
@@ -207,7 +216,7 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
             });
             try
             {
-                var patched = await Call("patch", "events", () => client.CoreV1.PatchNamespacedEventAsync(new V1Patch(body, V1Patch.PatchType.StrategicMergePatch), name, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var patched = await Call("patch", "events", () => client.CoreV1.PatchNamespacedEventAsync(new V1Patch(body, V1Patch.PatchType.StrategicMergePatch), name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 _events.Recorded(correlation.Key, patched);
                 return;
             }
@@ -217,7 +226,7 @@ public sealed class ApiWriter(IKubernetes client, ClusterCache cache, TimeProvid
                 _events.Forget(correlation.Key);
             }
         }
-        var created = await Call("create", "events", () => client.CoreV1.CreateNamespacedEventAsync(correlation.Event, pod.Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var created = await Call("create", "events", () => client.CoreV1.CreateNamespacedEventAsync(correlation.Event, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
         _events.Recorded(correlation.Key, created);
     }
 

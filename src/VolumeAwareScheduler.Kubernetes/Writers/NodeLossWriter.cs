@@ -11,7 +11,7 @@ namespace VolumeAwareScheduler.Kubernetes.Writers;
 /// the claim's uid and resourceVersion as preconditions (so a claim that changed since it was read is never deleted;
 /// upstream's node cleanup controller checks the uid), and Events on the claim and the PV. A 403 names the RBAC rule.
 /// </summary>
-public sealed class NodeLossWriter(IKubernetes client, TimeProvider time)
+public sealed class NodeLossWriter(IKubernetes client, ApiWriter events)
 {
     /// <summary>Whether the API server has a node of that name now (a GET, not the cache: the last check before a delete).</summary>
     public async Task<bool> NodeExistsAsync(string name, CancellationToken cancellationToken)
@@ -54,26 +54,9 @@ public sealed class NodeLossWriter(IKubernetes client, TimeProvider time)
         }
     }
 
-    /// <summary>A core/v1 Event about a claim (in its namespace) or a PV (in "default", as client-go records cluster-scoped objects).</summary>
-    public async Task RecordEventAsync(V1ObjectReference involved, string type, string reason, string message, string component, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var ns = string.IsNullOrEmpty(involved.NamespaceProperty) ? "default" : involved.NamespaceProperty;
-        var evt = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = involved.Name + ".", NamespaceProperty = ns },
-            InvolvedObject = involved,
-            Type = type,
-            Reason = reason,
-            Message = message,
-            Source = new V1EventSource { Component = component },
-            ReportingComponent = component,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
-        await Call("create", "events", () => client.CoreV1.CreateNamespacedEventAsync(evt, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
+    /// <summary>A core/v1 Event about a claim (in its namespace) or a PV (in "default"), through the scheduler's correlated events.</summary>
+    public Task RecordEventAsync(V1ObjectReference involved, string type, string reason, string message, string component, CancellationToken cancellationToken) =>
+        events.RecordEventAsync(involved, type, reason, message, component, cancellationToken);
 
     public static V1ObjectReference ClaimReference(ClaimInfo claim) => new()
     {

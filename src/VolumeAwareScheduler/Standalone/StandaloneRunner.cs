@@ -27,7 +27,7 @@ public sealed class StandaloneRunner : IAsyncDisposable
         Scheduler = new StandaloneScheduler(Cluster, writer, _queue, options, time, loggers.CreateLogger<StandaloneScheduler>(), Metrics);
         if (options.NodeLoss.Enabled)
         {
-            NodeLoss = new NodeLossController(Cluster.Cache, new NodeLossWriter(client, time), options.NodeLoss, time, loggers.CreateLogger<NodeLossController>());
+            NodeLoss = new NodeLossController(Cluster.Cache, new NodeLossWriter(client, writer), options.NodeLoss, time, loggers.CreateLogger<NodeLossController>());
         }
     }
 

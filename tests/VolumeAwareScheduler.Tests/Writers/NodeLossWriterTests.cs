@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using VolumeAwareScheduler.ApiEmulator;
+using VolumeAwareScheduler.Kubernetes.Cache;
 using VolumeAwareScheduler.Kubernetes.Conversion;
 using VolumeAwareScheduler.Kubernetes.Writers;
 using VolumeAwareScheduler.Testing.Kubernetes;
@@ -21,7 +22,7 @@ public sealed class NodeLossWriterTests : IAsyncLifetime
     {
         _emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions { EnableControllers = false });
         _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _emulator.BaseAddress.ToString() });
-        _writer = new NodeLossWriter(_client, TimeProvider.System);
+        _writer = new NodeLossWriter(_client, new ApiWriter(_client, new ClusterCache(), TimeProvider.System));
     }
 
     public async Task DisposeAsync()
