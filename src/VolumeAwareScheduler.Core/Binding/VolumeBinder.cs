@@ -376,7 +376,9 @@ public sealed class VolumeBinder(ClusterState state)
     {
         unboundSatisfied = false;
         sufficientStorage = true;
-        Dictionary<ObjectKey, long>? placed = claims.Count > 1 ? [] : null;
+        // What the pod's claims took of each capacity object: the first placement in locals, a map once a later claim reads it.
+        Dictionary<ObjectKey, long>? placed = null;
+        (ObjectKey Key, long Taken)? first = null;
         for (var k = 0; k < claims.Count; k++)
         {
             var claim = claims[k];
@@ -385,6 +387,7 @@ public sealed class VolumeBinder(ClusterState state)
             if (storageClass is null) return $"failed to find storage class \"{claim.StorageClassName}\"";
             if (!storageClass.SupportsProvisioning) return null;
             if (!SelectorMatching.MatchesTopology(storageClass.AllowedTopologies, node.Labels)) return null;
+            if (first is { } taken && placed is null) placed = new Dictionary<ObjectKey, long> { [taken.Key] = taken.Taken };
             var (sufficient, capacity) = EnoughCapacity(storageClass, claim, node, placed);
             if (!sufficient)
             {
@@ -393,7 +396,11 @@ public sealed class VolumeBinder(ClusterState state)
                 provisions?.Clear();
                 return null;
             }
-            if (placed is not null && capacity is not null) placed[capacity.Key] = placed.GetValueOrDefault(capacity.Key) + claim.RequestBytes;
+            if (claims.Count > 1 && capacity is not null)
+            {
+                if (placed is not null) placed[capacity.Key] = placed.GetValueOrDefault(capacity.Key) + claim.RequestBytes;
+                else first = (capacity.Key, claim.RequestBytes);
+            }
             provisions?.Add(claim);
         }
         unboundSatisfied = true;
@@ -423,7 +430,7 @@ public sealed class VolumeBinder(ClusterState state)
         if (!claim.HasStorageRequest) return (true, null);
         var driver = state.GetCsiDriver(storageClass.Provisioner);
         if (driver is null || !driver.StorageCapacity) return (true, null);
-        foreach (var capacity in state.CapacitiesFor(storageClass.Name, node))
+        foreach (var capacity in state.CapacitiesOn(storageClass.Name, node))
         {
             if (capacity.LimitBytes is { } limit && limit >= claim.RequestBytes
                 && capacity.NodeTopology is { } topology && SelectorMatching.Matches(topology, node.Labels)

@@ -200,7 +200,7 @@ public sealed class SchedulingFramework(Profile profile)
 
         var toFind = sample ? NumFeasibleNodesToFind(Profile.PercentageOfNodesToScore, candidateCount) : candidateCount;
         var start = sample && candidateCount > 0 ? _nextStartNodeIndex % candidateCount : 0;
-        var processed = FilterCandidates(cycle, pod, candidates, candidateCount, evaluate, evaluateCount, start, toFind, statuses, parallel, out var error);
+        var processed = FilterCandidates(cycle, pod, candidates, candidateCount, evaluate, evaluateCount, start, toFind, statuses, parallel, out var found, out var error);
         if (sample && candidateCount > 0) _nextStartNodeIndex = (start + processed) % candidateCount;
         if (evaluate is not null)
         {
@@ -216,7 +216,7 @@ public sealed class SchedulingFramework(Profile profile)
             result.Error = error;
             return result;
         }
-        if (result.Feasible.Count == 0) RunPostFilter(result);
+        if (found == 0) RunPostFilter(result); // read from the walk: Feasible would make an outcome per feasible node
         return result;
     }
 
@@ -290,9 +290,10 @@ public sealed class SchedulingFramework(Profile profile)
     /// </para>
     /// </summary>
     private int FilterCandidates(CycleState cycle, PodInfo pod, int[] candidates, int count, int[]? evaluate, int evaluateCount, int start, int toFind,
-        Status?[] statuses, bool parallel, out string? error)
+        Status?[] statuses, bool parallel, out int found, out string? error)
     {
         error = null;
+        found = 0;
         var nodes = cycle.Nodes;
         var total = evaluate is null ? count : evaluateCount;
         var first = 0;
@@ -311,7 +312,6 @@ public sealed class SchedulingFramework(Profile profile)
         {
             if (!cycle.SkipsFilter(plugin.Name)) active.Add(plugin);
         }
-        var found = 0;
         var processed = 0;
         var walked = 0;
         while (walked < total && found < toFind)
