@@ -65,12 +65,14 @@ public sealed class CycleState(ClusterState cluster, IReadOnlyList<NodeInfo> nod
     }
 
     /// <summary>
-    /// A cleared array of at least <paramref name="length"/> from the shared pool, for this cycle's data. It goes back
-    /// to the pool when the cycle's <see cref="SchedulingResult"/> is disposed (or to the garbage collector when it is
-    /// not). Rented by PreFilter, which runs on one thread.
+    /// A cleared array of at least <paramref name="length"/> for this cycle's data: from the shared pool when the caller
+    /// reads only statuses (the extender's filter, which disposes the <see cref="SchedulingResult"/> and so gives it
+    /// back), else a new one of that length (a scheduling cycle's result lives on through Reserve). Rented by PreFilter,
+    /// which runs on one thread.
     /// </summary>
     public T[] Rent<T>(int length)
     {
+        if (!StatusesOnly) return new T[length];
         var array = ArrayPool<T>.Shared.Rent(Math.Max(1, length));
         Array.Clear(array, 0, Math.Max(1, length));
         (_returns ??= []).Add(() => ArrayPool<T>.Shared.Return(array, clearArray: System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>()));

@@ -46,23 +46,38 @@ public sealed class SchedulingResult(PodInfo pod, CycleState cycle) : IDisposabl
     internal Status? SharedDeferred { get; set; }
 
     /// <summary>The nodes evaluated, in the order of <see cref="CycleState.Nodes"/> (sampling may leave some out).</summary>
-    public IReadOnlyList<NodeOutcome> Nodes => _nodes ??= Collect(feasibleOnly: false);
+    public IReadOnlyList<NodeOutcome> Nodes => _nodes ??= Collect();
 
-    /// <summary>The nodes that passed every filter, in node order.</summary>
-    public IReadOnlyList<NodeOutcome> Feasible => _feasible ??= Collect(feasibleOnly: true);
+    /// <summary>The nodes that passed every filter, in node order (their outcomes are made here, and only here).</summary>
+    public IReadOnlyList<NodeOutcome> Feasible => _feasible ??= CollectFeasible();
 
-    /// <summary>The evaluated outcomes (those that passed, with <paramref name="feasibleOnly"/>) in node order, in a list of their exact size.</summary>
-    private List<NodeOutcome> Collect(bool feasibleOnly)
+    private List<NodeOutcome> CollectFeasible()
     {
         var count = 0;
         for (var i = 0; i < NodeCount; i++)
         {
-            if (Counts(i, feasibleOnly)) count++;
+            if (Counts(i, feasibleOnly: true)) count++;
         }
         var list = new List<NodeOutcome>(count);
         for (var i = 0; i < NodeCount; i++)
         {
-            if (Counts(i, feasibleOnly)) list.Add(OutcomeAt(i)!);
+            if (Counts(i, feasibleOnly: true)) list.Add(new NodeOutcome(Cycle.Nodes[i], i, RawStatus(i)!, Cycle));
+        }
+        return list;
+    }
+
+    /// <summary>The evaluated outcomes in node order, in a list of their exact size.</summary>
+    private List<NodeOutcome> Collect()
+    {
+        var count = 0;
+        for (var i = 0; i < NodeCount; i++)
+        {
+            if (Counts(i, feasibleOnly: false)) count++;
+        }
+        var list = new List<NodeOutcome>(count);
+        for (var i = 0; i < NodeCount; i++)
+        {
+            if (Counts(i, feasibleOnly: false)) list.Add(OutcomeAt(i)!);
         }
         return list;
     }
@@ -91,13 +106,30 @@ public sealed class SchedulingResult(PodInfo pod, CycleState cycle) : IDisposabl
     /// <summary>The PostFilter plugins' message ("preemption: ..."), part of the FitError.</summary>
     public string? PostFilterMessage { get; internal set; }
 
-    /// <summary>The outcome of the node at <paramref name="nodeIndex"/> of the cycle, when evaluated.</summary>
+    /// <summary>
+    /// The outcome of the node at <paramref name="nodeIndex"/> of the cycle, when evaluated: a feasible node's is its
+    /// entry of <see cref="Feasible"/> (where scores go); the others' are made when first asked for.
+    /// </summary>
     public NodeOutcome? OutcomeAt(int nodeIndex)
     {
         if ((uint)nodeIndex >= (uint)NodeCount) return null;
+        if (StatusAt(nodeIndex) is not { } status) return null;
+        if (status.IsSuccess)
+        {
+            var feasible = Feasible;
+            int lo = 0, hi = feasible.Count - 1;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                var at = feasible[mid].NodeIndex;
+                if (at == nodeIndex) return feasible[mid];
+                if (at < nodeIndex) lo = mid + 1;
+                else hi = mid - 1;
+            }
+            return null;
+        }
         var outcomes = _outcomes ??= new NodeOutcome?[NodeCount];
         if (outcomes[nodeIndex] is { } outcome) return outcome;
-        if (StatusAt(nodeIndex) is not { } status) return null;
         outcome = new NodeOutcome(Cycle.Nodes[nodeIndex], nodeIndex, status, Cycle);
         return Interlocked.CompareExchange(ref outcomes[nodeIndex], outcome, null) ?? outcome;
     }
@@ -149,6 +181,8 @@ public sealed class SchedulingResult(PodInfo pod, CycleState cycle) : IDisposabl
     {
         Statuses = [];
         _outcomes = null;
+        _feasible = null;
+        _nodes = null;
         Cycle.ReturnRented();
     }
 }
