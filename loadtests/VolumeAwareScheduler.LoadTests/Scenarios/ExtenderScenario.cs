@@ -166,7 +166,7 @@ public sealed class ExtenderScenario : Scenario
             Operation Decision() => (sequence, _) =>
             {
                 var pod = wirePods[(int)(sequence % wirePods.Length)];
-                using var decision = store.Read((pod, list, extender: decisions), static (state, a) => a.extender.Filter(state, a.pod, a.list));
+                using var decision = store.Read((pod, list, extender: decisions), static (state, a) => a.extender.Filter(state, a.pod, a.list, volumes: false));
                 return decision.Error is null ? OperationResult.OkTask : ValueTask.FromResult(OperationResult.Fail("decision error"));
             };
             // A pod without claims: VolumeBinding's PreFilter skips it, every name passes, the reply echoes them all. The

@@ -121,7 +121,8 @@ public sealed class VolumeBinder(ClusterState state)
     /// asking the index. Null when there is nothing to match, or when a claim already has a selected node (every other
     /// node is then rejected before matching).
     /// </summary>
-    public ClaimMatches? PrepareMatches(PodVolumeClaims claims, IReadOnlyList<NodeInfo> nodes)
+    /// <param name="allocate">Where the per-node answers come from (a cycle's pooled arrays); null: new arrays.</param>
+    public ClaimMatches? PrepareMatches(PodVolumeClaims claims, IReadOnlyList<NodeInfo> nodes, Func<int, VolumeInfo?[]>? allocate = null)
     {
         var delayed = claims.UnboundClaimsDelayBinding;
         if (delayed.Count == 0 || nodes.Count == 0) return null;
@@ -137,11 +138,44 @@ public sealed class VolumeBinder(ClusterState state)
         var volumes = new VolumeInfo?[distinct.Count][];
         for (var c = 0; c < distinct.Count; c++)
         {
-            volumes[c] = new VolumeInfo?[nodes.Count];
-            state.Volumes.FindMatchingVolumes(distinct[c], nodes, excluded: null, volumes[c]);
+            volumes[c] = allocate?.Invoke(nodes.Count) ?? new VolumeInfo?[nodes.Count];
+            state.Volumes.FindMatchingVolumes(distinct[c], nodes, excluded: null, volumes[c].AsSpan(0, nodes.Count));
         }
         return new ClaimMatches(nodes, [.. distinct], volumes);
     }
+
+    /// <summary>
+    /// The nodes of <paramref name="matches"/> that can pass FindPodVolumes when no unbound delayed claim's class can
+    /// provision (each names a class without a provisioner, as local PVs do): those where every such claim has a PV.
+    /// On any other node a claim finds no PV (excluding the pod's other choices cannot create one: see
+    /// <see cref="FindMatchingVolume"/>) and its class cannot provision, so FindPodVolumes rejects it, always with
+    /// the same unbound reason and the node's bound-claim reasons. Null when a claim's class can provision (or is
+    /// unknown): any node may then pass. The positions go into <paramref name="allocate"/>'s array, ascending.
+    /// </summary>
+    public int[]? CandidateNodes(PodVolumeClaims claims, ClaimMatches matches, Func<int, int[]> allocate, out int count)
+    {
+        count = 0;
+        foreach (var claim in claims.UnboundClaimsDelayBinding)
+        {
+            if (claim.SelectedNode is not null || state.GetStorageClass(claim.StorageClassName) is not { SupportsProvisioning: false }) return null;
+        }
+        var nodes = matches.Nodes.Count;
+        var candidates = allocate(nodes);
+        var answers = matches.Answers;
+        for (var i = 0; i < nodes; i++)
+        {
+            var everyClaim = true;
+            for (var c = 0; c < answers.Length && everyClaim; c++) everyClaim = answers[c][i] is not null;
+            if (everyClaim) candidates[count++] = i;
+        }
+        return candidates;
+    }
+
+    /// <summary>
+    /// The rejection FindPodVolumes gives a node outside <see cref="CandidateNodes"/> when the pod has no bound claim
+    /// (the bound claims' reasons vary by node; without them it is one status).
+    /// </summary>
+    public static Status RejectionWithoutMatch => FindResult.Rejected(boundSatisfied: true, unboundSatisfied: false, sufficientStorage: true, boundPVsFound: true).ToRejectedStatus();
 
     /// <summary>FindPodVolumes for one node: the node's PodVolumes, or the reasons it cannot serve the pod's claims.</summary>
     public FindResult FindPodVolumes(PodVolumeClaims claims, NodeInfo node) => FindPodVolumes(claims, node, matches: null, nodeIndex: -1);
@@ -151,7 +185,11 @@ public sealed class VolumeBinder(ClusterState state)
     /// PVs from <paramref name="matches"/> (<see cref="PrepareMatches"/>) where they answer; the same result as
     /// <see cref="FindPodVolumes(PodVolumeClaims, NodeInfo)"/>.
     /// </summary>
-    public FindResult FindPodVolumes(PodVolumeClaims claims, NodeInfo node, ClaimMatches? matches, int nodeIndex)
+    /// <param name="record">
+    /// Build the node's PodVolumes. Without it a feasible node's answer is <see cref="FindResult.FeasibleNotRecorded"/>
+    /// (same verdict, nothing allocated for the node on the common paths): for callers that read only the status.
+    /// </param>
+    public FindResult FindPodVolumes(PodVolumeClaims claims, NodeInfo node, ClaimMatches? matches, int nodeIndex, bool record = true)
     {
         var boundSatisfied = true;
         var boundPVsFound = true;
@@ -181,7 +219,7 @@ public sealed class VolumeBinder(ClusterState state)
         var delayed = claims.UnboundClaimsDelayBinding;
         if (delayed.Count > 0)
         {
-            List<ClaimInfo>? toProvision = null;
+            var toProvision = new SmallList<ClaimInfo>();
             var withoutSelectedNode = 0;
             for (var i = 0; i < delayed.Count; i++)
             {
@@ -193,7 +231,7 @@ public sealed class VolumeBinder(ClusterState state)
                         // Fast path: provisioning already started for another node.
                         return FindResult.Rejected(boundSatisfied, unboundSatisfied: false, sufficientStorage, boundPVsFound);
                     }
-                    (toProvision ??= []).Add(claim);
+                    toProvision.Add(claim);
                 }
                 else
                 {
@@ -205,22 +243,23 @@ public sealed class VolumeBinder(ClusterState state)
                 // Usually every claim is to match: the pod's own list, sorted once, then serves without a copy per node.
                 // (Filtering the sorted list keeps the order a stable sort of the filtered list would give.)
                 var bySize = claims.UnboundClaimsDelayBindingBySize;
-                IReadOnlyList<ClaimInfo> toMatch = toProvision is null ? bySize : [.. bySize.Where(c => c.SelectedNode is null)];
-                unboundSatisfied = FindMatchingVolumes(toMatch, node, ref staticBindings, ref toProvision, matches, nodeIndex);
+                IReadOnlyList<ClaimInfo> toMatch = toProvision.Count == 0 ? bySize : [.. bySize.Where(c => c.SelectedNode is null)];
+                unboundSatisfied = FindMatchingVolumes(toMatch, node, ref staticBindings, ref toProvision, matches, nodeIndex, record);
                 // A claim left without a PV whose class cannot provision (every such claim's class known) rejects the
                 // node as checkVolumeProvisions would, without building the provisioning list.
-                if (!unboundSatisfied && toProvision is null) return FindResult.Rejected(boundSatisfied, unboundSatisfied: false, sufficientStorage, boundPVsFound);
+                if (!unboundSatisfied && toProvision.Count == 0) return FindResult.Rejected(boundSatisfied, unboundSatisfied: false, sufficientStorage, boundPVsFound);
             }
-            if (toProvision is not null)
+            if (toProvision.Count > 0)
             {
-                dynamicProvisions = new List<ClaimInfo>(toProvision.Count);
-                var provisionError = CheckVolumeProvisions(toProvision, node, dynamicProvisions, out unboundSatisfied, out sufficientStorage);
+                if (record) dynamicProvisions = new List<ClaimInfo>(toProvision.Count);
+                var provisionError = CheckVolumeProvisions(ref toProvision, node, dynamicProvisions, out unboundSatisfied, out sufficientStorage);
                 if (provisionError is not null) return FindResult.Failed(provisionError);
             }
         }
 
         if (!(boundSatisfied && unboundSatisfied && sufficientStorage && boundPVsFound))
             return FindResult.Rejected(boundSatisfied, unboundSatisfied, sufficientStorage, boundPVsFound);
+        if (!record) return FindResult.FeasibleNotRecorded;
         if (staticBindings is null && (dynamicProvisions is null || dynamicProvisions.Count == 0)) return FindResult.NoVolumes;
         return FindResult.Feasible(new PodVolumes(
             staticBindings is null ? [] : staticBindings,
@@ -237,24 +276,25 @@ public sealed class VolumeBinder(ClusterState state)
     /// provisioner), false with <paramref name="toProvision"/> left as it was given: checkVolumeProvisions would only
     /// say the same.
     /// </returns>
-    private bool FindMatchingVolumes(IReadOnlyList<ClaimInfo> ordered, NodeInfo node, ref List<BindingInfo>? bindings, ref List<ClaimInfo>? toProvision,
-        ClaimMatches? matches, int nodeIndex)
+    /// <param name="record">Build <paramref name="bindings"/>; without it the choices are only tracked, on the stack for up to four claims.</param>
+    private bool FindMatchingVolumes(IReadOnlyList<ClaimInfo> ordered, NodeInfo node, ref List<BindingInfo>? bindings, ref SmallList<ClaimInfo> toProvision,
+        ClaimMatches? matches, int nodeIndex, bool record)
     {
-        HashSet<string>? chosen = null;
+        var picked = new PickedVolumes();
         var allMatched = true;
         for (var k = 0; k < ordered.Count; k++)
         {
             var claim = ordered[k];
-            var volume = FindMatchingVolume(claim, node, chosen, bindings, matches, nodeIndex);
+            var volume = FindMatchingVolume(claim, node, ref picked, matches, nodeIndex);
             if (volume is null)
             {
-                if (toProvision is null && CannotProvision(ordered, k)) return false;
-                (toProvision ??= []).Add(claim);
+                if (toProvision.Count == 0 && CannotProvision(ordered, k)) return false;
+                toProvision.Add(claim);
                 allMatched = false;
                 continue;
             }
-            if (k < ordered.Count - 1) (chosen ??= new HashSet<string>(StringComparer.Ordinal)).Add(volume.Name); // only later claims read it
-            (bindings ??= new List<BindingInfo>(ordered.Count)).Add(new BindingInfo(claim, volume));
+            if (k < ordered.Count - 1) picked.Add(volume); // only later claims read it
+            if (record) (bindings ??= new List<BindingInfo>(ordered.Count)).Add(new BindingInfo(claim, volume));
         }
         return allMatched;
     }
@@ -273,25 +313,50 @@ public sealed class VolumeBinder(ClusterState state)
     /// and excluding PVs cannot create a match, except by excluding a PV prebound to this very claim (which decides
     /// alone when present). Otherwise, and without a precomputed answer, the index is asked for this node.
     /// </summary>
-    private VolumeInfo? FindMatchingVolume(ClaimInfo claim, NodeInfo node, HashSet<string>? chosen, List<BindingInfo>? bindings,
-        ClaimMatches? matches, int nodeIndex)
+    private VolumeInfo? FindMatchingVolume(ClaimInfo claim, NodeInfo node, ref PickedVolumes picked, ClaimMatches? matches, int nodeIndex)
     {
         if (matches is not null && matches.TryGet(claim, node, nodeIndex, out var precomputed))
         {
-            var stands = precomputed is not null ? chosen is null || !chosen.Contains(precomputed.Name) : !TookVolumeBoundTo(bindings, claim);
+            var stands = precomputed is not null ? !picked.HasName(precomputed.Name) : !picked.HasBoundTo(claim);
             if (stands) return precomputed;
         }
-        return state.Volumes.FindMatchingVolume(claim, node, chosen);
+        return state.Volumes.FindMatchingVolume(claim, node, picked.Names());
     }
 
-    private static bool TookVolumeBoundTo(List<BindingInfo>? bindings, ClaimInfo claim)
+    /// <summary>The PVs the pod's earlier claims took on this node (no allocation for up to four).</summary>
+    private struct PickedVolumes
     {
-        if (bindings is null) return false;
-        foreach (var binding in bindings)
+        private SmallList<VolumeInfo> _volumes;
+
+        public void Add(VolumeInfo volume) => _volumes.Add(volume);
+
+        public readonly bool HasName(string name)
         {
-            if (binding.Volume.IsBoundTo(claim)) return true;
+            for (var i = 0; i < _volumes.Count; i++)
+            {
+                if (string.Equals(_volumes[i].Name, name, StringComparison.Ordinal)) return true;
+            }
+            return false;
         }
-        return false;
+
+        /// <summary>Whether a PV taken is bound (claimRef) to <paramref name="claim"/>: excluding it may change the claim's answer.</summary>
+        public readonly bool HasBoundTo(ClaimInfo claim)
+        {
+            for (var i = 0; i < _volumes.Count; i++)
+            {
+                if (_volumes[i].IsBoundTo(claim)) return true;
+            }
+            return false;
+        }
+
+        /// <summary>The names as the index's exclusion set; null when none was taken.</summary>
+        public readonly HashSet<string>? Names()
+        {
+            if (_volumes.Count == 0) return null;
+            var names = new HashSet<string>(_volumes.Count, StringComparer.Ordinal);
+            for (var i = 0; i < _volumes.Count; i++) names.Add(_volumes[i].Name);
+            return names;
+        }
     }
 
     /// <summary>
@@ -305,29 +370,38 @@ public sealed class VolumeBinder(ClusterState state)
     /// exactly as upstream decides it.
     /// </para>
     /// </summary>
-    private string? CheckVolumeProvisions(List<ClaimInfo> claims, NodeInfo node, List<ClaimInfo> provisions,
+    /// <param name="provisions">Receives the claims to provision; null when only the verdict is wanted.</param>
+    private string? CheckVolumeProvisions(ref SmallList<ClaimInfo> claims, NodeInfo node, List<ClaimInfo>? provisions,
         out bool unboundSatisfied, out bool sufficientStorage)
     {
         unboundSatisfied = false;
         sufficientStorage = true;
-        Dictionary<ObjectKey, long>? placed = claims.Count > 1 ? [] : null;
-        foreach (var claim in claims)
+        // What the pod's claims took of each capacity object: the first placement in locals, a map once a later claim reads it.
+        Dictionary<ObjectKey, long>? placed = null;
+        (ObjectKey Key, long Taken)? first = null;
+        for (var k = 0; k < claims.Count; k++)
         {
+            var claim = claims[k];
             if (claim.StorageClassName.Length == 0) return $"no class for claim \"{claim.Key}\"";
             var storageClass = state.GetStorageClass(claim.StorageClassName);
             if (storageClass is null) return $"failed to find storage class \"{claim.StorageClassName}\"";
             if (!storageClass.SupportsProvisioning) return null;
             if (!SelectorMatching.MatchesTopology(storageClass.AllowedTopologies, node.Labels)) return null;
+            if (first is { } taken && placed is null) placed = new Dictionary<ObjectKey, long> { [taken.Key] = taken.Taken };
             var (sufficient, capacity) = EnoughCapacity(storageClass, claim, node, placed);
             if (!sufficient)
             {
                 unboundSatisfied = true;
                 sufficientStorage = false;
-                provisions.Clear();
+                provisions?.Clear();
                 return null;
             }
-            if (placed is not null && capacity is not null) placed[capacity.Key] = placed.GetValueOrDefault(capacity.Key) + claim.RequestBytes;
-            provisions.Add(claim);
+            if (claims.Count > 1 && capacity is not null)
+            {
+                if (placed is not null) placed[capacity.Key] = placed.GetValueOrDefault(capacity.Key) + claim.RequestBytes;
+                else first = (capacity.Key, claim.RequestBytes);
+            }
+            provisions?.Add(claim);
         }
         unboundSatisfied = true;
         return null;
@@ -356,7 +430,7 @@ public sealed class VolumeBinder(ClusterState state)
         if (!claim.HasStorageRequest) return (true, null);
         var driver = state.GetCsiDriver(storageClass.Provisioner);
         if (driver is null || !driver.StorageCapacity) return (true, null);
-        foreach (var capacity in state.CapacitiesFor(storageClass.Name, node))
+        foreach (var capacity in state.CapacitiesOn(storageClass.Name, node))
         {
             if (capacity.LimitBytes is { } limit && limit >= claim.RequestBytes
                 && capacity.NodeTopology is { } topology && SelectorMatching.Matches(topology, node.Labels)
@@ -377,6 +451,9 @@ public readonly record struct FindResult(PodVolumes? Volumes, IReadOnlyList<stri
 
     /// <summary>Feasible without anything to bind or provision (every claim already bound).</summary>
     public static readonly FindResult NoVolumes = new(new PodVolumes([], []), [], null);
+
+    /// <summary>Feasible, the PodVolumes not built (FindPodVolumes without recording): only the verdict is known.</summary>
+    public static readonly FindResult FeasibleNotRecorded = new(new PodVolumes([], []), [], null);
 
     // The rejections, one shared instance per combination of reasons (a cycle rejects most nodes the same way).
     private static readonly FindResult[] RejectedByMask = [.. Enumerable.Range(0, 16).Select(mask => new FindResult(null, ReasonsOf(mask), null) { Mask = mask })];
@@ -421,6 +498,9 @@ public sealed class ClaimMatches
 {
     private readonly ClaimInfo[] _claims;
     private readonly VolumeInfo?[][] _volumes;
+
+    /// <summary>Each distinct claim's answers by node position (arrays may be longer than the node list).</summary>
+    internal VolumeInfo?[][] Answers => _volumes;
 
     internal ClaimMatches(IReadOnlyList<NodeInfo> nodes, ClaimInfo[] claims, VolumeInfo?[][] volumes)
     {

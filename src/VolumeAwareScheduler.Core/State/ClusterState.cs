@@ -566,6 +566,9 @@ public sealed class ClusterState(IVolumeIndex volumes)
         }
     }
 
+    /// <summary><see cref="CapacitiesFor"/> as a struct enumeration: nothing on the heap (FindPodVolumes asks once per node).</summary>
+    public NodeCapacities CapacitiesOn(string storageClassName, NodeInfo node) => new(_capacitiesByLabel, _capacitiesUnindexed, storageClassName, node);
+
     private List<CsiStorageCapacityInfo>? CapacityBucket(CsiStorageCapacityInfo capacity)
     {
         if (capacity.NodeTopology is not { } topology) return null;

@@ -46,21 +46,22 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
 
     /// <summary>Filter over the named nodes. Pass-through when the profile has nothing to filter (a pod without claims).</summary>
     /// <param name="parallel">Spread the nodes over the cores (above a few hundred); false when other requests keep them busy.</param>
-    public FilterDecision Filter(ClusterState state, PodInfo pod, IReadOnlyList<string> nodeNames, bool parallel = true)
+    /// <param name="volumes">Give each feasible node's volumes in its verdict; without them (the filter reply needs none) nothing is built per node.</param>
+    public FilterDecision Filter(ClusterState state, PodInfo pod, IReadOnlyList<string> nodeNames, bool parallel = true, bool volumes = true)
     {
         if (NothingToFilter(state, pod)) return new FilterDecision(true, [], 0, pooled: false);
         var count = nodeNames.Count;
         var (known, positions) = Resolve(state, nodeNames);
         try
         {
-            var result = Framework.FilterAll(state, pod, known, parallel);
+            using var result = Framework.FilterAll(state, pod, known, parallel, statusesOnly: !volumes);
             if (result.AllFiltersSkipped) return new FilterDecision(true, [], 0, pooled: false);
             var verdicts = ArrayPool<NodeVerdict>.Shared.Rent(Math.Max(1, count));
             for (var i = 0; i < count; i++)
             {
                 verdicts[i] = positions[i] < 0
                     ? new NodeVerdict(nodeNames[i], result.PreFilter.IsRejected ? result.PreFilter : UnknownNode, null)
-                    : Verdict(nodeNames[i], result, positions[i]);
+                    : Verdict(nodeNames[i], result, positions[i], volumes);
             }
             return new FilterDecision(false, verdicts, count, pooled: true, result.Error);
         }
@@ -74,8 +75,8 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
     public NodeVerdict FilterNode(ClusterState state, PodInfo pod, string nodeName)
     {
         if (state.GetNode(nodeName) is not { } node) return new NodeVerdict(nodeName, UnknownNode, null);
-        var result = Framework.FilterAll(state, pod, [node], parallel: false);
-        return result.AllFiltersSkipped ? new NodeVerdict(nodeName, Status.Success, PodVolumes.Empty) : Verdict(nodeName, result, 0);
+        using var result = Framework.FilterAll(state, pod, [node], parallel: false);
+        return result.AllFiltersSkipped ? new NodeVerdict(nodeName, Status.Success, PodVolumes.Empty) : Verdict(nodeName, result, 0, volumes: true);
     }
 
     /// <summary>
@@ -94,7 +95,7 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
         var (known, positions) = Resolve(state, nodeNames);
         try
         {
-            var result = Framework.FilterAll(state, pod, known, parallel);
+            using var result = Framework.FilterAll(state, pod, known, parallel);
             if (!result.AllFiltersSkipped && result.Error is null) Framework.Score(result);
             long weights = 0;
             foreach (var plugin in Framework.Profile.Score) weights += plugin.Weight;
@@ -131,14 +132,19 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
     /// The profile's PreFilter over no node: when it leaves no Filter plugin to run (a pod without claims), the request
     /// is answered without resolving the thousands of names kube-scheduler sent.
     /// </summary>
-    private bool NothingToFilter(ClusterState state, PodInfo pod) => Framework.FilterAll(state, pod, [], parallel: false).AllFiltersSkipped;
+    private bool NothingToFilter(ClusterState state, PodInfo pod)
+    {
+        using var result = Framework.FilterAll(state, pod, [], parallel: false, statusesOnly: true);
+        return result.AllFiltersSkipped;
+    }
 
-    private static NodeVerdict Verdict(string name, SchedulingResult result, int position)
+    /// <summary>One node's verdict, read from its status (no outcome object); its volumes only when <paramref name="volumes"/>.</summary>
+    private static NodeVerdict Verdict(string name, SchedulingResult result, int position, bool volumes)
     {
         if (result.PreFilter.IsRejected) return new NodeVerdict(name, result.PreFilter, null);
-        return result.OutcomeAt(position) is { } outcome
-            ? new NodeVerdict(name, outcome.Status, outcome.Volumes)
-            : new NodeVerdict(name, Status.Error(VolumeBinding.PluginName, result.Error ?? "node not evaluated"), null);
+        if (result.StatusAt(position) is not { } status)
+            return new NodeVerdict(name, Status.Error(VolumeBinding.PluginName, result.Error ?? "node not evaluated"), null);
+        return new NodeVerdict(name, status, volumes && status.IsSuccess ? result.OutcomeAt(position)!.Volumes : null);
     }
 
     /// <summary>The named nodes our state knows, in order, and for each name its position among them (-1: unknown).</summary>

@@ -115,7 +115,7 @@ public sealed class ExtenderService(ClusterSource source, ExtenderCycle extender
         var parallel = Interlocked.Increment(ref _decisionsInFlight) == 1;
         try
         {
-            return store.Read((pod, names, parallel, extender), static (state, a) => a.extender.Filter(state, a.pod, a.names, a.parallel));
+            return store.Read((pod, names, parallel, extender), static (state, a) => a.extender.Filter(state, a.pod, a.names, a.parallel, volumes: false));
         }
         finally
         {

@@ -12,7 +12,8 @@ namespace VolumeAwareScheduler.Tests.Extender;
 /// The extender's filter answers a request with one all-nodes index query per claim and reuses the previous request's
 /// resolved node list when it names the same nodes. Neither may change an answer: for generated clusters, pods of one
 /// to three claims and candidate lists with unknown and repeated names, asked twice in a row and then in another
-/// order, every verdict equals <see cref="ExtenderCycle.FilterNode"/> asked node by node.
+/// order, every verdict equals <see cref="ExtenderCycle.FilterNode"/> asked node by node; and so does every status of
+/// the form the filter reply uses (statuses only, no volumes built).
 /// </summary>
 public sealed class BatchedFilterPropertyTests
 {
@@ -49,7 +50,8 @@ public sealed class BatchedFilterPropertyTests
             names.Add(names[rng.Next(names.Count)]);
             var (preFilter, _) = binder.GetPodVolumeClaims(pod);
             if (!preFilter.IsSuccess) continue; // a PreFilter rejection holds for every node: no per-node decision to compare
-            var expected = names.Select(name => Describe(extender.FilterNode(state, pod, name))).ToList();
+            var expectedVerdicts = names.Select(name => extender.FilterNode(state, pod, name)).ToList();
+            var expected = expectedVerdicts.Select(Describe).ToList();
             compared++;
 
             // The same list twice (the second reuses the resolved nodes), then reversed; in parallel and not.
@@ -61,6 +63,17 @@ public sealed class BatchedFilterPropertyTests
                 for (var i = 0; i < list.Count; i++)
                 {
                     if (got[i] != want[i]) mismatches.Add($"pod {p} on {list[i]} (parallel {parallel}): batched [{got[i]}], per node [{want[i]}]");
+                }
+            }
+
+            // The filter reply's form: statuses only, no volumes built; the same statuses.
+            using (var statuses = extender.Filter(state, pod, names, parallel: false, volumes: false))
+            {
+                var got = statuses.Nodes.Select(v => Describe(v with { Volumes = null })).ToList();
+                for (var i = 0; i < names.Count; i++)
+                {
+                    var want = Describe(expectedVerdicts[i] with { Volumes = null });
+                    if (got[i] != want) mismatches.Add($"pod {p} on {names[i]} (statuses only): batched [{got[i]}], per node [{want}]");
                 }
             }
             feasible += expected.Count(e => e.StartsWith("Success", StringComparison.Ordinal));

@@ -13,7 +13,10 @@ namespace VolumeAwareScheduler.Core.Scheduling.Framework;
 /// node sets of <see cref="PreFilterResult"/>s are intersected and the other nodes get "node(s) didn't satisfy
 /// plugin(s) [...]".</item>
 /// <item>Filter on each candidate node, in parallel, from a round-robin start; a node's first failing plugin decides
-/// its status; it stops once <see cref="NumFeasibleNodesToFind"/> nodes passed (percentageOfNodesToScore).</item>
+/// its status; it stops once <see cref="NumFeasibleNodesToFind"/> nodes passed (percentageOfNodesToScore). When a
+/// PreFilter plugin promised which nodes alone can pass its Filter (<see cref="CandidateNodes"/>, beyond upstream), only
+/// those are filtered; the walk, its stopping point and the next start are what they would be over every node, and each
+/// other node the walk passed gets the filter chain's status when it is read.</item>
 /// <item>No node passed: PostFilter plugins (preemption), then the FitError message.</item>
 /// <item>PreScore and Score over the feasible nodes; each plugin's scores normalized to 0–100, times its weight,
 /// summed. The highest sum wins; ties go to the first node name in ordinal order (upstream picks at random among
@@ -52,6 +55,12 @@ public sealed class SchedulingFramework(Profile profile, IBindingClient? client 
 
     /// <summary>What the PreBind and Bind plugins write through (the handle's clientset); null where nothing is bound.</summary>
     public IBindingClient? Client { get; } = client;
+
+    /// <summary>
+    /// Filter only the nodes PreFilter plugins name as candidates (<see cref="CandidateNodes"/>). Off, every node goes
+    /// through the filter chain as upstream does: the same answers (the property tests compare both).
+    /// </summary>
+    internal bool UsesCandidateNodes { get; init; } = true;
 
     /// <summary>RunPreEnqueuePlugins: the first non-success keeps the pod out of the active queue.</summary>
     public Status RunPreEnqueue(PodInfo pod)
@@ -92,12 +101,13 @@ public sealed class SchedulingFramework(Profile profile, IBindingClient? client 
     /// filter, where kube-scheduler already chose the nodes to ask about.
     /// </summary>
     /// <param name="parallel">Spread the nodes over the cores (above a few hundred); false when other requests keep them busy.</param>
-    public SchedulingResult FilterAll(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool parallel = true) =>
-        Filter(cluster, pod, nodes, sample: false, parallel);
+    /// <param name="statusesOnly">The caller reads only the nodes' statuses: plugins need not record what Score and Reserve read.</param>
+    public SchedulingResult FilterAll(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool parallel = true, bool statusesOnly = false) =>
+        Filter(cluster, pod, nodes, sample: false, parallel, statusesOnly);
 
-    private SchedulingResult Filter(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool sample, bool parallel = true)
+    private SchedulingResult Filter(ClusterState cluster, PodInfo pod, IReadOnlyList<NodeInfo> nodes, bool sample, bool parallel = true, bool statusesOnly = false)
     {
-        var cycle = new CycleState(cluster, nodes) { Framework = this };
+        var cycle = new CycleState(cluster, nodes) { Framework = this, AcceptsCandidateNodes = UsesCandidateNodes, StatusesOnly = statusesOnly };
         var result = new SchedulingResult(pod, cycle);
         if (nodes.Count == 0 && sample)
         {
@@ -113,11 +123,11 @@ public sealed class SchedulingFramework(Profile profile, IBindingClient? client 
             result.Error = $"running PreFilter plugin \"{preFilter.Plugin}\": {preFilter.Message}";
             return result;
         }
-        var outcomes = new NodeOutcome?[nodes.Count];
-        result.Outcomes = outcomes;
+        var statuses = cycle.Rent<Status?>(nodes.Count);
+        result.Statuses = statuses;
         if (preFilter.IsRejected)
         {
-            for (var i = 0; i < nodes.Count; i++) outcomes[i] = new NodeOutcome(nodes[i], i, preFilter, cycle);
+            Array.Fill(statuses, preFilter, 0, nodes.Count);
             RunPostFilter(result);
             return result;
         }
@@ -131,8 +141,7 @@ public sealed class SchedulingFramework(Profile profile, IBindingClient? client 
             var first = _nextStartNodeIndex % nodes.Count;
             for (var k = 0; k < passing; k++)
             {
-                var index = (first + k) % nodes.Count;
-                outcomes[index] = new NodeOutcome(nodes[index], index, Status.Success, cycle);
+                statuses[(first + k) % nodes.Count] = Status.Success;
             }
             _nextStartNodeIndex = (first + passing) % nodes.Count;
             result.Sampled = true;
@@ -149,7 +158,7 @@ public sealed class SchedulingFramework(Profile profile, IBindingClient? client 
                 var status = RunFilterWithNominatedPods(cycle, pod, nodes[i], i);
                 if (status.IsSuccess)
                 {
-                    outcomes[i] = new NodeOutcome(nodes[i], i, status, cycle);
+                    statuses[i] = status;
                     return result;
                 }
                 break;
@@ -171,20 +180,50 @@ public sealed class SchedulingFramework(Profile profile, IBindingClient? client 
             for (var i = 0; i < nodes.Count; i++)
             {
                 if (narrowed.Contains(nodes[i].Name)) candidates[candidateCount++] = i;
-                else outcomes[i] = new NodeOutcome(nodes[i], i, absent, cycle);
+                else statuses[i] = absent;
             }
+        }
+
+        // A PreFilter plugin's CandidateNodes: only those (their positions among the candidates) are filtered.
+        int[]? evaluate = null;
+        var evaluateCount = 0;
+        if (cycle.Candidates is { } promised)
+        {
+            if (narrowed is null)
+            {
+                evaluate = promised.Indices;
+                evaluateCount = promised.Count;
+            }
+            else
+            {
+                evaluate = cycle.Rent<int>(candidateCount);
+                for (var p = 0; p < candidateCount; p++)
+                {
+                    if (promised.Contains(candidates[p])) evaluate[evaluateCount++] = p;
+                }
+            }
+            result.SharedDeferred = SharedRejection(cycle, promised);
         }
 
         var toFind = sample ? NumFeasibleNodesToFind(Profile.PercentageOfNodesToScore, candidateCount) : candidateCount;
         var start = sample && candidateCount > 0 ? _nextStartNodeIndex % candidateCount : 0;
-        var processed = FilterCandidates(cycle, pod, candidates, candidateCount, start, toFind, outcomes, parallel, out var error);
+        var processed = FilterCandidates(cycle, pod, candidates, candidateCount, evaluate, evaluateCount, start, toFind, statuses, parallel, out var found, out var error);
         if (sample && candidateCount > 0) _nextStartNodeIndex = (start + processed) % candidateCount;
+        if (evaluate is not null)
+        {
+            // The nodes the walk passed without filtering them: their status is the chain's, computed when read.
+            for (var k = 0; k < processed; k++)
+            {
+                var index = candidates[(start + k) % candidateCount];
+                statuses[index] ??= SchedulingResult.Deferred;
+            }
+        }
         if (error is not null)
         {
             result.Error = error;
             return result;
         }
-        if (result.Feasible.Count == 0) RunPostFilter(result);
+        if (found == 0) RunPostFilter(result); // read from the walk: Feasible would make an outcome per feasible node
         return result;
     }
 
@@ -225,57 +264,99 @@ public sealed class SchedulingFramework(Profile profile, IBindingClient? client 
     }
 
     /// <summary>
+    /// The status every node outside <paramref name="promised"/> gets, when it is one and the same: the promising
+    /// plugin's shared rejection, when no Filter plugin runs before it and no nominated pod makes a node's filters
+    /// differ. Null otherwise (each such node's chain runs when its status is read).
+    /// </summary>
+    private Status? SharedRejection(CycleState cycle, CandidateNodes promised)
+    {
+        if (promised.SharedRejection is not { } shared || cycle.Cluster.HasNominatedPods) return null;
+        foreach (var plugin in Profile.Filter)
+        {
+            if (cycle.SkipsFilter(plugin.Name)) continue;
+            return plugin.Name == promised.Plugin ? shared.WithPlugin(plugin.Name) : null;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The status of a node that PreFilter's <see cref="CandidateNodes"/> ruled out: what filtering it would have given
+    /// (the first failing plugin of the chain; the promising plugin fails at the latest).
+    /// </summary>
+    internal Status RuledOutStatus(CycleState cycle, PodInfo pod, NodeInfo node, int nodeIndex) =>
+        cycle.Cluster.HasNominatedPods ? RunFilterWithNominatedPods(cycle, pod, node, nodeIndex) : RunFilter(cycle, pod, node, nodeIndex);
+
+    /// <summary>
     /// findNodesThatPassFilters: candidates from <paramref name="start"/>, round robin, until <paramref name="toFind"/>
     /// passed. Chunks run in parallel; within the last chunk only the first feasible nodes in order are kept, so the
     /// answer does not depend on thread timing. Returns how many candidates were processed.
+    /// <para>
+    /// With <paramref name="evaluate"/> (ascending positions in <paramref name="candidates"/>: the only ones that can
+    /// pass), only those are filtered, in the same round-robin order; the count returned is still over all
+    /// <paramref name="count"/> positions: up to the node that completed <paramref name="toFind"/>, or all of them.
+    /// </para>
     /// </summary>
-    private int FilterCandidates(CycleState cycle, PodInfo pod, int[] candidates, int count, int start, int toFind, NodeOutcome?[] outcomes, bool parallel, out string? error)
+    private int FilterCandidates(CycleState cycle, PodInfo pod, int[] candidates, int count, int[]? evaluate, int evaluateCount, int start, int toFind,
+        Status?[] statuses, bool parallel, out int found, out string? error)
     {
         error = null;
+        found = 0;
         var nodes = cycle.Nodes;
-        var chunk = count >= ParallelThreshold ? Math.Max(ParallelThreshold, Math.Min(count, toFind)) : count;
+        var total = evaluate is null ? count : evaluateCount;
+        var first = 0;
+        if (evaluate is not null)
+        {
+            first = Array.BinarySearch(evaluate, 0, evaluateCount, start);
+            if (first < 0) first = ~first;
+        }
+        // The k-th position of the walk, and how far it lies from the start over all positions.
+        int PositionAt(int k) => evaluate is null ? (start + k) % count : evaluate[(first + k) % evaluateCount];
+        int Offset(int position) => position >= start ? position - start : position - start + count;
+        var chunk = total >= ParallelThreshold ? Math.Max(ParallelThreshold, Math.Min(total, toFind)) : total;
         // The Filter plugins PreFilter did not skip, looked up once for the cycle rather than once per node.
         var active = new List<IFilterPlugin>(Profile.Filter.Count);
         foreach (var plugin in Profile.Filter)
         {
             if (!cycle.SkipsFilter(plugin.Name)) active.Add(plugin);
         }
-        var found = 0;
         var processed = 0;
-        while (processed < count && found < toFind)
+        var walked = 0;
+        while (walked < total && found < toFind)
         {
-            var from = processed;
-            var size = Math.Min(chunk, count - from);
+            var from = walked;
+            var size = Math.Min(chunk, total - from);
             void Evaluate(int k)
             {
-                var index = candidates[(start + from + k) % count];
-                var status = cycle.Cluster.HasNominatedPods
+                var index = candidates[PositionAt(from + k)];
+                statuses[index] = cycle.Cluster.HasNominatedPods
                     ? RunFilterWithNominatedPods(cycle, pod, nodes[index], index)
                     : RunFilter(active, pod, cycle, nodes[index], index);
-                outcomes[index] = new NodeOutcome(nodes[index], index, status, cycle);
             }
             if (parallel && size >= ParallelMinimumChunk) Parallel.For(0, size, Evaluate);
             else for (var k = 0; k < size; k++) Evaluate(k);
 
             for (var k = 0; k < size; k++)
             {
-                var index = candidates[(start + from + k) % count];
+                var position = PositionAt(from + k);
+                var index = candidates[position];
                 if (found >= toFind)
                 {
-                    outcomes[index] = null; // past the nodes upstream would have looked at: not evaluated
+                    statuses[index] = null; // past the nodes upstream would have looked at: not evaluated
                     continue;
                 }
-                var status = outcomes[index]!.Status;
+                var status = statuses[index]!;
                 if (status.Code == StatusCode.Error)
                 {
                     error = $"running \"{status.Plugin}\" filter plugin: {status.Message}";
-                    return from + k + 1;
+                    return Offset(position) + 1;
                 }
                 if (status.IsSuccess) found++;
-                processed = from + k + 1;
+                processed = Offset(position) + 1;
             }
+            walked = from + size;
         }
-        return processed;
+        // Too few passed: upstream's walk went round every position, the ruled-out ones too.
+        return evaluate is not null && found < toFind ? count : processed;
     }
 
     /// <summary>0, 1, … <paramref name="count"/> - 1 (or more): the candidates when no PreFilter narrowed the nodes. Shared and never written after it is made.</summary>

@@ -11,8 +11,11 @@ namespace VolumeAwareScheduler.Core.Scheduling.Plugins;
 /// <list type="bullet">
 /// <item>PreFilter: GetPodVolumeClaims (Skip for a pod without claims; missing, lost, deleted or unowned claims and
 /// unbound immediate claims reject the pod), each delayed claim's best PV on every node of the cycle from one index
-/// query, and GetEligibleNodes as a PreFilterResult for bound local PVs.</item>
-/// <item>Filter: FindPodVolumes on the node; the node's PodVolumes are kept for Score and Reserve.</item>
+/// query, and GetEligibleNodes as a PreFilterResult for bound local PVs. Beyond upstream: when no delayed claim's class
+/// can provision, only the nodes where every such claim has a PV can pass, and PreFilter names them to the framework
+/// (<see cref="CandidateNodes"/>: no answer changes, the other nodes are just not filtered until read).</item>
+/// <item>Filter: FindPodVolumes on the node; the node's PodVolumes are kept for Score and Reserve (unless the caller
+/// reads only statuses).</item>
 /// <item>Score: per storage class, the requested share of the chosen PVs' capacity (or of the CSIStorageCapacity
 /// that provisioning would use) mapped through <see cref="VolumeBindingArgs.Shape"/>, averaged over classes.</item>
 /// <item>Reserve: AssumePodVolumes in the cycle's <see cref="State.AssumeLedger"/>; Unreserve reverts it.</item>
@@ -43,8 +46,14 @@ public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IF
         var binder = new VolumeBinder(state.Cluster);
         var (status, claims) = binder.GetPodVolumeClaims(pod);
         if (!status.IsSuccess) return status;
-        var matches = binder.PrepareMatches(claims, state.Nodes);
-        state.Write(PluginName, new StateData(binder, claims, matches, new PodVolumes?[state.Nodes.Count]));
+        var matches = binder.PrepareMatches(claims, state.Nodes, state.Rent<VolumeInfo?>);
+        state.Write(PluginName, new StateData(binder, claims, matches, state.StatusesOnly ? [] : state.Rent<PodVolumes?>(state.Nodes.Count)));
+        if (state.AcceptsCandidateNodes && matches is not null && binder.CandidateNodes(claims, matches, state.Rent<int>, out var count) is { } candidates)
+        {
+            // Without bound claims every other node is rejected alike; with them, by its own bound-claim reasons too.
+            var shared = claims.BoundClaims.Count == 0 ? VolumeBinder.RejectionWithoutMatch : null;
+            state.NarrowToCandidates(new CandidateNodes(PluginName, candidates, count, shared));
+        }
         if (binder.GetEligibleNodes(claims.BoundClaims) is { } eligible) result = new PreFilterResult(eligible);
         return Status.Success;
     }
@@ -52,7 +61,7 @@ public sealed class VolumeBinding(VolumeBindingArgs args) : IPreFilterPlugin, IF
     public Status Filter(CycleState state, PodInfo pod, NodeInfo node, int nodeIndex)
     {
         if (state.Read<StateData>(PluginName) is not { } data) return Status.Error(PluginName, "reading \"VolumeBinding\" from cycle state: not found");
-        var found = data.Binder.FindPodVolumes(data.Claims, node, data.Matches, nodeIndex);
+        var found = data.Binder.FindPodVolumes(data.Claims, node, data.Matches, nodeIndex, record: !state.StatusesOnly);
         if (found.Error is not null) return Status.Error(PluginName, found.Error);
         if (!found.IsFeasible) return found.ToRejectedStatus();
         if ((uint)nodeIndex < (uint)data.PodVolumesByNode.Length) data.PodVolumesByNode[nodeIndex] = found.Volumes;
