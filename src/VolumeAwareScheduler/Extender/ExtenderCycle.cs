@@ -125,7 +125,7 @@ public sealed class ExtenderCycle(SchedulingFramework framework, SchedulingFrame
     public (SchedulingResult Result, string? Reason) DecideForBind(ClusterState state, PodInfo pod, NodeInfo node)
     {
         var result = Framework.ScheduleOn(state, pod, node);
-        return (result, result.Selected is null ? Verdict(node.Name, result, 0).Status.Message : null);
+        return (result, result.Selected is null ? Verdict(node.Name, result, 0, volumes: false).Status.Message : null);
     }
 
     /// <summary>
