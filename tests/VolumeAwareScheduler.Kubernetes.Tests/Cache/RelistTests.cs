@@ -13,12 +13,10 @@ namespace VolumeAwareScheduler.Kubernetes.Tests.Cache;
 /// history compacted so that resuming fails with 410, is gone from the cache after the relist; one that stays, stays.
 /// And the periodic audit: a cache that drifted from the server is repaired by a fresh list, and the drift counted.
 /// </summary>
-public sealed class RelistTests : IAsyncLifetime
+public sealed class RelistTests : EmulatorTest
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan AuditPatience = TimeSpan.FromSeconds(30);
-    private ApiEmulator.ApiEmulator _emulator = null!;
-    private k8s.Kubernetes _client = null!;
 
     /// <summary>Per kind: create an object named <c>name</c>, delete it.</summary>
     private static readonly Dictionary<ResourceKind, (Func<IKubernetes, string, Task> Create, Func<IKubernetes, string, Task> Delete)> Ops = new()
@@ -55,18 +53,6 @@ public sealed class RelistTests : IAsyncLifetime
             (c, n) => c.PolicyV1.DeleteNamespacedPodDisruptionBudgetAsync(n, "default")),
     };
 
-    public async Task InitializeAsync()
-    {
-        _emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions { EnableControllers = false });
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _emulator.BaseAddress.ToString() });
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     [Fact]
     public void Every_registered_kind_is_covered_here() =>
         Assert.Equal(ResourceKinds.All.Select(k => k.Kind).Order(), Ops.Keys.Order());
@@ -76,17 +62,17 @@ public sealed class RelistTests : IAsyncLifetime
     {
         foreach (var (create, _) in Ops.Values)
         {
-            await create(_client, "stays");
-            await create(_client, "goes");
+            await create(Client, "stays");
+            await create(Client, "goes");
         }
-        await using var cluster = new LiveCluster(_client, TimeProvider.System);
+        await using var cluster = new LiveCluster(Client, TimeProvider.System);
         await cluster.Synced.WaitAsync(Patience);
         Assert.True(await cluster.Cache.WaitForAsync(c => c.Read(s => ResourceKinds.All.All(k => Names(k, s).SetEquals(["goes", "stays"]))), Patience, TimeProvider.System, default),
             Describe(cluster));
 
-        _emulator.Faults.DropWatches();
-        foreach (var (_, delete) in Ops.Values) await delete(_client, "goes");
-        _emulator.Faults.Compact();
+        Emulator.Faults.DropWatches();
+        foreach (var (_, delete) in Ops.Values) await delete(Client, "goes");
+        Emulator.Faults.Compact();
 
         Assert.True(await cluster.Cache.WaitForAsync(c => c.Read(s => ResourceKinds.All.All(k => Names(k, s).SetEquals(["stays"]))), Patience, TimeProvider.System, default),
             Describe(cluster));
@@ -99,17 +85,17 @@ public sealed class RelistTests : IAsyncLifetime
     [Fact]
     public async Task An_object_the_server_does_not_have_and_one_it_has_at_another_version_are_repaired_and_counted()
     {
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-real", "node-1"));
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-real", "node-1"));
         // Every watch ends after a second and, the audit period being zero, is followed by an audit list.
         var options = new InformerOptions { WatchTimeout = TimeSpan.FromSeconds(1), AuditPeriod = TimeSpan.Zero };
-        await using var cluster = new LiveCluster(_client, TimeProvider.System, options);
+        await using var cluster = new LiveCluster(Client, TimeProvider.System, options);
         await cluster.Synced.WaitAsync(AuditPatience);
 
         // Drift, as a lost delete and a misapplied update would leave it: a PV the server never had, and the real PV
         // held at a version the server never served.
         var phantom = Objects.LocalVolume("pv-phantom", "node-1");
         phantom.Metadata.ResourceVersion = "1";
-        var stale = await _client.CoreV1.ReadPersistentVolumeAsync("pv-real");
+        var stale = await Client.CoreV1.ReadPersistentVolumeAsync("pv-real");
         stale.Metadata.ResourceVersion = "999999";
         cluster.Cache.Apply(new InformerEvent(ResourceKind.PersistentVolume, InformerEventType.Upsert, [phantom, stale]));
 
@@ -124,9 +110,9 @@ public sealed class RelistTests : IAsyncLifetime
     [Fact]
     public async Task A_cache_in_step_with_the_server_counts_no_divergence()
     {
-        await _client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-real", "node-1"));
+        await Client.CoreV1.CreatePersistentVolumeAsync(Objects.LocalVolume("pv-real", "node-1"));
         var options = new InformerOptions { WatchTimeout = TimeSpan.FromSeconds(1), AuditPeriod = TimeSpan.Zero };
-        await using var cluster = new LiveCluster(_client, TimeProvider.System, options);
+        await using var cluster = new LiveCluster(Client, TimeProvider.System, options);
         await cluster.Synced.WaitAsync(AuditPatience);
 
         await cluster.Cache.WaitForAsync(_ => cluster.Audits >= ResourceKinds.All.Count * 2, AuditPatience, TimeProvider.System, default);

@@ -20,23 +20,9 @@ namespace VolumeAwareScheduler.Kubernetes.Tests.Writers;
 /// Binding) is an Error and the pod stays unbound. Upstream's stored test also expects the node's UID in the Binding's
 /// target, which the stored default_binder.go does not set; we follow default_binder.go.
 /// </summary>
-public sealed class DefaultBinderTests : IAsyncLifetime
+public sealed class DefaultBinderTests : EmulatorTest
 {
     private const string TestNode = "foohost.kubernetes.mydomain.com";
-    private ApiEmulator.ApiEmulator _emulator = null!;
-    private k8s.Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await ApiEmulator.ApiEmulator.StartAsync(new ApiEmulatorOptions { EnableControllers = false });
-        _client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = _emulator.BaseAddress.ToString() });
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
 
     public static TheoryData<string, bool> Cases => new()
     {
@@ -49,34 +35,34 @@ public sealed class DefaultBinderTests : IAsyncLifetime
     public async Task DefaultBinder_creates_the_pods_binding_and_answers_an_api_failure_with_an_error(string name, bool injectErr)
     {
         Assert.False(string.IsNullOrEmpty(name));
-        await _client.CoreV1.CreateNodeAsync(Objects.Node(TestNode));
-        var created = await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("foo", claim: null, ns: "ns"), "ns");
-        if (injectErr) _emulator.Faults.FailNext("create", "pods/binding", 500);
-        await using var cluster = new LiveCluster(_client, TimeProvider.System);
-        var framework = new SchedulingFramework(Profiles.Default(), new ApiWriter(_client, cluster.Cache, TimeProvider.System));
+        await Client.CoreV1.CreateNodeAsync(Objects.Node(TestNode));
+        var created = await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("foo", claim: null, ns: "ns"), "ns");
+        if (injectErr) Emulator.Faults.FailNext("create", "pods/binding", 500);
+        await using var cluster = new LiveCluster(Client, TimeProvider.System);
+        var framework = new SchedulingFramework(Profiles.Default(), new ApiWriter(Client, cluster.Cache, TimeProvider.System));
         var cycle = new CycleState(new ClusterState(new LinearVolumeIndex()), []) { Framework = framework };
         var binder = framework.Profile.Get<IBindPlugin>(DefaultBinder.PluginName)!;
 
         var status = await binder.BindAsync(cycle, new PodInfo { Key = new ObjectKey("ns", "foo"), Uid = created.Uid() }, TestNode, CancellationToken.None);
 
         Assert.Equal(injectErr ? StatusCode.Error : StatusCode.Success, status.Code);
-        var pod = await _client.CoreV1.ReadNamespacedPodAsync("foo", "ns");
+        var pod = await Client.CoreV1.ReadNamespacedPodAsync("foo", "ns");
         Assert.Equal(injectErr ? null : TestNode, pod.Spec.NodeName);
     }
 
     [Fact]
     public async Task The_binding_carries_the_pods_uid_so_a_recreated_pod_of_the_same_name_is_not_bound()
     {
-        await _client.CoreV1.CreateNodeAsync(Objects.Node(TestNode));
-        var first = await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("foo", claim: null, ns: "ns"), "ns");
-        await _client.CoreV1.DeleteNamespacedPodAsync("foo", "ns", new V1DeleteOptions { GracePeriodSeconds = 0 });
-        await _client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("foo", claim: null, ns: "ns"), "ns");
-        await using var cluster = new LiveCluster(_client, TimeProvider.System);
-        var writer = new ApiWriter(_client, cluster.Cache, TimeProvider.System);
+        await Client.CoreV1.CreateNodeAsync(Objects.Node(TestNode));
+        var first = await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("foo", claim: null, ns: "ns"), "ns");
+        await Client.CoreV1.DeleteNamespacedPodAsync("foo", "ns", new V1DeleteOptions { GracePeriodSeconds = 0 });
+        await Client.CoreV1.CreateNamespacedPodAsync(Objects.Pod("foo", claim: null, ns: "ns"), "ns");
+        await using var cluster = new LiveCluster(Client, TimeProvider.System);
+        var writer = new ApiWriter(Client, cluster.Cache, TimeProvider.System);
 
         var outcome = await writer.BindPodAsync(new PodInfo { Key = new ObjectKey("ns", "foo"), Uid = first.Uid() }, TestNode, CancellationToken.None);
 
         Assert.False(outcome.Succeeded);
-        Assert.Null((await _client.CoreV1.ReadNamespacedPodAsync("foo", "ns")).Spec.NodeName);
+        Assert.Null((await Client.CoreV1.ReadNamespacedPodAsync("foo", "ns")).Spec.NodeName);
     }
 }
