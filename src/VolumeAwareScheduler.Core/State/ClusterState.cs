@@ -549,24 +549,9 @@ public sealed class ClusterState(IVolumeIndex volumes)
 
     /// <summary>
     /// The CSIStorageCapacity objects of a class that may be visible from the node (a superset: callers still match
-    /// nodeTopology). Objects without nodeTopology are visible from no node and never returned.
+    /// nodeTopology). Objects without nodeTopology are visible from no node and never returned. A struct enumeration:
+    /// nothing on the heap (FindPodVolumes asks once per node).
     /// </summary>
-    public IEnumerable<CsiStorageCapacityInfo> CapacitiesFor(string storageClassName, NodeInfo node)
-    {
-        foreach (var (key, value) in node.Labels)
-        {
-            if (_capacitiesByLabel.TryGetValue((storageClassName, key, value), out var list))
-            {
-                foreach (var capacity in list) yield return capacity;
-            }
-        }
-        if (_capacitiesUnindexed.TryGetValue(storageClassName, out var others))
-        {
-            foreach (var capacity in others) yield return capacity;
-        }
-    }
-
-    /// <summary><see cref="CapacitiesFor"/> as a struct enumeration: nothing on the heap (FindPodVolumes asks once per node).</summary>
     public NodeCapacities CapacitiesOn(string storageClassName, NodeInfo node) => new(_capacitiesByLabel, _capacitiesUnindexed, storageClassName, node);
 
     private List<CsiStorageCapacityInfo>? CapacityBucket(CsiStorageCapacityInfo capacity)

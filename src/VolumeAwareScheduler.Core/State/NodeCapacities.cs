@@ -4,9 +4,8 @@ using VolumeAwareScheduler.Core.Model;
 namespace VolumeAwareScheduler.Core.State;
 
 /// <summary>
-/// The CSIStorageCapacity objects of a class that may be visible from a node (<see cref="ClusterState.CapacitiesOn"/>),
-/// in the order <see cref="ClusterState.CapacitiesFor"/> gives them: those indexed under each of the node's labels, then
-/// those without an indexed label. A struct enumerable and its own enumerator, for <c>foreach</c>.
+/// The CSIStorageCapacity objects of a class that may be visible from a node (<see cref="ClusterState.CapacitiesOn"/>):
+/// those indexed under each of the node's labels, then those without an indexed label. A struct enumerable and its own enumerator, for <c>foreach</c>.
 /// </summary>
 public struct NodeCapacities(
     Dictionary<(string Class, string Key, string Value), List<CsiStorageCapacityInfo>> byLabel,
